@@ -1,0 +1,1 @@
+"""iCal feeds and the ASGI server that serves them."""

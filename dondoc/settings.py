@@ -1,0 +1,43 @@
+"""All configuration in one place: environment variables (DONDOC_*) and an optional `.env` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DONDOC_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Where the embedded database lives.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; defaults to a SQLite file in data_dir."
+    )
+    base_url: str = "http://127.0.0.1:8000"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "dondoc <dondoc@example.org>"
+    secret_key: SecretStr = SecretStr("change-me")
+    # "trước ngày 15/12": due on the 15th ("on", the default, as agencies read it) or the 14th.
+    deadline_before: Literal["on", "day_before"] = "on"
+    # Fuzzy agency matches at or above this score (0–100) resolve; lower ones are suggestions.
+    fuzzy_threshold: float = 90.0
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'dondoc.sqlite3').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

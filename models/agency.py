@@ -1,0 +1,65 @@
+"""The agency directory: agencies and the named groups plans assign work to."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, CreatedAt
+from tasks.text import normalize_name
+
+agency_group_member = Table(
+    "agency_group_member",
+    Base.metadata,
+    Column("group_id", ForeignKey("agency_group.id", ondelete="CASCADE"), primary_key=True),
+    Column("agency_id", ForeignKey("agency.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Agency(CreatedAt, Base):
+    __tablename__ = "agency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    # Lower-cased, accent-preserving, whitespace-folded name: the key lookups use.
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+    kind: Mapped[str | None] = mapped_column(String(40))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="SET NULL"))
+    email: Mapped[str | None] = mapped_column(String(320))
+    head_email: Mapped[str | None] = mapped_column(String(320))
+    monitoring: Mapped[bool] = mapped_column(Boolean, default=False)
+    # False for agencies created by `plan import --auto-agencies`: no email, not yet checked.
+    verified: Mapped[bool] = mapped_column(Boolean, default=True)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    parent: Mapped[Agency | None] = relationship(remote_side=[id])
+    groups: Mapped[list[AgencyGroup]] = relationship(
+        secondary=agency_group_member, back_populates="members"
+    )
+
+    def __init__(self, **kw: object) -> None:
+        super().__init__(**kw)
+        if self.name and not self.key:
+            self.key = normalize_name(self.name)
+
+
+class AgencyGroup(CreatedAt, Base):
+    """A name such as "UBND các xã, thị trấn" that stands for several agencies: as lead,
+    each member owes the work."""
+
+    __tablename__ = "agency_group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+
+    members: Mapped[list[Agency]] = relationship(
+        secondary=agency_group_member, back_populates="groups", order_by="Agency.name"
+    )
+
+    def __init__(self, **kw: object) -> None:
+        super().__init__(**kw)
+        if self.name and not self.key:
+            self.key = normalize_name(self.name)

@@ -1,0 +1,139 @@
+"""Plans, their items and who is assigned to each item."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.agency import Agency, AgencyGroup
+from models.base import Base, CreatedAt, utcnow
+
+PLAN_STATUSES = ("draft", "approved", "archived")
+ROLES = ("lead", "coordinating")
+
+
+class PlanStateError(ValueError):
+    """A status change the plan's current status does not allow."""
+
+
+class Plan(CreatedAt, Base):
+    __tablename__ = "plan"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'approved', 'archived')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(80), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    issuer: Mapped[str | None] = mapped_column(String(300))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    year: Mapped[int | None] = mapped_column(Integer)
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    layout: Mapped[str] = mapped_column(String(16), default="list")
+    source_name: Mapped[str | None] = mapped_column(String(500))
+    source_text: Mapped[str] = mapped_column(Text)
+    source_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    warnings: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    monitoring_agency_text: Mapped[str | None] = mapped_column(String(300))
+    monitoring_agency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agency.id", ondelete="SET NULL")
+    )
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    monitoring_agency: Mapped[Agency | None] = relationship()
+    items: Mapped[list[PlanItem]] = relationship(
+        back_populates="plan", order_by="PlanItem.position", cascade="all, delete-orphan"
+    )
+
+    def approve(self, by: str, now: datetime | None = None) -> None:
+        """draft → approved; the caller passes the clock so one command reads it once."""
+        if self.status != "draft":
+            raise PlanStateError(f"plan {self.id} is {self.status}, only a draft can be approved")
+        if not by.strip():
+            raise PlanStateError("an approval needs the approver's name")
+        self.status = "approved"
+        self.approved_by = by.strip()
+        self.approved_at = now or utcnow()
+
+    def archive(self) -> None:
+        if self.status == "archived":
+            raise PlanStateError(f"plan {self.id} is already archived")
+        self.status = "archived"
+
+
+class PlanItem(Base):
+    __tablename__ = "plan_item"
+    __table_args__ = (UniqueConstraint("plan_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    section: Mapped[str | None] = mapped_column(String(20))
+    seq: Mapped[str] = mapped_column(String(20))
+    content: Mapped[str] = mapped_column(Text)
+    details: Mapped[str | None] = mapped_column(Text)
+    timeframe_text: Mapped[str] = mapped_column(Text, default="")
+    schedule_kind: Mapped[str] = mapped_column(String(16), default="unknown")
+    due: Mapped[date | None] = mapped_column(Date)
+    schedule: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    source_line: Mapped[int | None] = mapped_column(Integer)
+
+    plan: Mapped[Plan] = relationship(back_populates="items")
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="item", order_by="Assignment.position", cascade="all, delete-orphan"
+    )
+
+
+class Assignment(Base):
+    """One agency or group named on an item, as lead or coordinating. An unresolved name
+    keeps agency_id and group_id empty: compile refuses such a plan and lists the names."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        CheckConstraint("role IN ('lead', 'coordinating')", name="role"),
+        CheckConstraint("agency_id IS NULL OR group_id IS NULL", name="one_target"),
+        UniqueConstraint("item_id", "role", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer)
+    name_as_written: Mapped[str] = mapped_column(String(500))
+    agency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agency.id", ondelete="RESTRICT"), index=True
+    )
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agency_group.id", ondelete="RESTRICT"), index=True
+    )
+    # How the name was resolved: exact, alias, fuzzy, created or unresolved.
+    match: Mapped[str] = mapped_column(String(16), default="unresolved")
+    score: Mapped[float | None] = mapped_column(Float)
+
+    item: Mapped[PlanItem] = relationship(back_populates="assignments")
+    agency: Mapped[Agency | None] = relationship()
+    group: Mapped[AgencyGroup | None] = relationship()
+
+    @property
+    def target_name(self) -> str | None:
+        if self.agency is not None:
+            return self.agency.name
+        if self.group is not None:
+            return self.group.name
+        return None

@@ -1,0 +1,1 @@
+"""Email: Jinja2 templates, rendering, the outbox and the SMTP sender."""

@@ -1,0 +1,1 @@
+"""Domain steps (parsing, directory, schedules, compile) and the Prefect tasks that wrap them."""

@@ -1,0 +1,150 @@
+"""What parsing a plan yields: plain dataclasses shared by the text parser, the structured
+formats (YAML/CSV/XLSX) and the importer, so every entry point produces the same shape."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+ScheduleKind = Literal[
+    "once", "weekly", "monthly", "quarterly", "semiannual", "yearly", "ongoing", "unknown"
+]
+SCHEDULE_KINDS: tuple[str, ...] = (
+    "once",
+    "weekly",
+    "monthly",
+    "quarterly",
+    "semiannual",
+    "yearly",
+    "ongoing",
+    "unknown",
+)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A timeframe as written plus the rule read from it.
+
+    `due` is the single deadline of a one-off; recurring kinds carry their anchor instead
+    (`day` of the month, `month` of the year or of the quarter (1–3), `weekday` 0=Monday).
+    `start`/`until` bound the series or the window ("Quý II/2024" starts 1/4, due 30/6).
+    `problem` is set when the text could not be read; the kind is then "unknown".
+    """
+
+    text: str
+    kind: ScheduleKind
+    due: date | None = None
+    start: date | None = None
+    until: date | None = None
+    day: int | None = None
+    month: int | None = None
+    weekday: int | None = None
+    problem: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"text": self.text, "kind": self.kind, "due": _iso(self.due)}
+        for name in ("start", "until"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value.isoformat()
+        for name in ("day", "month", "weekday", "problem"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Schedule:
+        return cls(
+            text=data.get("text", ""),
+            kind=data.get("kind", "unknown"),
+            due=_date(data.get("due")),
+            start=_date(data.get("start")),
+            until=_date(data.get("until")),
+            day=data.get("day"),
+            month=data.get("month"),
+            weekday=data.get("weekday"),
+            problem=data.get("problem"),
+        )
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    line: int
+    message: str
+
+
+@dataclass
+class ParsedItem:
+    seq: str
+    content: str
+    lead: list[str]
+    coordinating: list[str]
+    timeframe: Schedule
+    section: str | None = None
+    details: str | None = None
+    line: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "seq": self.seq,
+            "content": self.content,
+            "lead": list(self.lead),
+            "coordinating": list(self.coordinating),
+            "timeframe": self.timeframe.to_json(),
+        }
+        if self.section:
+            out["section"] = self.section
+        if self.details:
+            out["details"] = self.details
+        out["line"] = self.line
+        return out
+
+
+@dataclass
+class ParsedPlan:
+    title: str
+    number: str | None = None
+    issuer: str | None = None
+    issued_on: date | None = None
+    year: int | None = None
+    monitoring_agency: str | None = None
+    layout: str = "list"
+    items: list[ParsedItem] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "title": self.title,
+            "issuer": self.issuer,
+            "issued_on": _iso(self.issued_on),
+            "year": self.year,
+            "monitoring_agency": self.monitoring_agency,
+            "layout": self.layout,
+            "items": [item.to_json() for item in self.items],
+            "warnings": [asdict(w) for w in self.warnings],
+        }
+
+
+class PlanParseError(ValueError):
+    """The input is not a plan we can read; the message says where and what was looked for."""
+
+    def __init__(self, message: str, *, source: str = "", line: int | None = None) -> None:
+        self.source = source
+        self.line = line
+        where = source + (f":{line}" if line else "")
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

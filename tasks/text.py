@@ -1,0 +1,92 @@
+"""Text as it arrives from Word copies and web pages, made uniform before anything reads it:
+bytes decoded, NFC, non-breaking spaces, dash variants and CRLF folded."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_SPACES = re.compile(r"[\u00a0\u2007\u202f\u2000-\u200a\u3000\t]+")
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_DASHES = re.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]")
+_WS = re.compile(r"\s+")
+# Old ("hoá", "uỷ") and new ("hóa", "ủy") tone placement both appear in real documents.
+_TONE_PLACEMENT = {
+    "oá": "óa",
+    "oà": "òa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oé": "óe",
+    "oè": "òe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+    "uý": "úy",
+    "uỳ": "ùy",
+    "uỷ": "ủy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
+}
+_TONE_RE = re.compile("|".join(_TONE_PLACEMENT))
+_TRAILING = " .;,:-–"
+
+
+class InputEncodingError(ValueError):
+    """The bytes are not text we can read (binary, or an encoding we cannot detect)."""
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    encoding: str
+    notice: str | None = None
+
+
+def decode_bytes(raw: bytes) -> DecodedText:
+    """UTF-8 (with or without BOM) and UTF-16 with a BOM are read; anything else is refused
+    with a message, because guessing Windows-1258 or TCVN3 silently corrupts names."""
+    if not raw.strip():
+        raise InputEncodingError("the file is empty")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return DecodedText(raw.decode("utf-16"), "utf-16", "decoded from UTF-16")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\x00" in raw[:4096]:
+        raise InputEncodingError("the file looks binary (it contains NUL bytes), not plan text")
+    try:
+        return DecodedText(raw.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputEncodingError(
+            f"line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+            "save the document as UTF-8 (Windows-1258 and TCVN3 are not read)"
+        ) from exc
+
+
+def normalize_text(text: str) -> str:
+    """NFC, LF line ends, plain spaces and one dash, with line structure kept."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ZERO_WIDTH.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _DASHES.sub("–", text)
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def clean_name(name: str) -> str:
+    """An agency name as written, tidied: NFC, single spaces, no trailing punctuation."""
+    name = _WS.sub(" ", normalize_text(name)).strip()
+    return name.strip(_TRAILING).strip()
+
+
+def normalize_name(name: str) -> str:
+    """The comparison key of a name: case, spacing, dashes, tone placement and
+    "Ủy ban nhân dân" versus "UBND" do not matter."""
+    key = clean_name(name).casefold()
+    key = _TONE_RE.sub(lambda m: _TONE_PLACEMENT[m.group(0)], key)
+    key = key.replace("ủy ban nhân dân", "ubnd")
+    key = re.sub(r"\s*[–-]\s*", " – ", key)
+    key = re.sub(r"\s*&\s*", " và ", key)
+    return _WS.sub(" ", key).strip()
