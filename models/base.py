@@ -24,7 +24,7 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {list[str]: JSON, dict[str, Any]: JSON, list[dict[str, Any]]: JSON}
+    type_annotation_map = {list[str]: JSON, dict[str, Any]: JSON, list[dict[str, Any]]: JSON}  # noqa: RUF012
 
 
 class CreatedAt:
