@@ -5,18 +5,21 @@ Schedules; whatever is missing or odd becomes a warning with its line instead of
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
-from typing import Literal
 
 from tasks.agency_names import split_agencies
-from tasks.parsed import ParsedItem, ParsedPlan, ParseWarning, PlanParseError, Schedule
+from tasks.parsed import (
+    ParsedItem,
+    ParsedPlan,
+    ParseWarning,
+    PlanParseError,
+    Schedule,
+    deadline_warning,
+)
 from tasks.plan_header import PlanHeader, find_monitoring_agency, read_header
 from tasks.plan_layouts import ITEM_HEADING, ROMAN_HEADING, RawItem, parse_list, parse_tables
 from tasks.text import InputEncodingError, decode_bytes, normalize_text
-from tasks.timeframes import parse_timeframe
-
-BeforeRule = Literal["on", "day_before"]
+from tasks.timeframes import BeforeRule, parse_timeframe
 
 LOOKED_FOR = (
     "numbered items with 'Cơ quan chủ trì'/'Thời gian thực hiện' lines, "
@@ -130,7 +133,10 @@ def _interpret(
         warnings.append(
             ParseWarning(line, f"{label}: timeframe {schedule.text!r} not read: {schedule.problem}")
         )
-    _check_deadline(label, schedule, header, line, warnings)
+    if late := deadline_warning(
+        schedule, label=label, issued_on=header.issued_on, year=header.year, line=line
+    ):
+        warnings.append(late)
     return ParsedItem(
         seq=raw.seq,
         content=raw.content.strip().rstrip(" ;,"),
@@ -141,27 +147,3 @@ def _interpret(
         details="\n".join(raw.details) or None,
         line=raw.line,
     )
-
-
-def _check_deadline(
-    label: str, schedule: Schedule, header: PlanHeader, line: int, warnings: list[ParseWarning]
-) -> None:
-    """A deadline before the plan exists is a drafting error (a date copied from last year's
-    plan); it is kept as written and flagged so someone fixes it before reminders go out."""
-    if schedule.due is None:
-        return
-    if header.issued_on:
-        reference, described = header.issued_on, header.issued_on.isoformat()
-    elif header.year:
-        reference = date(header.year, 1, 1)
-        described = f"{reference.isoformat()} (the plan's day and month are blank)"
-    else:
-        return
-    if schedule.due < reference:
-        warnings.append(
-            ParseWarning(
-                line,
-                f"{label}: deadline {schedule.due.isoformat()} is before the plan's date "
-                f"{described}: {schedule.text!r}",
-            )
-        )

@@ -128,6 +128,21 @@ class ParsedPlan:
         }
 
 
+def deadline_warning(
+    schedule: Schedule, *, label: str, issued_on: date | None, year: int | None, line: int
+) -> ParseWarning | None:
+    """A deadline before the plan exists is a drafting error (a date copied from last year's
+    plan); it is kept as written and flagged so someone fixes it before reminders go out. An
+    undated plan counts from 1 January of its year; with no year either there is nothing to say.
+    Shared by the text parser and the structured formats so both word it the same."""
+    reference = issued_on or (date(year, 1, 1) if year else None)
+    if schedule.due is None or reference is None or schedule.due >= reference:
+        return None
+    blank = "" if issued_on else " (the plan's day and month are blank)"
+    message = f"{label}: deadline {schedule.due.isoformat()} is before the plan's date "
+    return ParseWarning(line, f"{message}{reference.isoformat()}{blank}: {schedule.text!r}")
+
+
 class PlanParseError(ValueError):
     """The input is not a plan we can read; the message says where and what was looked for."""
 

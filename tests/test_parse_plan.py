@@ -1,17 +1,16 @@
 """The plan text parser against the real documents (read at run time), the example plans, and
-small crafted fixtures for each layout variant and each kind of bad input."""
+small crafted fixtures for each layout variant. Encodings and unreadable files are in
+test_parse_plan_input.py."""
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tasks.parse_plan import parse_plan_text, read_plan_file
-from tasks.parsed import ParsedPlan, PlanParseError
+from tasks.parsed import ParsedPlan, ParseWarning, PlanParseError, Schedule, deadline_warning
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_PLANS = ROOT / "examples" / "plans"
@@ -221,36 +220,6 @@ def test_the_post_2025_province_example_names_sở_nội_vụ_as_monitor() -> No
     assert plan.items[1].details == "Sản phẩm: Tài liệu tập huấn"
 
 
-# --- copies of the same document ------------------------------------------------------------
-def _nbsp_and_dashes(text: str) -> str:
-    """What a Word/web copy does: NBSP after colons and in dates, en-dash bullets, em-dashes."""
-    text = text.replace(": ", ":\u00a0").replace("ngày ", "ngày\u00a0")
-    text = text.replace("\n- ", "\n\u2013 ").replace(" – ", " \u2014 ")
-    return "\ufeff" + text
-
-
-VARIANTS: dict[str, Callable[[str], str]] = {
-    "nfd": lambda text: unicodedata.normalize("NFD", text),
-    "crlf": lambda text: text.replace("\n", "\r\n"),
-    "nbsp-and-dashes": _nbsp_and_dashes,
-    "all-at-once": lambda text: unicodedata.normalize("NFD", _nbsp_and_dashes(text)).replace(
-        "\n", "\r\n"
-    ),
-}
-
-
-@pytest.mark.parametrize("variant", sorted(VARIANTS))
-@pytest.mark.parametrize(
-    "name",
-    ["song-ma-2019-kh33.txt", "tuy-phuoc-2023-truyen-thong.txt", "son-la-2025-so-noi-vu.txt"],
-)
-def test_a_differently_encoded_copy_parses_identically(name: str, variant: str) -> None:
-    text = (EXAMPLE_PLANS / name).read_text(encoding="utf-8")
-    copy = VARIANTS[variant](text)
-    assert copy != text
-    assert parse_plan_text(copy).to_json() == parse_plan_text(text).to_json()
-
-
 # --- crafted layout fixtures ----------------------------------------------------------------
 def test_label_variants_and_prose_header_are_read() -> None:
     plan, _ = read_plan_file(FIXTURE_PLANS / "label-variants.txt")
@@ -359,61 +328,16 @@ def test_a_deadline_before_a_full_plan_date_is_flagged() -> None:
     ]
 
 
-# --- file input -----------------------------------------------------------------------------
-def test_read_plan_file_returns_normalised_text_with_table_tabs_kept(tmp_path: Path) -> None:
-    source = (EXAMPLE_PLANS / "tuy-phuoc-2023-truyen-thong.txt").read_text(encoding="utf-8")
-    path = tmp_path / "plan.txt"
-    path.write_bytes(unicodedata.normalize("NFD", source).replace("\n", "\r\n").encode())
-    plan, text = read_plan_file(path)
-    assert text == source
-    assert len(plan.items) == 8
+def test_a_deadline_in_an_undated_plan_counts_from_1_january_of_its_year() -> None:
+    late = Schedule(text="Trước ngày 15/12/2022", kind="once", due=date(2022, 12, 15))
+    in_year = Schedule(text="Trước ngày 02/01/2023", kind="once", due=date(2023, 1, 2))
 
+    warning = deadline_warning(late, label="item 4", issued_on=None, year=2023, line=72)
 
-def test_utf16_input_is_decoded_with_a_notice(tmp_path: Path) -> None:
-    source = (EXAMPLE_PLANS / "song-ma-2019-kh33.txt").read_text(encoding="utf-8")
-    path = tmp_path / "plan-utf16.txt"
-    path.write_bytes(source.encode("utf-16"))
-    plan, _ = read_plan_file(path)
-    assert plan.warnings[0].line == 0 and "UTF-16" in plan.warnings[0].message
-    assert plan.to_json()["items"] == parse_plan_text(source).to_json()["items"]
-
-
-def _windows_1258(text: str) -> bytes:
-    """How Vietnamese Windows saves text: letters with a shape mark (â, ơ, ư…) precomposed,
-    the tone mark as a separate combining byte."""
-    out = b""
-    for char in text:
-        try:
-            out += char.encode("cp1258")
-        except UnicodeEncodeError:
-            base, *marks = unicodedata.normalize("NFD", char)
-            shape = [mark for mark in marks if mark in "\u0302\u0306\u031b"]  # â ă ơ
-            tone = [mark for mark in marks if mark not in shape]
-            out += (unicodedata.normalize("NFC", base + "".join(shape)) + "".join(tone)).encode(
-                "cp1258"
-            )
-    return out
-
-
-@pytest.mark.parametrize(
-    ("content", "reason"),
-    [
-        (_windows_1258("1. Việc\n- Cơ quan chủ trì: Phòng Nội vụ\n"), "not UTF-8"),
-        (b"PK\x03\x04\x00\x00binary", "binary"),
-        (b"", "empty"),
-    ],
-    ids=["windows-1258", "binary", "empty"],
-)
-def test_unreadable_input_names_the_file(tmp_path: Path, content: bytes, reason: str) -> None:
-    path = tmp_path / "bad-plan.txt"
-    path.write_bytes(content)
-    with pytest.raises(PlanParseError, match=reason) as error:
-        read_plan_file(path)
-    assert str(path) in str(error.value) and error.value.source == str(path)
-
-
-def test_a_missing_file_names_the_file(tmp_path: Path) -> None:
-    path = tmp_path / "nowhere.txt"
-    with pytest.raises(PlanParseError, match="cannot open the file") as error:
-        read_plan_file(path)
-    assert str(path) in str(error.value)
+    assert warning == ParseWarning(
+        72,
+        "item 4: deadline 2022-12-15 is before the plan's date 2023-01-01 "
+        "(the plan's day and month are blank): 'Trước ngày 15/12/2022'",
+    )
+    assert deadline_warning(in_year, label="item 5", issued_on=None, year=2023, line=73) is None
+    assert deadline_warning(late, label="item 4", issued_on=None, year=None, line=72) is None

@@ -1,0 +1,105 @@
+"""The plan text parser's input: copies of one document in other encodings, line endings and
+punctuation parse the same, and a file that cannot be read is refused with its name."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tasks.parse_plan import parse_plan_text, read_plan_file
+from tasks.parsed import PlanParseError
+
+EXAMPLE_PLANS = Path(__file__).resolve().parents[1] / "examples" / "plans"
+
+
+# --- copies of the same document ------------------------------------------------------------
+def _nbsp_and_dashes(text: str) -> str:
+    """What a Word/web copy does: NBSP after colons and in dates, en-dash bullets, em-dashes."""
+    text = text.replace(": ", ":\u00a0").replace("ngày ", "ngày\u00a0")
+    text = text.replace("\n- ", "\n\u2013 ").replace(" – ", " \u2014 ")
+    return "\ufeff" + text
+
+
+VARIANTS: dict[str, Callable[[str], str]] = {
+    "nfd": lambda text: unicodedata.normalize("NFD", text),
+    "crlf": lambda text: text.replace("\n", "\r\n"),
+    "nbsp-and-dashes": _nbsp_and_dashes,
+    "all-at-once": lambda text: unicodedata.normalize("NFD", _nbsp_and_dashes(text)).replace(
+        "\n", "\r\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize(
+    "name",
+    ["song-ma-2019-kh33.txt", "tuy-phuoc-2023-truyen-thong.txt", "son-la-2025-so-noi-vu.txt"],
+)
+def test_a_differently_encoded_copy_parses_identically(name: str, variant: str) -> None:
+    text = (EXAMPLE_PLANS / name).read_text(encoding="utf-8")
+    copy = VARIANTS[variant](text)
+    assert copy != text
+    assert parse_plan_text(copy).to_json() == parse_plan_text(text).to_json()
+
+
+# --- file input -----------------------------------------------------------------------------
+def test_read_plan_file_returns_normalised_text_with_table_tabs_kept(tmp_path: Path) -> None:
+    source = (EXAMPLE_PLANS / "tuy-phuoc-2023-truyen-thong.txt").read_text(encoding="utf-8")
+    path = tmp_path / "plan.txt"
+    path.write_bytes(unicodedata.normalize("NFD", source).replace("\n", "\r\n").encode())
+    plan, text = read_plan_file(path)
+    assert text == source
+    assert len(plan.items) == 8
+
+
+def test_utf16_input_is_decoded_with_a_notice(tmp_path: Path) -> None:
+    source = (EXAMPLE_PLANS / "song-ma-2019-kh33.txt").read_text(encoding="utf-8")
+    path = tmp_path / "plan-utf16.txt"
+    path.write_bytes(source.encode("utf-16"))
+    plan, _ = read_plan_file(path)
+    assert plan.warnings[0].line == 0 and "UTF-16" in plan.warnings[0].message
+    assert plan.to_json()["items"] == parse_plan_text(source).to_json()["items"]
+
+
+def _windows_1258(text: str) -> bytes:
+    """How Vietnamese Windows saves text: letters with a shape mark (â, ơ, ư…) precomposed,
+    the tone mark as a separate combining byte."""
+    out = b""
+    for char in text:
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            base, *marks = unicodedata.normalize("NFD", char)
+            shape = [mark for mark in marks if mark in "\u0302\u0306\u031b"]  # â ă ơ
+            tone = [mark for mark in marks if mark not in shape]
+            out += (unicodedata.normalize("NFC", base + "".join(shape)) + "".join(tone)).encode(
+                "cp1258"
+            )
+    return out
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (_windows_1258("1. Việc\n- Cơ quan chủ trì: Phòng Nội vụ\n"), "not UTF-8"),
+        (b"PK\x03\x04\x00\x00binary", "binary"),
+        (b"", "empty"),
+    ],
+    ids=["windows-1258", "binary", "empty"],
+)
+def test_unreadable_input_names_the_file(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "bad-plan.txt"
+    path.write_bytes(content)
+    with pytest.raises(PlanParseError, match=reason) as error:
+        read_plan_file(path)
+    assert str(path) in str(error.value) and error.value.source == str(path)
+
+
+def test_a_missing_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere.txt"
+    with pytest.raises(PlanParseError, match="cannot open the file") as error:
+        read_plan_file(path)
+    assert str(path) in str(error.value)
