@@ -12,7 +12,7 @@ from tasks.parsed import ParseWarning
 from tasks.text import normalize_name
 
 ROMAN_HEADING = re.compile(r"^\s*(?P<roman>[IVX]{1,5})\s*[.)–-]\s*(?P<text>\S.*)$")
-ITEM_HEADING = re.compile(r"^\s*(?P<seq>\d{1,2}(?:\.\d{1,2})*)\s*[.)]\s+(?P<text>\S.*)$")
+ITEM_HEADING = re.compile(r"^\s*(?P<seq>\d{1,4}(?:\.\d{1,3})*)\s*[.)]\s+(?P<text>\S.*)$")
 BULLET = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\))\s*")
 _LABEL_LINE = re.compile(
     r"^\s*(?P<bullet>[-+•*–]|[a-zđ]\))?\s*(?P<label>[^:\s][^:]{0,40}?)\s*:\s*(?P<value>.*)$"
@@ -25,7 +25,7 @@ _LABELS = {
 }
 _LABEL_KIND = {normalize_name(label): kind for kind, labels in _LABELS.items() for label in labels}
 _PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_ROW_NUMBER = re.compile(r"^\d{1,3}\.?$")
+_ROW_NUMBER = re.compile(r"^\d{1,4}\.?$")
 _COLUMN_NUMBER = re.compile(r"^\(\d{1,2}\)$")
 
 

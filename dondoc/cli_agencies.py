@@ -1,0 +1,75 @@
+"""`dondoc agencies …`: the directory of agencies and groups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from dondoc.db import migrate, session_scope
+from dondoc.output import console, fail, print_json
+from dondoc.settings import get_settings
+from models.queries import list_agencies, list_groups
+from tasks.directory import DirectoryError, import_directory, load_directory
+
+agencies_app = typer.Typer(help="The agency directory.", no_args_is_help=True)
+
+
+@agencies_app.command("import")
+def agencies_import(file: Path) -> None:
+    """Import a directory (YAML or CSV): agencies, aliases, emails and groups."""
+    try:
+        directory = load_directory(file)
+    except DirectoryError as exc:
+        fail(str(exc))
+    url = get_settings().effective_database_url
+    migrate(url)
+    with session_scope(url) as session:
+        counts = import_directory(session, directory)
+    console.print(f"{file}: {counts}")
+
+
+@agencies_app.command("list")
+def agencies_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Every agency with its email and monitoring flag, then the groups."""
+    url = get_settings().effective_database_url
+    migrate(url)
+    with session_scope(url) as session:
+        agencies = [
+            {
+                "id": a.id,
+                "name": a.name,
+                "aliases": list(a.aliases),
+                "kind": a.kind,
+                "email": a.email,
+                "head_email": a.head_email,
+                "monitoring": a.monitoring,
+                "verified": a.verified,
+            }
+            for a in list_agencies(session)
+        ]
+        groups = [
+            {"id": g.id, "name": g.name, "members": [m.name for m in g.members]}
+            for g in list_groups(session)
+        ]
+    if as_json:
+        print_json({"agencies": agencies, "groups": groups})
+        return
+    table = Table(title=f"Agencies ({len(agencies)})")
+    for column in ("id", "name", "email", "monitoring", "verified"):
+        table.add_column(column, overflow="fold")
+    for a in agencies:
+        table.add_row(
+            str(a["id"]),
+            a["name"],
+            a["email"] or "[red]no email[/]",
+            "yes" if a["monitoring"] else "",
+            "" if a["verified"] else "[yellow]unverified[/]",
+        )
+    console.print(table)
+    for g in groups:
+        console.print(f"[bold]{g['name']}[/] ({len(g['members'])}): {', '.join(g['members'])}")

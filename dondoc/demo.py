@@ -1,0 +1,71 @@
+"""`dondoc demo`: the main job on embedded defaults. It loads the example directories and
+plans into the SQLite database, shows what was read and approves the plans, so a newcomer
+sees the whole path from plan text to stored, approved plan with one command."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from dondoc.db import migrate, session_scope
+from dondoc.output import console, warn
+from dondoc.plan_views import stored_plan_table
+from dondoc.settings import get_settings
+from models import Plan
+from tasks.directory import Resolver, import_directory, load_directory
+from tasks.import_plan import import_parsed_plan
+from tasks.parse_plan import read_plan_file
+from tasks.structured import STRUCTURED_SUFFIXES, read_structured_file
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+DEMO_APPROVER = "Quản trị viên (demo)"
+
+
+def run_demo(
+    examples: Annotated[Path, typer.Option(help="Folder with directories/ and plans/.")] = EXAMPLES,
+) -> None:
+    """Load the example directories and plans, show them and approve them."""
+    settings = get_settings()
+    url = settings.effective_database_url
+    migrate(url)
+    directories = sorted((examples / "directories").glob("*.y*ml"))
+    plan_files = sorted(p for p in (examples / "plans").iterdir() if p.is_file())
+    plan_ids: list[int] = []
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Loading examples", total=len(directories) + len(plan_files))
+        for path in directories:
+            with session_scope(url) as session:
+                counts = import_directory(session, load_directory(path))
+            console.print(f"directory {path.name}: {counts}")
+            progress.advance(task)
+        for path in plan_files:
+            with session_scope(url) as session:
+                if path.suffix.lower() in STRUCTURED_SUFFIXES:
+                    parsed, text = read_structured_file(path, before=settings.deadline_before)
+                else:
+                    known = Resolver.from_session(session).known_names()
+                    parsed, text = read_plan_file(
+                        path, known_names=known, before=settings.deadline_before
+                    )
+                result = import_parsed_plan(
+                    session, parsed, source_text=text, source_name=path.name
+                )
+            for warning in parsed.warnings:
+                warn(f"{path.name}:{warning.line}: {warning.message}")
+            for resolution in result.unresolved:
+                warn(f"{path.name}: unresolved agency {resolution.name_as_written!r}")
+            plan_ids.append(result.plan_id)
+            progress.advance(task)
+    for plan_id in plan_ids:
+        with session_scope(url) as session:
+            plan = session.get(Plan, plan_id)
+            assert plan is not None
+            if plan.status == "draft":
+                plan.approve(DEMO_APPROVER, datetime.now(UTC))
+            console.print(stored_plan_table(plan))
+    console.print(f"\n[bold green]{len(plan_ids)} plans imported and approved[/] in {url}")
+    console.print("Next: `dondoc plan list`, `dondoc plan show ID`, `dondoc agencies list`.")

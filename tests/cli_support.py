@@ -1,0 +1,30 @@
+"""Running the `dondoc` command in-process against a test database."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from typer.testing import CliRunner
+
+from dondoc.cli import app
+from dondoc.settings import get_settings
+
+
+@dataclass
+class Cli:
+    database_url: str
+    monkeypatch: Any
+
+    def __call__(self, *args: str, expect: int = 0) -> Any:
+        self.monkeypatch.setenv("DONDOC_DATABASE_URL", self.database_url)
+        get_settings.cache_clear()
+        result = CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+        get_settings.cache_clear()
+        output = result.stdout + result.stderr
+        assert result.exit_code == expect, f"exit {result.exit_code}, wanted {expect}:\n{output}"
+        return result
+
+    def json(self, *args: str) -> Any:
+        return json.loads(self(*args, "--json").stdout)
