@@ -1,8 +1,13 @@
-"""The agency directory: agencies and the named groups plans assign work to."""
+"""The agency directory: agencies and the named groups plans assign work to.
+
+One database holds the directories of many localities, and their names repeat ("Phòng Nội
+vụ" in every district), so a name is unique only within its scope: the normalised name of
+the People's Committee whose plans the directory serves, or "" for the global scope whose
+entries serve every plan."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, CreatedAt
@@ -18,11 +23,14 @@ agency_group_member = Table(
 
 class Agency(CreatedAt, Base):
     __tablename__ = "agency"
+    __table_args__ = (UniqueConstraint("scope_key", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # normalize_name of the directory's `scope`; "" is the global scope.
+    scope_key: Mapped[str] = mapped_column(String(300), default="", server_default="")
     name: Mapped[str] = mapped_column(String(300))
     # Lower-cased, accent-preserving, whitespace-folded name: the key lookups use.
-    key: Mapped[str] = mapped_column(String(300), unique=True)
+    key: Mapped[str] = mapped_column(String(300), index=True)
     aliases: Mapped[list[str]] = mapped_column(default=list)
     kind: Mapped[str | None] = mapped_column(String(40))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="SET NULL"))
@@ -42,6 +50,8 @@ class Agency(CreatedAt, Base):
         super().__init__(**kw)
         if self.name and not self.key:
             self.key = normalize_name(self.name)
+        if self.scope_key is None:
+            self.scope_key = ""
 
 
 class AgencyGroup(CreatedAt, Base):
@@ -49,10 +59,12 @@ class AgencyGroup(CreatedAt, Base):
     each member owes the work."""
 
     __tablename__ = "agency_group"
+    __table_args__ = (UniqueConstraint("scope_key", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    scope_key: Mapped[str] = mapped_column(String(300), default="", server_default="")
     name: Mapped[str] = mapped_column(String(300))
-    key: Mapped[str] = mapped_column(String(300), unique=True)
+    key: Mapped[str] = mapped_column(String(300), index=True)
     aliases: Mapped[list[str]] = mapped_column(default=list)
 
     members: Mapped[list[Agency]] = relationship(
@@ -63,3 +75,5 @@ class AgencyGroup(CreatedAt, Base):
         super().__init__(**kw)
         if self.name and not self.key:
             self.key = normalize_name(self.name)
+        if self.scope_key is None:
+            self.scope_key = ""

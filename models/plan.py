@@ -39,6 +39,8 @@ class Plan(CreatedAt, Base):
     number: Mapped[str | None] = mapped_column(String(80), index=True)
     title: Mapped[str] = mapped_column(Text)
     issuer: Mapped[str | None] = mapped_column(String(300))
+    # The directory scope the plan's names were resolved in (see models.agency); "" global.
+    scope_key: Mapped[str] = mapped_column(String(300), default="", server_default="", index=True)
     issued_on: Mapped[date | None] = mapped_column(Date)
     year: Mapped[int | None] = mapped_column(Integer)
     period_start: Mapped[date | None] = mapped_column(Date)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 15:19:52.715067
+Create Date: 2026-11-23 15:34:12.190589
 
 """
 
@@ -24,6 +24,7 @@ def upgrade() -> None:
     op.create_table(
         "agency",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("scope_key", sa.String(length=300), server_default="", nullable=False),
         sa.Column("name", sa.String(length=300), nullable=False),
         sa.Column("key", sa.String(length=300), nullable=False),
         sa.Column("aliases", sa.JSON(), nullable=False),
@@ -42,18 +43,25 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agency")),
-        sa.UniqueConstraint("key", name=op.f("uq_agency_key")),
+        sa.UniqueConstraint("scope_key", "key", name=op.f("uq_agency_scope_key")),
     )
+    with op.batch_alter_table("agency", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_agency_key"), ["key"], unique=False)
+
     op.create_table(
         "agency_group",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("scope_key", sa.String(length=300), server_default="", nullable=False),
         sa.Column("name", sa.String(length=300), nullable=False),
         sa.Column("key", sa.String(length=300), nullable=False),
         sa.Column("aliases", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agency_group")),
-        sa.UniqueConstraint("key", name=op.f("uq_agency_group_key")),
+        sa.UniqueConstraint("scope_key", "key", name=op.f("uq_agency_group_scope_key")),
     )
+    with op.batch_alter_table("agency_group", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_agency_group_key"), ["key"], unique=False)
+
     op.create_table(
         "agency_group_member",
         sa.Column("group_id", sa.Integer(), nullable=False),
@@ -78,6 +86,7 @@ def upgrade() -> None:
         sa.Column("number", sa.String(length=80), nullable=True),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("issuer", sa.String(length=300), nullable=True),
+        sa.Column("scope_key", sa.String(length=300), server_default="", nullable=False),
         sa.Column("issued_on", sa.Date(), nullable=True),
         sa.Column("year", sa.Integer(), nullable=True),
         sa.Column("period_start", sa.Date(), nullable=True),
@@ -107,6 +116,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("plan", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_plan_number"), ["number"], unique=False)
+        batch_op.create_index(batch_op.f("ix_plan_scope_key"), ["scope_key"], unique=False)
 
     op.create_table(
         "plan_item",
@@ -187,10 +197,17 @@ def downgrade() -> None:
 
     op.drop_table("plan_item")
     with op.batch_alter_table("plan", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_plan_scope_key"))
         batch_op.drop_index(batch_op.f("ix_plan_number"))
 
     op.drop_table("plan")
     op.drop_table("agency_group_member")
+    with op.batch_alter_table("agency_group", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_agency_group_key"))
+
     op.drop_table("agency_group")
+    with op.batch_alter_table("agency", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_agency_key"))
+
     op.drop_table("agency")
     # ### end Alembic commands ###

@@ -1,0 +1,98 @@
+"""Read queries over dondoc's state: plain functions taking a session, so commands, flows and
+the web app ask the same questions the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from sqlalchemy import select, union
+from sqlalchemy.orm import Session
+
+from models.agency import Agency, AgencyGroup, agency_group_member
+
+# --- agency directory -------------------------------------------------------------------
+
+
+def list_agencies(session: Session, scope_keys: Collection[str] | None = None) -> Sequence[Agency]:
+    """All agencies (or those of the given scopes) in id order, which is the order of the
+    directory that created them."""
+    query = select(Agency).order_by(Agency.id)
+    if scope_keys is not None:
+        query = query.where(Agency.scope_key.in_(scope_keys))
+    return session.scalars(query).all()
+
+
+def list_groups(
+    session: Session, scope_keys: Collection[str] | None = None
+) -> Sequence[AgencyGroup]:
+    query = select(AgencyGroup).order_by(AgencyGroup.id)
+    if scope_keys is not None:
+        query = query.where(AgencyGroup.scope_key.in_(scope_keys))
+    return session.scalars(query).all()
+
+
+def agency_by_key(session: Session, key: str, scope_key: str = "") -> Agency | None:
+    """`key` and `scope_key` are tasks.text.normalize_name of the name and of the scope."""
+    query = select(Agency).where(Agency.scope_key == scope_key, Agency.key == key)
+    return session.scalars(query).one_or_none()
+
+
+def group_by_key(session: Session, key: str, scope_key: str = "") -> AgencyGroup | None:
+    query = select(AgencyGroup).where(AgencyGroup.scope_key == scope_key, AgencyGroup.key == key)
+    return session.scalars(query).one_or_none()
+
+
+def directory_scopes(session: Session) -> dict[str, str]:
+    """Every scope key in the directory -> a name to show it by: the name of the agency of
+    that key (the People's Committee itself, usually listed in its own directory), else the
+    key. "" is the global scope."""
+    keys = set(
+        session.scalars(union(select(Agency.scope_key), select(AgencyGroup.scope_key))).all()
+    )
+    titles = dict.fromkeys(keys, "")
+    rows = session.execute(
+        select(Agency.scope_key, Agency.key, Agency.name)
+        .where(Agency.key.in_(keys - {""}))
+        .order_by(Agency.id)
+    )
+    for scope_key, key, name in rows:
+        if scope_key == key or not titles[key]:
+            titles[key] = name
+    return {key: title or key for key, title in titles.items()}
+
+
+def monitoring_agencies(session: Session, scope_key: str | None = None) -> Sequence[Agency]:
+    """Agencies flagged to monitor plans: the fallback when a plan names none. With a scope,
+    that scope's agencies first, then the global scope's, as a plan of the scope sees them."""
+    query = select(Agency).where(Agency.monitoring.is_(True))
+    if scope_key is None:
+        return session.scalars(query.order_by(Agency.id)).all()
+    query = query.where(Agency.scope_key.in_({scope_key, ""}))
+    return session.scalars(query.order_by(Agency.scope_key != scope_key, Agency.id)).all()
+
+
+def agencies_without_email(session: Session) -> Sequence[Agency]:
+    """Agencies nobody can be reminded at: reported rather than skipped silently."""
+    query = (
+        select(Agency).where((Agency.email.is_(None)) | (Agency.email == "")).order_by(Agency.id)
+    )
+    return session.scalars(query).all()
+
+
+def unverified_agencies(session: Session) -> Sequence[Agency]:
+    """Agencies created from plan text (`--auto-agencies`) that no directory has named yet."""
+    query = select(Agency).where(Agency.verified.is_(False)).order_by(Agency.id)
+    return session.scalars(query).all()
+
+
+def group_memberships(session: Session) -> dict[int, list[int]]:
+    """Group id -> member agency ids, read in one query (no per-group lazy loads)."""
+    rows = session.execute(
+        select(agency_group_member.c.group_id, agency_group_member.c.agency_id).order_by(
+            agency_group_member.c.group_id, agency_group_member.c.agency_id
+        )
+    )
+    members: dict[int, list[int]] = {}
+    for group_id, agency_id in rows:
+        members.setdefault(group_id, []).append(agency_id)
+    return members
