@@ -1,0 +1,147 @@
+"""Store a parsed plan: resolve every agency name against the directory and write the plan,
+its items and assignments in the caller's transaction. The same document (by the sha256 of
+its normalised text) is never stored twice."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Assignment, Plan, PlanItem
+from tasks.directory import Resolution, Resolver, create_unverified
+from tasks.parsed import ParsedItem, ParsedPlan, ParseWarning, Schedule
+
+
+@dataclass
+class ImportResult:
+    plan_id: int
+    created: bool
+    unresolved: list[Resolution] = field(default_factory=list)
+    created_agencies: list[str] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+
+def source_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def find_plan_by_source(session: Session, sha256: str) -> Plan | None:
+    return session.scalars(select(Plan).where(Plan.source_sha256 == sha256)).first()
+
+
+def import_parsed_plan(
+    session: Session,
+    parsed: ParsedPlan,
+    *,
+    source_text: str,
+    source_name: str | None = None,
+    auto_agencies: bool = False,
+) -> ImportResult:
+    sha256 = source_sha256(source_text)
+    existing = find_plan_by_source(session, sha256)
+    if existing is not None:
+        return ImportResult(plan_id=existing.id, created=False, warnings=list(parsed.warnings))
+
+    resolver = Resolver.from_session(session, scope=parsed.issuer)
+    resolutions: dict[str, Resolution] = {}
+    created: list[str] = []
+
+    def resolve(name: str) -> Resolution:
+        if name not in resolutions:
+            resolution = resolver.resolve(name)
+            if resolution.match == "unresolved" and auto_agencies:
+                agency = create_unverified(session, name, resolver.scope_key)
+                session.flush()
+                resolver.add_agency(agency)
+                created.append(agency.name)
+                resolution = resolver.resolve(name)
+            resolutions[name] = resolution
+        return resolutions[name]
+
+    plan = Plan(
+        number=parsed.number,
+        title=parsed.title,
+        issuer=parsed.issuer,
+        scope_key=resolver.scope_key,
+        issued_on=parsed.issued_on,
+        year=parsed.year,
+        layout=parsed.layout,
+        source_name=source_name,
+        source_text=source_text,
+        source_sha256=sha256,
+        warnings=[{"line": w.line, "message": w.message} for w in parsed.warnings],
+        monitoring_agency_text=parsed.monitoring_agency,
+    )
+    if parsed.monitoring_agency:
+        monitoring = resolve(parsed.monitoring_agency)
+        plan.monitoring_agency_id = monitoring.agency_id
+    for position, parsed_item in enumerate(parsed.items):
+        item = PlanItem(
+            position=position,
+            section=parsed_item.section,
+            seq=parsed_item.seq,
+            content=parsed_item.content,
+            details=parsed_item.details,
+            timeframe_text=parsed_item.timeframe.text,
+            schedule_kind=parsed_item.timeframe.kind,
+            due=parsed_item.timeframe.due,
+            schedule=parsed_item.timeframe.to_json(),
+            source_line=parsed_item.line or None,
+        )
+        for role, names in (("lead", parsed_item.lead), ("coordinating", parsed_item.coordinating)):
+            for index, name in enumerate(names):
+                resolution = resolve(name)
+                item.assignments.append(
+                    Assignment(
+                        role=role,
+                        position=index,
+                        name_as_written=name,
+                        agency_id=resolution.agency_id,
+                        group_id=resolution.group_id,
+                        match=resolution.match,
+                        score=resolution.score,
+                    )
+                )
+        plan.items.append(item)
+    session.add(plan)
+    session.flush()
+    unresolved = [r for r in resolutions.values() if r.match == "unresolved"]
+    return ImportResult(
+        plan_id=plan.id,
+        created=True,
+        unresolved=unresolved,
+        created_agencies=created,
+        warnings=list(parsed.warnings),
+    )
+
+
+def parsed_from_stored(plan: Plan) -> ParsedPlan:
+    """The stored plan in the parser's shape, for export: names as written, so a round trip
+    through YAML/CSV/XLSX re-imports to the same plan."""
+    items = [
+        ParsedItem(
+            seq=item.seq,
+            content=item.content,
+            lead=[a.name_as_written for a in item.assignments if a.role == "lead"],
+            coordinating=[a.name_as_written for a in item.assignments if a.role == "coordinating"],
+            timeframe=Schedule.from_json(item.schedule or {"text": item.timeframe_text}),
+            section=item.section,
+            details=item.details,
+            line=item.source_line or 0,
+        )
+        for item in plan.items
+    ]
+    return ParsedPlan(
+        title=plan.title,
+        number=plan.number,
+        issuer=plan.issuer,
+        issued_on=plan.issued_on,
+        year=plan.year,
+        monitoring_agency=plan.monitoring_agency_text,
+        layout=plan.layout,
+        items=items,
+        warnings=[ParseWarning(w["line"], w["message"]) for w in plan.warnings],
+    )
