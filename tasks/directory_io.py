@@ -1,4 +1,4 @@
-"""Reading an agency directory (YAML or CSV) into validated entries.
+"""Reading an agency directory into validated entries: YAML here, CSV in tasks.directory_csv.
 
 A directory is written by hand by a clerk, so every problem is reported with file, line and
 field, all of them at once: the file is fixed in one pass instead of one error per run.
@@ -6,8 +6,6 @@ field, all of them at once: the file is fixed in one pass instead of one error p
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +26,6 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from tasks.resolve import longest_first
 from tasks.text import InputEncodingError, clean_name, decode_bytes, normalize_name
 
-LIST_SEPARATOR = "|"  # inside one CSV cell: "Phòng NV|Phòng Nội vụ huyện"
 _NAME_MAX = 300  # the width of agency.name / agency_group.name
 _KIND_MAX = 40
 
@@ -164,6 +161,11 @@ class GroupEntry(_Entry):
 AGENCY_FIELDS = frozenset(AgencyEntry.model_fields) - {"line", "field_lines"}
 GROUP_FIELDS = frozenset(GroupEntry.model_fields) - {"line", "field_lines"}
 
+# The CSV layout (read by tasks.directory_csv): one agency a row, lists inside one cell.
+CSV_COLUMNS = ("name", "aliases", "kind", "email", "head_email", "monitoring", "parent", "note")
+READ_ONLY_COLUMNS = ("groups", "scope")  # not agency fields: they describe the directory
+LIST_SEPARATOR = "|"  # inside one CSV cell: "Phòng NV|Phòng Nội vụ huyện"
+
 
 @dataclass
 class Directory:
@@ -202,12 +204,15 @@ def load_directory(path: Path) -> Directory:
     if suffix in {".yaml", ".yml"}:
         return _load_yaml(source, text)
     if suffix == ".csv":
-        return _load_csv(source, text)
+        # Imported here: tasks.directory_csv builds on this module's entries and checks.
+        from tasks.directory_csv import load_csv
+
+        return load_csv(source, text)
     problem = DirectoryProblem(None, None, "unknown format: expected a .yaml, .yml or .csv file")
     raise DirectoryError(source, [problem])
 
 
-def _clean_scope(value: Any) -> str | None:
+def clean_scope(value: Any) -> str | None:
     """The `scope` field or column: one name, or blank for the global scope."""
     if value is not None and not isinstance(value, str):
         raise ValueError(f"expected the name of a People's Committee, got {value!r}")
@@ -217,9 +222,10 @@ def _clean_scope(value: Any) -> str | None:
     return scope or None
 
 
-def _validate(
+def validate_entry(
     model: type[_Entry], raw: dict[str, Any], lines: dict[str, int], line: int
 ) -> tuple[_Entry | None, list[DirectoryProblem]]:
+    """One entry, or its problems at the line of each field: both formats report alike."""
     try:
         return model.model_validate({**raw, "line": line, "field_lines": lines}), []
     except ValidationError as exc:
@@ -280,7 +286,8 @@ def _check(directory: Directory) -> list[DirectoryProblem]:
     return problems
 
 
-def _finish(directory: Directory, problems: list[DirectoryProblem]) -> Directory:
+def finish_directory(directory: Directory, problems: list[DirectoryProblem]) -> Directory:
+    """Add the rules across entries and raise every problem at once, in file order."""
     problems.extend(_check(directory))
     if problems:
         raise DirectoryError(directory.source, sorted(problems, key=lambda p: p.line or 0))
@@ -330,7 +337,7 @@ def _load_yaml(source: str, text: str) -> Directory:
         section = str(key_node.value)
         if section == "scope":
             try:
-                directory.scope = _clean_scope(constructor.construct_object(value_node))
+                directory.scope = clean_scope(constructor.construct_object(value_node))
             except ValueError as exc:
                 problems.append(DirectoryProblem(_line(value_node), "scope", str(exc)))
             continue
@@ -339,7 +346,7 @@ def _load_yaml(source: str, text: str) -> Directory:
             continue
         model, known = sections[section]
         for item in _sequence_items(section, value_node, problems):
-            entry, entry_problems = _validate(model, *fields(item, known), _line(item))
+            entry, entry_problems = validate_entry(model, *fields(item, known), _line(item))
             problems.extend(entry_problems)
             if isinstance(entry, AgencyEntry):
                 directory.agencies.append(entry)
@@ -347,7 +354,7 @@ def _load_yaml(source: str, text: str) -> Directory:
                 directory.groups.append(entry)
     if not directory.agencies and not problems:
         problems.append(DirectoryProblem(1, "agencies", "the directory lists no agency"))
-    return _finish(directory, problems)
+    return finish_directory(directory, problems)
 
 
 def _sequence_items(
@@ -364,90 +371,3 @@ def _sequence_items(
         else:
             message = "each entry is a mapping with at least a name"
             problems.append(DirectoryProblem(_line(item), section, message))
-
-
-# --- CSV --------------------------------------------------------------------------------
-
-CSV_COLUMNS = ("name", "aliases", "kind", "email", "head_email", "monitoring", "parent", "note")
-READ_ONLY_COLUMNS = ("groups", "scope")  # not agency fields: they describe the directory
-
-
-def _split(cell: str) -> list[str]:
-    return [part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip()]
-
-
-def _load_csv(source: str, text: str) -> Directory:
-    """One agency a row; the `groups` column makes the groups, in order of first mention;
-    the `scope` column, if present, holds the directory's scope on every row."""
-    header_line = text.lstrip("\n").split("\n", 1)[0]
-    delimiter = max(",;\t", key=header_line.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    directory = Directory(source)
-    problems: list[DirectoryProblem] = []
-    header: list[str] | None = None
-    groups: dict[str, tuple[str, int, list[str]]] = {}
-    scopes: list[tuple[int, str]] = []  # (line, cell) of the `scope` column
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise DirectoryError(source, [DirectoryProblem(start, None, str(exc))]) from exc
-        if not any(cell.strip() for cell in row):
-            continue
-        if header is None:
-            header = [cell.strip().lower() for cell in row]
-            if "name" not in header:
-                message = "the header has no 'name' column"
-                raise DirectoryError(source, [DirectoryProblem(start, "name", message)])
-            for column in header:
-                if column not in (*CSV_COLUMNS, *READ_ONLY_COLUMNS):
-                    directory.warnings.append(f"{source}:{start}: column {column!r} is not read")
-            continue
-        if len(row) > len(header):
-            message = f"the row has {len(row)} cells, the header {len(header)}"
-            problems.append(DirectoryProblem(start, None, message))
-            continue
-        cells = dict(zip(header, row, strict=False))
-        if "scope" in cells:
-            scopes.append((start, cells["scope"]))
-        raw: dict[str, Any] = {c: cells[c] for c in CSV_COLUMNS if c in cells}
-        raw["aliases"] = _split(cells.get("aliases", ""))
-        entry, entry_problems = _validate(AgencyEntry, raw, {c: start for c in header}, start)
-        problems.extend(entry_problems)
-        if not isinstance(entry, AgencyEntry):
-            continue
-        directory.agencies.append(entry)
-        for group_name in _split(cells.get("groups", "")):
-            _, _, members = groups.setdefault(normalize_name(group_name), (group_name, start, []))
-            members.append(entry.name)
-    for name, line, members in groups.values():
-        raw = {"name": name, "members": members}
-        group, group_problems = _validate(GroupEntry, raw, {"name": line, "members": line}, line)
-        problems.extend(group_problems)
-        if isinstance(group, GroupEntry):
-            directory.groups.append(group)
-    if header is None:
-        raise DirectoryError(source, [DirectoryProblem(1, None, "the file has no header row")])
-    problems.extend(_csv_scope(directory, scopes))
-    return _finish(directory, problems)
-
-
-def _csv_scope(directory: Directory, cells: list[tuple[int, str]]) -> list[DirectoryProblem]:
-    """A directory serves one scope: the first row's, which every other row must repeat."""
-    problems = []
-    for line, cell in cells:
-        try:
-            scope = _clean_scope(cell)
-        except ValueError as exc:
-            problems.append(DirectoryProblem(line, "scope", str(exc)))
-            continue
-        if line == cells[0][0]:
-            directory.scope = scope
-        elif normalize_name(scope or "") != directory.scope_key:
-            theirs, first = (repr(v) if v else "a blank cell" for v in (scope, directory.scope))
-            message = f"{theirs} differs from {first} on line {cells[0][0]}:"
-            problems.append(DirectoryProblem(line, "scope", message + " one file, one scope"))
-    return problems

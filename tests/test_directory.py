@@ -51,6 +51,7 @@ def _agency_id(resolver: Resolver, name: str) -> int:
         ("song-ma.yaml", "UBND huyện Sông Mã", 32, 2),
         ("tuy-phuoc.yaml", "UBND huyện Tuy Phước", 37, 4),
         ("chieng-khuong-2025.yaml", "UBND xã Chiềng Khương", 9, 2),
+        ("son-la-2025.yaml", "UBND tỉnh Sơn La", 10, 1),
     ],
 )
 def test_example_directories_load_with_their_scope_and_without_warnings(

@@ -34,9 +34,11 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "directory"
 SONG_MA = DIRECTORIES / "song-ma.yaml"
 TUY_PHUOC = DIRECTORIES / "tuy-phuoc.yaml"
 CHIENG_KHUONG = DIRECTORIES / "chieng-khuong-2025.yaml"
+SON_LA = DIRECTORIES / "son-la-2025.yaml"
 SONG_MA_SCOPE = "UBND huyện Sông Mã"
 TUY_PHUOC_SCOPE = "UBND huyện Tuy Phước"
 CHIENG_KHUONG_SCOPE = "UBND xã Chiềng Khương"
+SON_LA_SCOPE = "UBND tỉnh Sơn La"
 SONG_MA_KEY = normalize_name(SONG_MA_SCOPE)
 TUY_PHUOC_KEY = normalize_name(TUY_PHUOC_SCOPE)
 SONG_MA_COMMUNES = 19
@@ -296,3 +298,25 @@ def test_imported_plan_resolves_in_its_issuers_scope(db_session: Session) -> Non
     assert plan is not None and plan.scope_key == TUY_PHUOC_KEY
     targets = [a.agency or a.group for item in plan.items for a in item.assignments]
     assert targets and {target.scope_key for target in targets if target} == {TUY_PHUOC_KEY}
+
+
+def test_province_plan_after_2025_resolves_every_name_in_the_province_directory(
+    db_session: Session,
+) -> None:
+    _import_all(db_session, SONG_MA, TUY_PHUOC, CHIENG_KHUONG, SON_LA)
+    plan_file = ROOT / "examples" / "plans" / "son-la-2025-so-noi-vu.txt"
+    known = Resolver.from_session(db_session).known_names()
+    parsed, text = read_plan_file(plan_file, known_names=known)
+    result = import_parsed_plan(db_session, parsed, source_text=text)
+    assert [r.name_as_written for r in result.unresolved] == []
+    plan = db_session.get(Plan, result.plan_id)
+    assert plan is not None and plan.scope_key == normalize_name(SON_LA_SCOPE)
+    monitoring = _agency(db_session, plan.monitoring_agency_id)
+    assert (monitoring.name, monitoring.scope_key) == ("Sở Nội vụ", plan.scope_key)
+    targets = [a.agency or a.group for item in plan.items for a in item.assignments]
+    assert {target.name for target in targets if target} == {
+        "Sở Nội vụ",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "UBND các xã, phường",
+    }
+    assert {target.scope_key for target in targets if target} == {plan.scope_key}
