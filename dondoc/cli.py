@@ -24,17 +24,10 @@ from dondoc.plan_views import (
 )
 from dondoc.settings import get_settings
 from models import Plan, PlanStateError
-from tasks.directory import DirectoryError, Resolver, load_directory
-from tasks.import_plan import import_parsed_plan, parsed_from_stored
-from tasks.parse_plan import read_plan_file
+from tasks.directory import DirectoryError, load_directory
+from tasks.import_plan import import_plan_file, parsed_from_stored, read_plan_source
 from tasks.parsed import ParsedPlan, PlanParseError
-from tasks.structured import (
-    STRUCTURED_SUFFIXES,
-    dump_csv,
-    dump_xlsx,
-    dump_yaml,
-    read_structured_file,
-)
+from tasks.structured import dump_csv, dump_xlsx, dump_yaml
 
 app = typer.Typer(
     help="dondoc: approved plans turned into tracked, dated work.", no_args_is_help=True
@@ -58,14 +51,10 @@ def database_url() -> str:
 
 
 def read_any_plan(path: Path, known_names: list[str]) -> tuple[ParsedPlan, str]:
-    """A plan document (text) or a structured plan (YAML, CSV, XLSX), by its suffix."""
-    if not path.is_file():
-        fail(f"{path}: no such file")
-    before = get_settings().deadline_before
     try:
-        if path.suffix.lower() in STRUCTURED_SUFFIXES:
-            return read_structured_file(path, before=before)
-        return read_plan_file(path, known_names=known_names, before=before)
+        return read_plan_source(
+            path, known_names=known_names, before=get_settings().deadline_before
+        )
     except PlanParseError as exc:
         fail(str(exc))
 
@@ -120,11 +109,12 @@ def plan_import(
     as_json: JsonFlag = False,
 ) -> None:
     """Import a plan as a draft and print its id. The same document is recognised."""
-    with session_scope(database_url()) as session:
-        parsed, text = read_any_plan(file, Resolver.from_session(session).known_names())
-        result = import_parsed_plan(
-            session, parsed, source_text=text, source_name=file.name, auto_agencies=auto_agencies
-        )
+    try:
+        with session_scope(database_url()) as session:
+            imported = import_plan_file(session, file, auto_agencies=auto_agencies)
+    except PlanParseError as exc:
+        fail(str(exc))
+    parsed, result = imported.parsed, imported.result
     unresolved = [
         {"name": r.name_as_written, "suggestions": [s for s, _ in r.suggestions]}
         for r in result.unresolved

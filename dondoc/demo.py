@@ -16,10 +16,8 @@ from dondoc.output import console, warn
 from dondoc.plan_views import stored_plan_table
 from dondoc.settings import get_settings
 from models import Plan
-from tasks.directory import Resolver, import_directory, load_directory
-from tasks.import_plan import import_parsed_plan
-from tasks.parse_plan import read_plan_file
-from tasks.structured import STRUCTURED_SUFFIXES, read_structured_file
+from tasks.directory import import_directory, load_directory
+from tasks.import_plan import import_plan_file
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 DEMO_APPROVER = "Quản trị viên (demo)"
@@ -44,16 +42,8 @@ def run_demo(
             progress.advance(task)
         for path in plan_files:
             with session_scope(url) as session:
-                if path.suffix.lower() in STRUCTURED_SUFFIXES:
-                    parsed, text = read_structured_file(path, before=settings.deadline_before)
-                else:
-                    known = Resolver.from_session(session).known_names()
-                    parsed, text = read_plan_file(
-                        path, known_names=known, before=settings.deadline_before
-                    )
-                result = import_parsed_plan(
-                    session, parsed, source_text=text, source_name=path.name
-                )
+                imported = import_plan_file(session, path)
+            parsed, result = imported.parsed, imported.result
             for warning in parsed.warnings:
                 warn(f"{path.name}:{warning.line}: {warning.message}")
             for resolution in result.unresolved:

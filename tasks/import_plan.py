@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dondoc.settings import get_settings
 from models import Assignment, Plan, PlanItem
 from tasks.directory import Resolution, Resolver, create_unverified
-from tasks.parsed import ParsedItem, ParsedPlan, ParseWarning, Schedule
+from tasks.parse_plan import read_plan_file
+from tasks.parsed import ParsedItem, ParsedPlan, ParseWarning, PlanParseError, Schedule
+from tasks.structured import STRUCTURED_SUFFIXES, read_structured_file
+from tasks.timeframes import BeforeRule
 
 
 @dataclass
@@ -52,7 +57,7 @@ def import_parsed_plan(
     def resolve(name: str) -> Resolution:
         if name not in resolutions:
             resolution = resolver.resolve(name)
-            if resolution.match == "unresolved" and auto_agencies:
+            if resolution.match == "unresolved" and auto_agencies and not _is_tie(resolution):
                 agency = create_unverified(session, name, resolver.scope_key)
                 session.flush()
                 resolver.add_agency(agency)
@@ -116,6 +121,79 @@ def import_parsed_plan(
         created_agencies=created,
         warnings=list(parsed.warnings),
     )
+
+
+def _is_tie(resolution: Resolution) -> bool:
+    """A name that several localities' agencies carry exactly: creating yet another agency
+    would hide the ambiguity instead of showing it to the admin."""
+    return any(score >= 100 for _, score in resolution.suggestions)
+
+
+def read_plan_source(
+    path: Path, *, known_names: list[str], before: BeforeRule = "on"
+) -> tuple[ParsedPlan, str]:
+    """A plan document (text) or a structured plan (YAML, CSV, XLSX), by its suffix."""
+    if not path.is_file():
+        raise PlanParseError("no such file", source=str(path))
+    if path.suffix.lower() in STRUCTURED_SUFFIXES:
+        return read_structured_file(path, before=before)
+    return read_plan_file(path, known_names=known_names, before=before)
+
+
+@dataclass
+class PlanFileImport:
+    """What importing one file did, for the CLI, the demo and the import-plan flow."""
+
+    parsed: ParsedPlan
+    result: ImportResult
+
+    @property
+    def plan_id(self) -> int:
+        return self.result.plan_id
+
+    @property
+    def created(self) -> bool:
+        return self.result.created
+
+    @property
+    def title(self) -> str:
+        return f"{self.parsed.number or '(no number)'} — {self.parsed.title}"
+
+    def item_rows(self) -> list[dict[str, str]]:
+        return [
+            {
+                "#": item.seq,
+                "Nội dung": item.content,
+                "Chủ trì": "; ".join(item.lead),
+                "Phối hợp": "; ".join(item.coordinating),
+                "Thời gian": item.timeframe.text,
+                "Lịch": item.timeframe.kind,
+                "Hạn": item.timeframe.due.isoformat() if item.timeframe.due else "",
+            }
+            for item in self.parsed.items
+        ]
+
+    def markdown(self) -> str:
+        lines = [f"# Plan {self.plan_id}: {self.title}", ""]
+        lines += [f"- line {w.line}: {w.message}" for w in self.parsed.warnings]
+        lines += [f"- unresolved agency: {r.name_as_written}" for r in self.result.unresolved]
+        lines += [f"- created unverified agency: {n}" for n in self.result.created_agencies]
+        if len(lines) == 2:
+            lines.append("No warnings.")
+        return "\n".join(lines)
+
+
+def import_plan_file(
+    session: Session, path: Path | str, *, auto_agencies: bool = False
+) -> PlanFileImport:
+    """Read a plan file and store it, in the caller's transaction."""
+    path = Path(path)
+    known = Resolver.from_session(session).known_names()
+    parsed, text = read_plan_source(path, known_names=known, before=get_settings().deadline_before)
+    result = import_parsed_plan(
+        session, parsed, source_text=text, source_name=path.name, auto_agencies=auto_agencies
+    )
+    return PlanFileImport(parsed, result)
 
 
 def parsed_from_stored(plan: Plan) -> ParsedPlan:
