@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from rich.table import Table
@@ -79,19 +80,27 @@ def _timeframe_cell(schedule: dict[str, Any]) -> str:
     return cell
 
 
-def parsed_plan_table(parsed: ParsedPlan) -> Table:
-    table = Table(title=f"{parsed.number or '(no number)'} — {parsed.title}", show_lines=True)
+def _items_table(title: str, rows: Iterable[tuple[str, str, str, str, str]]) -> Table:
+    table = Table(title=title, show_lines=True)
     for column in ("#", "Nội dung", "Chủ trì", "Phối hợp", "Thời gian"):
         table.add_column(column, overflow="fold")
-    for item in parsed.items:
-        table.add_row(
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def parsed_plan_table(parsed: ParsedPlan) -> Table:
+    rows = (
+        (
             item.seq,
             item.content,
             _names(item.lead),
             _names(item.coordinating),
             _timeframe_cell(item.timeframe.to_json()),
         )
-    return table
+        for item in parsed.items
+    )
+    return _items_table(f"{parsed.number or '(no number)'} — {parsed.title}", rows)
 
 
 def _assignment_cell(assignments: list[Assignment]) -> str:
@@ -107,16 +116,15 @@ def _assignment_cell(assignments: list[Assignment]) -> str:
 
 
 def stored_plan_table(plan: Plan) -> Table:
-    title = f"#{plan.id} {plan.number or '(no number)'} — {plan.title} [{plan.status}]"
-    table = Table(title=title, show_lines=True)
-    for column in ("#", "Nội dung", "Chủ trì", "Phối hợp", "Thời gian"):
-        table.add_column(column, overflow="fold")
-    for item in plan.items:
-        table.add_row(
+    rows = (
+        (
             item.seq,
             item.content,
             _assignment_cell([a for a in item.assignments if a.role == "lead"]),
             _assignment_cell([a for a in item.assignments if a.role == "coordinating"]),
             _timeframe_cell(item.schedule),
         )
-    return table
+        for item in plan.items
+    )
+    title = f"#{plan.id} {plan.number or '(no number)'} — {plan.title} [{plan.status}]"
+    return _items_table(title, rows)

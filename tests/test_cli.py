@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from dondoc.db import session_scope
 from models import Agency, Plan
+from tasks.parsed import SCHEDULE_KINDS
 from tests.cli_support import Cli
 from tests.conftest import EXAMPLES
 
@@ -36,16 +37,7 @@ def test_plan_parse_json_follows_the_documented_shape(cli: Cli) -> None:
     assert data["year"] == 2019
     for item in data["items"]:
         assert set(item) >= {"seq", "content", "lead", "coordinating", "timeframe"}
-        assert item["timeframe"]["kind"] in {
-            "once",
-            "weekly",
-            "monthly",
-            "quarterly",
-            "semiannual",
-            "yearly",
-            "ongoing",
-            "unknown",
-        }
+        assert item["timeframe"]["kind"] in SCHEDULE_KINDS
         assert all(isinstance(name, str) for name in item["lead"] + item["coordinating"])
     assert all(set(w) == {"line", "message"} for w in data["warnings"])
 

@@ -27,12 +27,8 @@ from tasks.directory import (
 from tasks.import_plan import import_parsed_plan
 from tasks.parse_plan import read_plan_file
 from tasks.text import normalize_name
+from tests.test_directory import DIRECTORIES, FIXTURES, ROOT, SONG_MA, TUY_PHUOC
 
-ROOT = Path(__file__).resolve().parents[1]
-DIRECTORIES = ROOT / "examples" / "directories"
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "directory"
-SONG_MA = DIRECTORIES / "song-ma.yaml"
-TUY_PHUOC = DIRECTORIES / "tuy-phuoc.yaml"
 CHIENG_KHUONG = DIRECTORIES / "chieng-khuong-2025.yaml"
 SON_LA = DIRECTORIES / "son-la-2025.yaml"
 SONG_MA_SCOPE = "UBND huyện Sông Mã"
