@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from dondoc.db import migrate, session_scope
-from dondoc.output import console, fail, print_json
+from dondoc.output import console, fail, print_json, warn
 from dondoc.settings import get_settings
 from models.queries import list_agencies, list_groups
 from tasks.directory import DirectoryError, import_directory, load_directory
@@ -24,6 +24,8 @@ def agencies_import(file: Path) -> None:
         directory = load_directory(file)
     except DirectoryError as exc:
         fail(str(exc))
+    for warning in directory.warnings:
+        warn(warning)
     url = get_settings().effective_database_url
     migrate(url)
     with session_scope(url) as session:

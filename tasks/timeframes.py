@@ -247,7 +247,8 @@ def _date_range(match: re.Match[str], context: _Context) -> Schedule:
 def _rules() -> list[tuple[re.Pattern[str], Builder]]:
     """The table: each pattern must match the whole normalised text; first match wins."""
     table: list[tuple[str, Builder]] = [
-        (r"thường xuyên(?: liên tục)?|liên tục", _kind("ongoing")),
+        # "Thường xuyên và đột xuất": the regular part is schedulable, ad hoc requests are not.
+        (r"thường xuyên(?: liên tục)?(?: và đột xuất)?|liên tục", _kind("ongoing")),
         # weekly: "hàng tuần", "hàng tuần thứ sáu", "vào thứ 6 hàng tuần"
         (rf"{_EVERY} tuần(?: (?:vào )?{_WEEKDAY})?", _weekly),
         (rf"(?:vào )?{_WEEKDAY} (?:hàng|mỗi|các) tuần", _weekly),

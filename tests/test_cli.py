@@ -194,3 +194,13 @@ def test_a_directory_with_an_invalid_email_is_refused_whole(
     assert "bad.yaml:5" in result.stderr and "email" in result.stderr
     with session_scope(database_url) as session:
         assert session.scalar(select(func.count()).select_from(Agency)) == 0
+
+
+def test_directory_fields_dondoc_does_not_read_are_reported(cli: Cli, tmp_path: Path) -> None:
+    directory = tmp_path / "extra.yaml"
+    directory.write_text(
+        "agencies:\n  - name: Phòng Nội vụ\n    email: pnv@example.org\n    fax: 0212 3456\n",
+        encoding="utf-8",
+    )
+    result = cli("agencies", "import", str(directory))
+    assert "extra.yaml:4" in result.stderr and "fax" in result.stderr

@@ -29,6 +29,7 @@ READABLE = [
     ("Thường xuyên", {"kind": "ongoing"}),
     ("Thường xuyên trong năm 2019", {"kind": "ongoing", "until": date(2019, 12, 31)}),
     ("Thường xuyên (trong năm 2019)", {"kind": "ongoing", "until": date(2019, 12, 31)}),
+    ("Thường xuyên và đột xuất", {"kind": "ongoing"}),
     ("Hàng tuần", {"kind": "weekly"}),
     ("Hằng tuần", {"kind": "weekly"}),
     ("Hàng tuần (thứ Sáu)", {"kind": "weekly", "weekday": 4}),
