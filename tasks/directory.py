@@ -127,16 +127,25 @@ def import_directory(session: Session, directory: Directory) -> ImportCounts:
                 status[entry.key] = "updated"
         counts.agencies.add(status[entry.key])
 
-    named = {entry.key for entry in directory.agencies}
-    counts.warnings.extend(_shadowed_aliases(directory.agencies, stored, named))
-    if scope_key:
-        global_agencies = {a.key: a for a in list_agencies(session, [""])}
-        counts.warnings.extend(
-            _shadowed_aliases(directory.agencies, global_agencies, named, global_scope=True)
-        )
+    global_agencies = {a.key: a for a in list_agencies(session, [""])} if scope_key else None
+    counts.warnings.extend(_alias_warnings(directory.agencies, stored, global_agencies))
     _import_groups(session, directory, by_any_name, counts)
     session.flush()
     return counts
+
+
+def _alias_warnings(
+    entries: list[AgencyEntry] | list[GroupEntry],
+    stored: Mapping[str, Agency] | Mapping[str, AgencyGroup],
+    global_stored: Mapping[str, Agency] | Mapping[str, AgencyGroup] | None,
+) -> list[str]:
+    """Aliases shadowed by a stored name of the same scope and, for a scoped directory, by a
+    name of the global scope."""
+    named = {entry.key for entry in entries}
+    warnings = _shadowed_aliases(entries, stored, named)
+    if global_stored is not None:
+        warnings += _shadowed_aliases(entries, global_stored, named, global_scope=True)
+    return warnings
 
 
 def _shadowed_aliases(
@@ -193,13 +202,8 @@ def _import_groups(
             group.members = members
             changed = True
         counts.groups.add("updated" if changed else "unchanged")
-    named = {entry.key for entry in directory.groups}
-    counts.warnings.extend(_shadowed_aliases(directory.groups, stored, named))
-    if scope_key:
-        global_groups = {g.key: g for g in list_groups(session, [""])}
-        counts.warnings.extend(
-            _shadowed_aliases(directory.groups, global_groups, named, global_scope=True)
-        )
+    global_groups = {g.key: g for g in list_groups(session, [""])} if scope_key else None
+    counts.warnings.extend(_alias_warnings(directory.groups, stored, global_groups))
 
 
 # Head words of agency names and the kind they suggest, most specific first.
