@@ -45,6 +45,7 @@ def agencies_list(
             {
                 "id": a.id,
                 "name": a.name,
+                "scope": a.scope_key,
                 "aliases": list(a.aliases),
                 "kind": a.kind,
                 "email": a.email,
@@ -55,18 +56,24 @@ def agencies_list(
             for a in list_agencies(session)
         ]
         groups = [
-            {"id": g.id, "name": g.name, "members": [m.name for m in g.members]}
+            {
+                "id": g.id,
+                "name": g.name,
+                "scope": g.scope_key,
+                "members": [m.name for m in g.members],
+            }
             for g in list_groups(session)
         ]
     if as_json:
         print_json({"agencies": agencies, "groups": groups})
         return
     table = Table(title=f"Agencies ({len(agencies)})")
-    for column in ("id", "name", "email", "monitoring", "verified"):
+    for column in ("id", "scope", "name", "email", "monitoring", "verified"):
         table.add_column(column, overflow="fold")
     for a in agencies:
         table.add_row(
             str(a["id"]),
+            a["scope"] or "—",
             a["name"],
             a["email"] or "[red]no email[/]",
             "yes" if a["monitoring"] else "",
@@ -74,4 +81,7 @@ def agencies_list(
         )
     console.print(table)
     for g in groups:
-        console.print(f"[bold]{g['name']}[/] ({len(g['members'])}): {', '.join(g['members'])}")
+        scope = f" [dim]({g['scope']})[/]" if g["scope"] else ""
+        console.print(
+            f"[bold]{g['name']}[/]{scope} ({len(g['members'])}): {', '.join(g['members'])}"
+        )

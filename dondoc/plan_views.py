@@ -40,6 +40,7 @@ def plan_detail_json(plan: Plan) -> dict[str, Any]:
     return {
         **plan_summary_json(plan),
         "layout": plan.layout,
+        "scope": plan.scope_key,
         "period_start": plan.period_start.isoformat() if plan.period_start else None,
         "period_end": plan.period_end.isoformat() if plan.period_end else None,
         "monitoring_agency": monitoring.name if monitoring else None,

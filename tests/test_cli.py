@@ -56,6 +56,7 @@ def test_import_show_and_approve_a_plan(cli: Cli) -> None:
 
     shown = cli.json("plan", "show", plan_id)
     assert shown["status"] == "draft"
+    assert shown["scope"] == "ubnd huyện sông mã"
     assert shown["monitoring_agency"] is not None
     weekly = [i for i in shown["items"] if i["timeframe"]["kind"] == "weekly"]
     assert weekly and all(a["resolved"] for a in weekly[0]["lead"])
@@ -178,6 +179,7 @@ def test_agencies_list_shows_the_imported_directory(cli: Cli) -> None:
     listed = cli.json("agencies", "list")
     groups = {g["name"]: g["members"] for g in listed["groups"]}
     assert len(groups["UBND các xã, thị trấn"]) == 19
+    assert {g["scope"] for g in listed["groups"]} == {"ubnd huyện sông mã"}
     assert any(a["monitoring"] for a in listed["agencies"])
 
 
