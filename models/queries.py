@@ -96,3 +96,13 @@ def group_memberships(session: Session) -> dict[int, list[int]]:
     for group_id, agency_id in rows:
         members.setdefault(group_id, []).append(agency_id)
     return members
+
+
+def directory_names(session: Session) -> list[str]:
+    """Every agency and group name and alias, in any scope: what the plan parser needs to
+    split agency cells, read without building a resolver's fuzzy index."""
+    rows = [
+        *session.execute(select(Agency.name, Agency.aliases)),
+        *session.execute(select(AgencyGroup.name, AgencyGroup.aliases)),
+    ]
+    return [written for name, aliases in rows for written in (name, *aliases)]

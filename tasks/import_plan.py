@@ -16,6 +16,7 @@ from models import Assignment, Plan, PlanItem
 from tasks.directory import Resolution, Resolver, create_unverified
 from tasks.parse_plan import read_plan_file
 from tasks.parsed import ParsedItem, ParsedPlan, ParseWarning, PlanParseError, Schedule
+from tasks.resolve import stored_known_names
 from tasks.structured import STRUCTURED_SUFFIXES, read_structured_file
 from tasks.timeframes import BeforeRule
 
@@ -188,7 +189,7 @@ def import_plan_file(
 ) -> PlanFileImport:
     """Read a plan file and store it, in the caller's transaction."""
     path = Path(path)
-    known = Resolver.from_session(session).known_names()
+    known = stored_known_names(session)
     parsed, text = read_plan_source(path, known_names=known, before=get_settings().deadline_before)
     result = import_parsed_plan(
         session, parsed, source_text=text, source_name=path.name, auto_agencies=auto_agencies

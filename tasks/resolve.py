@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from rapidfuzz import fuzz, process
 
 from dondoc.settings import get_settings
-from models.queries import directory_scopes, group_memberships, list_agencies, list_groups
+from models.queries import (
+    directory_names,
+    directory_scopes,
+    group_memberships,
+    list_agencies,
+    list_groups,
+)
 from tasks.text import clean_name, normalize_name
 
 if TYPE_CHECKING:
@@ -81,6 +87,11 @@ def longest_first(names: Iterable[str]) -> list[str]:
     """Known names for a splitter: "UBND các xã, thị trấn" is tried before it would be cut
     at its comma."""
     return sorted(set(names), key=lambda name: (-len(name), name))
+
+
+def stored_known_names(session: Session) -> list[str]:
+    """Resolver.known_names() of the whole stored directory, at the cost of one query."""
+    return longest_first(directory_names(session))
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from tasks.directory import (
 )
 from tasks.import_plan import import_parsed_plan
 from tasks.parse_plan import read_plan_file
+from tasks.resolve import stored_known_names
 from tasks.text import normalize_name
 from tests.test_directory import DIRECTORIES, FIXTURES, ROOT, SONG_MA, TUY_PHUOC
 
@@ -316,3 +317,13 @@ def test_province_plan_after_2025_resolves_every_name_in_the_province_directory(
         "UBND các xã, phường",
     }
     assert {target.scope_key for target in targets if target} == {plan.scope_key}
+
+
+def test_stored_known_names_hold_every_name_the_resolver_knows_longest_first(
+    db_session: Session,
+) -> None:
+    _import_all(db_session, SONG_MA, TUY_PHUOC)
+    stored = stored_known_names(db_session)
+    assert set(Resolver.from_session(db_session).known_names()) <= set(stored)
+    assert "UBND các xã, thị trấn" in stored
+    assert [len(name) for name in stored] == sorted((len(name) for name in stored), reverse=True)
