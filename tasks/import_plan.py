@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from dondoc.settings import get_settings
 from models import Assignment, Plan, PlanItem
+from models.queries import monitoring_agencies
 from tasks.directory import Resolution, Resolver, create_unverified
 from tasks.parse_plan import read_plan_file
 from tasks.parsed import ParsedItem, ParsedPlan, ParseWarning, PlanParseError, Schedule
@@ -81,9 +82,12 @@ def import_parsed_plan(
         warnings=[{"line": w.line, "message": w.message} for w in parsed.warnings],
         monitoring_agency_text=parsed.monitoring_agency,
     )
-    if parsed.monitoring_agency:
-        monitoring = resolve(parsed.monitoring_agency)
-        plan.monitoring_agency_id = monitoring.agency_id
+    named = resolve(parsed.monitoring_agency) if parsed.monitoring_agency else None
+    plan.monitoring_agency_id = (
+        named.agency_id
+        if named is not None and named.agency_id is not None
+        else default_monitoring_agency_id(session, resolver.scope_key)
+    )
     for position, parsed_item in enumerate(parsed.items):
         item = PlanItem(
             position=position,
@@ -122,6 +126,17 @@ def import_parsed_plan(
         created_agencies=created,
         warnings=list(parsed.warnings),
     )
+
+
+def default_monitoring_agency_id(session: Session, scope_key: str) -> int | None:
+    """The directory's agency flagged `monitoring`, for a plan whose text names none: the
+    plan's own locality first, then the global scope. Without a locality only a single
+    flagged agency is taken; one of several districts' offices would be a guess."""
+    if scope_key:
+        candidates = monitoring_agencies(session, scope_key)
+        return candidates[0].id if candidates else None
+    candidates = monitoring_agencies(session)
+    return candidates[0].id if len(candidates) == 1 else None
 
 
 def _is_tie(resolution: Resolution) -> bool:

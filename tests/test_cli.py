@@ -206,3 +206,35 @@ def test_directory_fields_dondoc_does_not_read_are_reported(cli: Cli, tmp_path: 
     )
     result = cli("agencies", "import", str(directory))
     assert "extra.yaml:4" in result.stderr and "fax" in result.stderr
+
+
+def test_a_plan_naming_no_monitoring_agency_gets_its_localitys_flagged_one(
+    cli: Cli, shared_plans: Path
+) -> None:
+    cli("agencies", "import", str(TUY_PHUOC_DIRECTORY))
+    cli("agencies", "import", str(SONG_MA_DIRECTORY))
+    imported = cli.json("plan", "import", str(shared_plans / "song-ma-2019-kh33-list.txt"))
+    shown = cli.json("plan", "show", str(imported["plan_id"]))
+    assert shown["monitoring_agency_as_written"] is None
+    assert shown["monitoring_agency"] == "Phòng Nội vụ"
+    assert shown["scope"] == "ubnd huyện sông mã"
+    listed = cli.json("agencies", "list")["agencies"]
+    flagged = [a for a in listed if a["monitoring"] and a["scope"] == "ubnd huyện sông mã"]
+    assert [a["name"] for a in flagged] == ["Phòng Nội vụ"]
+
+
+def test_an_unscoped_plan_gets_no_monitoring_agency_when_several_are_flagged(
+    cli: Cli, tmp_path: Path
+) -> None:
+    cli("agencies", "import", str(TUY_PHUOC_DIRECTORY))
+    cli("agencies", "import", str(SONG_MA_DIRECTORY))
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "title: Kế hoạch thử không rõ địa phương\nyear: 2024\nitems:\n"
+        "  - seq: '1'\n    content: Báo cáo\n    lead:\n      - Phòng Tư pháp\n"
+        "    timeframe: Hằng quý\n",
+        encoding="utf-8",
+    )
+    shown = cli.json("plan", "show", str(cli.json("plan", "import", str(plan))["plan_id"]))
+    assert shown["scope"] == ""
+    assert shown["monitoring_agency"] is None
