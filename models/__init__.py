@@ -2,16 +2,32 @@
 
 from models.agency import Agency, AgencyGroup, agency_group_member
 from models.base import Base
+from models.occurrence import (
+    OCCURRENCE_KINDS,
+    OCCURRENCE_STATUSES,
+    OPEN_STATUSES,
+    Occurrence,
+    OccurrenceEvent,
+    OccurrenceStateError,
+    PlanCompilation,
+)
 from models.plan import PLAN_STATUSES, ROLES, Assignment, Plan, PlanItem, PlanStateError
 
 __all__ = [
+    "OCCURRENCE_KINDS",
+    "OCCURRENCE_STATUSES",
+    "OPEN_STATUSES",
     "PLAN_STATUSES",
     "ROLES",
     "Agency",
     "AgencyGroup",
     "Assignment",
     "Base",
+    "Occurrence",
+    "OccurrenceEvent",
+    "OccurrenceStateError",
     "Plan",
+    "PlanCompilation",
     "PlanItem",
     "PlanStateError",
     "agency_group_member",

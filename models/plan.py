@@ -21,7 +21,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.agency import Agency, AgencyGroup
 from models.base import Base, CreatedAt, utcnow
 
-PLAN_STATUSES = ("draft", "approved", "archived")
+# draft → approved (or rejected); an approved plan whose amended text compiles later becomes
+# superseded, and its occurrences move to the amendment.
+PLAN_STATUSES = ("draft", "approved", "rejected", "superseded", "archived")
 ROLES = ("lead", "coordinating")
 
 
@@ -32,7 +34,9 @@ class PlanStateError(ValueError):
 class Plan(CreatedAt, Base):
     __tablename__ = "plan"
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'approved', 'archived')", name="status"),
+        CheckConstraint(
+            "status IN ('draft', 'approved', 'rejected', 'superseded', 'archived')", name="status"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,8 +59,12 @@ class Plan(CreatedAt, Base):
     monitoring_agency_id: Mapped[int | None] = mapped_column(
         ForeignKey("agency.id", ondelete="SET NULL")
     )
+    # Who decided on the draft (approved or rejected), when, and what they said.
     approved_by: Mapped[str | None] = mapped_column(String(200))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    # The earlier text of the same plan (same number and locality) this one amends.
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="SET NULL"))
 
     monitoring_agency: Mapped[Agency | None] = relationship()
     items: Mapped[list[PlanItem]] = relationship(
@@ -73,6 +81,23 @@ class Plan(CreatedAt, Base):
         self.approved_by = by.strip()
         self.approved_at = now or utcnow()
 
+    def reject(self, by: str, comment: str | None, now: datetime | None = None) -> None:
+        """draft → rejected: the decision is kept so the admin sees why it will not run."""
+        if self.status != "draft":
+            raise PlanStateError(f"plan {self.id} is {self.status}, only a draft can be rejected")
+        if not by.strip():
+            raise PlanStateError("a rejection needs the reviewer's name")
+        self.status = "rejected"
+        self.approved_by = by.strip()
+        self.approved_at = now or utcnow()
+        self.review_comment = (comment or "").strip() or None
+
+    def supersede(self) -> None:
+        """approved → superseded, when an amendment of the same plan compiles."""
+        if self.status != "approved":
+            raise PlanStateError(f"plan {self.id} is {self.status}: only approved plans amend")
+        self.status = "superseded"
+
     def archive(self) -> None:
         if self.status == "archived":
             raise PlanStateError(f"plan {self.id} is already archived")
@@ -88,6 +113,8 @@ class PlanItem(Base):
     position: Mapped[int] = mapped_column(Integer)
     section: Mapped[str | None] = mapped_column(String(20))
     seq: Mapped[str] = mapped_column(String(20))
+    # Stable identity across amendments of the plan (tasks.text.item_key of the content).
+    key: Mapped[str] = mapped_column(String(40))
     content: Mapped[str] = mapped_column(Text)
     details: Mapped[str | None] = mapped_column(Text)
     timeframe_text: Mapped[str] = mapped_column(Text, default="")

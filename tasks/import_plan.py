@@ -19,6 +19,7 @@ from tasks.parse_plan import read_plan_file
 from tasks.parsed import ParsedItem, ParsedPlan, ParseWarning, PlanParseError, Schedule
 from tasks.resolve import stored_known_names
 from tasks.structured import STRUCTURED_SUFFIXES, read_structured_file
+from tasks.text import item_keys
 from tasks.timeframes import BeforeRule
 
 
@@ -88,11 +89,13 @@ def import_parsed_plan(
         if named is not None and named.agency_id is not None
         else default_monitoring_agency_id(session, resolver.scope_key)
     )
-    for position, parsed_item in enumerate(parsed.items):
+    keys = item_keys([parsed_item.content for parsed_item in parsed.items])
+    for position, (parsed_item, key) in enumerate(zip(parsed.items, keys, strict=True)):
         item = PlanItem(
             position=position,
             section=parsed_item.section,
             seq=parsed_item.seq,
+            key=key,
             content=parsed_item.content,
             details=parsed_item.details,
             timeframe_text=parsed_item.timeframe.text,

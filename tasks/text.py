@@ -3,6 +3,7 @@ bytes decoded, NFC, non-breaking spaces, dash variants and CRLF folded."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -90,3 +91,17 @@ def normalize_name(name: str) -> str:
     key = re.sub(r"\s*[–-]\s*", " – ", key)
     key = re.sub(r"\s*&\s*", " và ", key)
     return _WS.sub(" ", key).strip()
+
+
+def item_keys(contents: list[str]) -> list[str]:
+    """Stable keys for a plan's items: a hash of the normalised content, so an amended text
+    that keeps an item keeps its key whatever its number or position; a repeated content gets
+    "-2", "-3" in order."""
+    keys: list[str] = []
+    seen: dict[str, int] = {}
+    for content in contents:
+        words = re.sub(r"[^\w]+", " ", normalize_name(content)).strip()
+        digest = hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
+        seen[digest] = seen.get(digest, 0) + 1
+        keys.append(digest if seen[digest] == 1 else f"{digest}-{seen[digest]}")
+    return keys

@@ -1,0 +1,143 @@
+"""Occurrences: one dated piece of work an agency owes for one item and one period, and the
+compilations that produced them.
+
+Lateness lives in indexed columns (`status`, `due`), so "what is due or overdue today" is an
+index range scan however many occurrences the nation has. Status flips are rows of
+`occurrence_event`; an occurrence is never deleted: a removed item's work is cancelled."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.agency import Agency
+from models.base import Base, CreatedAt, utcnow
+from models.plan import Plan, PlanItem
+
+OCCURRENCE_STATUSES = ("pending", "done", "done_late", "overdue", "cancelled")
+OPEN_STATUSES = ("pending", "overdue")
+# "due": the deliverable of a period; "checkin": a progress check on ongoing work.
+OCCURRENCE_KINDS = ("due", "checkin")
+
+
+class OccurrenceStateError(ValueError):
+    """A status change the occurrence's current status does not allow."""
+
+
+class Occurrence(CreatedAt, Base):
+    __tablename__ = "occurrence"
+    __table_args__ = (
+        # The identity a recompile or an amendment matches on.
+        UniqueConstraint("item_id", "agency_id", "kind", "period_start"),
+        CheckConstraint(
+            "status IN ('pending', 'done', 'done_late', 'overdue', 'cancelled')", name="status"
+        ),
+        CheckConstraint("kind IN ('due', 'checkin')", name="kind"),
+        # The day's selection (due soon, overdue) reads a range of this index.
+        Index("ix_occurrence_status_due", "status", "due"),
+        Index("ix_occurrence_agency_due", "agency_id", "due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id", ondelete="CASCADE"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(8), default="due")
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    # The date the rule gives, and the working day it falls due on (Civil Code art. 148).
+    nominal_due: Mapped[date] = mapped_column(Date)
+    due: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_by: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    # Rises whenever the due date or the status changes, so calendar clients replace the event.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    plan: Mapped[Plan] = relationship()
+    item: Mapped[PlanItem] = relationship()
+    agency: Mapped[Agency] = relationship()
+
+    def status_on(self, today: date) -> str:
+        """The status as of `today`: pending work past its due date is overdue even before
+        the daily flip has written it."""
+        if self.status == "pending" and self.due < today:
+            return "overdue"
+        return self.status
+
+    def complete(
+        self, *, by: str, at: datetime, note: str | None, on: date, now: datetime
+    ) -> OccurrenceEvent:
+        """Record the work as done on the local date `on` (late when after the due date)."""
+        if self.status not in OPEN_STATUSES:
+            raise OccurrenceStateError(
+                f"occurrence {self.id} is {self.status}; only pending or overdue work is done"
+            )
+        if not by.strip():
+            raise OccurrenceStateError("completing work needs the name of who did it")
+        event = self._flip("done_late" if on > self.due else "done", by=by.strip(), now=now)
+        self.completed_at = at
+        self.completed_by = by.strip()
+        self.note = (note or "").strip() or None
+        event.note = self.note
+        return event
+
+    def _flip(self, status: str, *, by: str | None, now: datetime) -> OccurrenceEvent:
+        event = OccurrenceEvent(
+            occurrence_id=self.id, at=now, from_status=self.status, to_status=status, by=by
+        )
+        self.status = status
+        self.sequence += 1
+        self.updated_at = now
+        return event
+
+
+class OccurrenceEvent(Base):
+    """One status flip of an occurrence: the history compile and completion never erase."""
+
+    __tablename__ = "occurrence_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("occurrence.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    from_status: Mapped[str] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    by: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class PlanCompilation(Base):
+    """A compile that changed something: the plan's next version, its period and its diff.
+    Compiling again with nothing to change writes no row."""
+
+    __tablename__ = "plan_compilation"
+    __table_args__ = (UniqueConstraint("plan_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    compiled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    rescheduled: Mapped[int] = mapped_column(Integer, default=0)
+    cancelled: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    diff: Mapped[dict[str, Any]] = mapped_column(default=dict)
