@@ -13,7 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dondoc.cli_agencies import agencies_app
-from dondoc.db import migrate, session_scope
+from dondoc.cli_calendar import calendar_app
+from dondoc.cli_occurrences import occurrences_app
+from dondoc.clock import now_utc
+from dondoc.db import ready_database_url, session_scope
 from dondoc.demo import run_demo
 from dondoc.output import console, fail, print_json, warn
 from dondoc.plan_views import (
@@ -24,10 +27,13 @@ from dondoc.plan_views import (
 )
 from dondoc.settings import get_settings
 from models import Plan, PlanStateError
+from tasks.compile_plan import CompileOptions, compile_plan, parse_period
+from tasks.compiled import CompileError, CompileResult
 from tasks.directory import DirectoryError, load_directory
 from tasks.import_plan import import_plan_file, parsed_from_stored, read_plan_source
 from tasks.parsed import ParsedPlan, PlanParseError
 from tasks.structured import dump_csv, dump_xlsx, dump_yaml
+from tasks.workdays import WorkdayOverrideError
 
 app = typer.Typer(
     help="dondoc: approved plans turned into tracked, dated work.", no_args_is_help=True
@@ -38,16 +44,12 @@ plan_app = typer.Typer(
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
 app.add_typer(agencies_app, name="agencies")
+app.add_typer(occurrences_app, name="occurrences")
+app.add_typer(calendar_app, name="calendar")
 app.add_typer(db_app, name="db")
 app.command("demo")(run_demo)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
-
-
-def database_url() -> str:
-    url = get_settings().effective_database_url
-    migrate(url)
-    return url
 
 
 def read_any_plan(path: Path, known_names: list[str]) -> tuple[ParsedPlan, str]:
@@ -110,7 +112,7 @@ def plan_import(
 ) -> None:
     """Import a plan as a draft and print its id. The same document is recognised."""
     try:
-        with session_scope(database_url()) as session:
+        with session_scope(ready_database_url()) as session:
             imported = import_plan_file(session, file, auto_agencies=auto_agencies)
     except PlanParseError as exc:
         fail(str(exc))
@@ -147,7 +149,7 @@ def plan_list(as_json: JsonFlag = False) -> None:
     """Every plan with its status."""
     from rich.table import Table
 
-    with session_scope(database_url()) as session:
+    with session_scope(ready_database_url()) as session:
         plans = session.scalars(select(Plan).order_by(Plan.id)).all()
         rows = [plan_summary_json(plan) for plan in plans]
     if as_json:
@@ -167,7 +169,7 @@ def plan_show(
     plan_ref: Annotated[str, typer.Argument(metavar="ID")], as_json: JsonFlag = False
 ) -> None:
     """A plan's items, who leads and supports each, its schedule and its warnings."""
-    with session_scope(database_url()) as session:
+    with session_scope(ready_database_url()) as session:
         plan = get_plan(session, plan_ref)
         if as_json:
             print_json(plan_detail_json(plan))
@@ -185,13 +187,69 @@ def plan_approve(
     by: Annotated[str, typer.Option("--by", help="Who approves.")],
 ) -> None:
     """Approve a draft plan: only approved plans are compiled into work."""
-    with session_scope(database_url()) as session:
+    with session_scope(ready_database_url()) as session:
         plan = get_plan(session, plan_ref)
         try:
             plan.approve(by, datetime.now(UTC))
         except PlanStateError as exc:
             fail(str(exc))
         console.print(f"plan {plan.id} approved by {plan.approved_by}")
+
+
+@plan_app.command("compile")
+def plan_compile(
+    plan_ref: Annotated[str, typer.Argument(metavar="ID")],
+    period: Annotated[
+        str | None,
+        typer.Option(metavar="FROM:TO", help="e.g. 2019-01-11:2019-12-31 (default: the plan's)."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Compile an approved plan into dated work; prints the counts and what changed.
+    Compiling again changes nothing; an amended text takes over its predecessor's work."""
+    try:
+        options = CompileOptions.from_settings()
+        bounds = parse_period(period) if period else None
+        with session_scope(ready_database_url()) as session:
+            plan = get_plan(session, plan_ref)
+            result = compile_plan(session, plan.id, options, period=bounds, now=now_utc())
+    except (CompileError, WorkdayOverrideError) as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(result.to_json())
+        return
+    print_compile_result(result)
+
+
+def print_compile_result(result: CompileResult) -> None:
+    counts = ", ".join(f"{n} {what}" for what, n in result.counts.items())
+    start, end = result.period
+    version = f"version {result.version}" if result.changed else "nothing changed"
+    console.print(f"plan {result.plan_id} compiled for {start}..{end} ({version}): {counts}")
+    if result.supersedes:
+        console.print(f"amends plan {result.supersedes}, which is now superseded")
+    marks = {"added": "+", "removed": "-", "edited": "~", "kept": " "}
+    for item in result.items:
+        if not item.touched:
+            continue
+        numbers = (
+            f"{n} {what}"
+            for what, n in (
+                ("added", item.added),
+                ("rescheduled", item.rescheduled),
+                ("cancelled", item.cancelled),
+                ("reinstated", item.reinstated),
+            )
+            if n
+        )
+        label = "" if item.change == "kept" else f" ({item.change})"
+        console.print(
+            f"{marks[item.change]} item {item.seq}{label}: {', '.join(numbers) or 'no work'}"
+            f" — {item.content[:70]}",
+            highlight=False,
+        )
+    for message in result.warnings:
+        warn(message)
 
 
 @plan_app.command("export")
@@ -204,7 +262,7 @@ def plan_export(
     dumpers = {"yaml": dump_yaml, "csv": dump_csv, "xlsx": dump_xlsx}
     if fmt not in dumpers:
         fail(f"--format must be one of {', '.join(dumpers)}, not {fmt!r}", code=2)
-    with session_scope(database_url()) as session:
+    with session_scope(ready_database_url()) as session:
         parsed = parsed_from_stored(get_plan(session, plan_ref))
     data = dumpers[fmt](parsed)
     if out is not None:
@@ -219,5 +277,5 @@ def plan_export(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring the schema to the newest migration."""
-    database_url()
+    ready_database_url()
     console.print("database is up to date")

@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from dondoc.db import migrate, session_scope
+from dondoc.db import ready_database_url, session_scope
 from dondoc.output import console, fail, print_json, warn
-from dondoc.settings import get_settings
 from models.queries import list_agencies, list_groups
 from tasks.directory import DirectoryError, import_directory, load_directory
 
@@ -26,8 +25,7 @@ def agencies_import(file: Path) -> None:
         fail(str(exc))
     for warning in directory.warnings:
         warn(warning)
-    url = get_settings().effective_database_url
-    migrate(url)
+    url = ready_database_url()
     with session_scope(url) as session:
         counts = import_directory(session, directory)
     console.print(f"{file}: {counts}")
@@ -38,8 +36,7 @@ def agencies_list(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Every agency with its email and monitoring flag, then the groups."""
-    url = get_settings().effective_database_url
-    migrate(url)
+    url = ready_database_url()
     with session_scope(url) as session:
         agencies = [
             {

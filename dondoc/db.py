@@ -63,3 +63,12 @@ def session_scope(url: str) -> Iterator[Session]:
     factory = sessionmaker(get_engine(url), expire_on_commit=False)
     with factory() as session, session.begin():
         yield session
+
+
+def ready_database_url() -> str:
+    """The configured database, migrated to the newest schema: what every command opens."""
+    from dondoc.settings import get_settings
+
+    url = get_settings().effective_database_url
+    migrate(url)
+    return url

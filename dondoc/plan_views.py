@@ -7,8 +7,10 @@ from typing import Any
 
 from rich.table import Table
 
+from dondoc.settings import get_settings
 from models import Assignment, Plan
-from tasks.parsed import ParsedPlan
+from tasks.parsed import ParsedPlan, Schedule
+from tasks.schedules import DueRule, rule_for
 
 
 def assignment_json(assignment: Assignment) -> dict[str, Any]:
@@ -60,6 +62,8 @@ def plan_detail_json(plan: Plan) -> dict[str, Any]:
                     assignment_json(a) for a in item.assignments if a.role == "coordinating"
                 ],
                 "timeframe": item.schedule,
+                "rule": rule_json(rule_for_stored(item.schedule)),
+                "key": item.key,
                 "line": item.source_line,
             }
             for item in plan.items
@@ -68,16 +72,35 @@ def plan_detail_json(plan: Plan) -> dict[str, Any]:
     }
 
 
+def rule_for_stored(schedule: dict[str, Any]) -> DueRule:
+    return rule_for(Schedule.from_json(schedule or {"text": ""}), get_settings().ongoing_checkin)
+
+
+def rule_json(rule: DueRule) -> dict[str, Any]:
+    """The rule compile will apply, as data: what `plan show --json` prints."""
+    return {
+        "rrule": rule.rrule,
+        "once": rule.once.isoformat() if rule.once else None,
+        "start": rule.start.isoformat() if rule.start else None,
+        "until": rule.until.isoformat() if rule.until else None,
+        "checkin": rule.checkin,
+        "shift": get_settings().due_shift,
+        "problem": rule.problem,
+    }
+
+
 def _names(names: list[str]) -> str:
     return "\n".join(names) or "[dim]—[/]"
 
 
-def _timeframe_cell(schedule: dict[str, Any]) -> str:
+def _timeframe_cell(schedule: dict[str, Any], with_rule: bool = False) -> str:
     kind = schedule.get("kind", "unknown")
     style = "red" if kind == "unknown" else "cyan"
     cell = f"{schedule.get('text', '')}\n[{style}]{kind}[/]"
     if schedule.get("due"):
         cell += f" {schedule['due']}"
+    if with_rule and kind != "unknown":
+        cell += f"\n[dim]{rule_for_stored(schedule).describe(get_settings().due_shift)}[/]"
     return cell
 
 
@@ -123,7 +146,7 @@ def stored_plan_table(plan: Plan) -> Table:
             item.content,
             _assignment_cell([a for a in item.assignments if a.role == "lead"]),
             _assignment_cell([a for a in item.assignments if a.role == "coordinating"]),
-            _timeframe_cell(item.schedule),
+            _timeframe_cell(item.schedule, with_rule=True),
         )
         for item in plan.items
     )

@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     deadline_before: Literal["on", "day_before"] = "on"
     # Fuzzy agency matches at or above this score (0–100) resolve; lower ones are suggestions.
     fuzzy_threshold: float = 90.0
+    # The Government's announced day swaps and extra days off (YAML); None: the packaged file.
+    workday_overrides: Path | None = None
+    # A due date on a non-working day moves to the next working day (Civil Code art. 148) or,
+    # with "previous", to the one before. A month's last day always stays in its month.
+    due_shift: Literal["next", "previous"] = "next"
+    # How often ongoing ("Thường xuyên") work gets a progress check-in before its final due.
+    ongoing_checkin: Literal["monthly", "quarterly", "none"] = "monthly"
 
     @property
     def effective_database_url(self) -> str:

@@ -9,16 +9,13 @@ from __future__ import annotations
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from dondoc.db import migrate, session_scope
-from dondoc.settings import get_settings
+from dondoc.db import ready_database_url, session_scope
 from tasks.import_plan import PlanFileImport, import_plan_file
 
 
 @task(retries=2, retry_delay_seconds=5)
 def store_plan_file(path: str, auto_agencies: bool) -> PlanFileImport:
-    url = get_settings().effective_database_url
-    migrate(url)
-    with session_scope(url) as session:
+    with session_scope(ready_database_url()) as session:
         return import_plan_file(session, path, auto_agencies=auto_agencies)
 
 

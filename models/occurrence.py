@@ -20,8 +20,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from models.agency import Agency
 from models.base import Base, CreatedAt, utcnow
@@ -141,3 +144,13 @@ class PlanCompilation(Base):
     cancelled: Mapped[int] = mapped_column(Integer, default=0)
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     diff: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+def status_filter(status: str, today: date) -> ColumnElement[bool]:
+    """SQL for "has status `status` as of `today`", the query twin of Occurrence.status_on."""
+    column, due = Occurrence.status, Occurrence.due
+    if status == "overdue":
+        return or_(column == "overdue", and_(column == "pending", due < today))
+    if status == "pending":
+        return and_(column == "pending", due >= today)
+    return column == status

@@ -4,11 +4,13 @@ the web app ask the same questions the same way."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import date
 
-from sqlalchemy import select, union
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, union
+from sqlalchemy.orm import Session, joinedload
 
 from models.agency import Agency, AgencyGroup, agency_group_member
+from models.occurrence import OPEN_STATUSES, Occurrence, status_filter
 
 # --- agency directory -------------------------------------------------------------------
 
@@ -106,3 +108,65 @@ def directory_names(session: Session) -> list[str]:
         *session.execute(select(AgencyGroup.name, AgencyGroup.aliases)),
     ]
     return [written for name, aliases in rows for written in (name, *aliases)]
+
+
+def members_of_groups(session: Session, group_ids: Collection[int]) -> dict[int, list[int]]:
+    """The member agency ids of just these groups (a compile needs a handful, not the
+    nation's), each in id order."""
+    if not group_ids:
+        return {}
+    rows = session.execute(
+        select(agency_group_member.c.group_id, agency_group_member.c.agency_id)
+        .where(agency_group_member.c.group_id.in_(group_ids))
+        .order_by(agency_group_member.c.group_id, agency_group_member.c.agency_id)
+    )
+    members: dict[int, list[int]] = {group_id: [] for group_id in group_ids}
+    for group_id, agency_id in rows:
+        members[group_id].append(agency_id)
+    return members
+
+
+def list_occurrences(
+    session: Session,
+    *,
+    today: date,
+    plan_id: int | None = None,
+    agency_ids: Collection[int] | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    status: str | None = None,
+    limit: int | None = None,
+) -> Sequence[Occurrence]:
+    """Occurrences by due date, with their item, plan and agency loaded in the same query."""
+    query = (
+        select(Occurrence)
+        .options(
+            joinedload(Occurrence.item), joinedload(Occurrence.agency), joinedload(Occurrence.plan)
+        )
+        .order_by(Occurrence.due, Occurrence.plan_id, Occurrence.item_id, Occurrence.agency_id)
+    )
+    if plan_id is not None:
+        query = query.where(Occurrence.plan_id == plan_id)
+    if agency_ids is not None:
+        query = query.where(Occurrence.agency_id.in_(agency_ids))
+    if due_from is not None:
+        query = query.where(Occurrence.due >= due_from)
+    if due_to is not None:
+        query = query.where(Occurrence.due <= due_to)
+    if status is not None:
+        query = query.where(status_filter(status, today))
+    return session.scalars(query.limit(limit)).all()
+
+
+def next_due_dates(session: Session, plan_id: int, today: date) -> dict[tuple[int, int], date]:
+    """(item id, agency id) -> the next open due date from `today` on: the compile summary."""
+    rows = session.execute(
+        select(Occurrence.item_id, Occurrence.agency_id, func.min(Occurrence.due))
+        .where(
+            Occurrence.plan_id == plan_id,
+            Occurrence.status.in_(OPEN_STATUSES),
+            Occurrence.due >= today,
+        )
+        .group_by(Occurrence.item_id, Occurrence.agency_id)
+    )
+    return {(item_id, agency_id): due for item_id, agency_id, due in rows}
