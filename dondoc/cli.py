@@ -16,6 +16,7 @@ from dondoc.cli_agencies import agencies_app
 from dondoc.cli_calendar import calendar_app
 from dondoc.cli_occurrences import occurrences_app
 from dondoc.clock import now_utc
+from dondoc.compile_view import print_compile_result
 from dondoc.db import ready_database_url, session_scope
 from dondoc.demo import run_demo
 from dondoc.output import console, fail, print_json, warn
@@ -28,7 +29,7 @@ from dondoc.plan_views import (
 from dondoc.settings import get_settings
 from models import Plan, PlanStateError
 from tasks.compile_plan import CompileOptions, compile_plan, parse_period
-from tasks.compiled import CompileError, CompileResult
+from tasks.compiled import CompileError
 from tasks.directory import DirectoryError, load_directory
 from tasks.import_plan import import_plan_file, parsed_from_stored, read_plan_source
 from tasks.parsed import ParsedPlan, PlanParseError
@@ -219,37 +220,6 @@ def plan_compile(
         print_json(result.to_json())
         return
     print_compile_result(result)
-
-
-def print_compile_result(result: CompileResult) -> None:
-    counts = ", ".join(f"{n} {what}" for what, n in result.counts.items())
-    start, end = result.period
-    version = f"version {result.version}" if result.changed else "nothing changed"
-    console.print(f"plan {result.plan_id} compiled for {start}..{end} ({version}): {counts}")
-    if result.supersedes:
-        console.print(f"amends plan {result.supersedes}, which is now superseded")
-    marks = {"added": "+", "removed": "-", "edited": "~", "kept": " "}
-    for item in result.items:
-        if not item.touched:
-            continue
-        numbers = (
-            f"{n} {what}"
-            for what, n in (
-                ("added", item.added),
-                ("rescheduled", item.rescheduled),
-                ("cancelled", item.cancelled),
-                ("reinstated", item.reinstated),
-            )
-            if n
-        )
-        label = "" if item.change == "kept" else f" ({item.change})"
-        console.print(
-            f"{marks[item.change]} item {item.seq}{label}: {', '.join(numbers) or 'no work'}"
-            f" — {item.content[:70]}",
-            highlight=False,
-        )
-    for message in result.warnings:
-        warn(message)
 
 
 @plan_app.command("export")

@@ -1,21 +1,24 @@
 """`dondoc demo`: the main job on embedded defaults. It loads the example directories and
-plans into the SQLite database, shows what was read and approves the plans, so a newcomer
-sees the whole path from plan text to stored, approved plan with one command."""
+plans into the SQLite database, shows what was read, approves the plans and compiles them
+into dated work, so a newcomer sees the whole path from plan text to occurrences with one
+command."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import Progress
 
+from dondoc.clock import now_utc
+from dondoc.compile_view import print_compile_result
 from dondoc.db import migrate, session_scope
 from dondoc.output import console, warn
 from dondoc.plan_views import stored_plan_table
 from dondoc.settings import get_settings
 from models import Plan
+from tasks.compile_plan import CompileOptions, compile_plan
 from tasks.directory import import_directory, load_directory
 from tasks.import_plan import import_plan_file
 
@@ -50,12 +53,21 @@ def run_demo(
                 warn(f"{path.name}: unresolved agency {resolution.name_as_written!r}")
             plan_ids.append(result.plan_id)
             progress.advance(task)
+    options = CompileOptions.from_settings()
     for plan_id in plan_ids:
         with session_scope(url) as session:
             plan = session.get(Plan, plan_id)
             assert plan is not None
             if plan.status == "draft":
-                plan.approve(DEMO_APPROVER, datetime.now(UTC))
+                plan.approve(DEMO_APPROVER, now_utc())
             console.print(stored_plan_table(plan))
-    console.print(f"\n[bold green]{len(plan_ids)} plans imported and approved[/] in {url}")
-    console.print("Next: `dondoc plan list`, `dondoc plan show ID`, `dondoc agencies list`.")
+        with session_scope(url) as session:
+            result = compile_plan(session, plan_id, options, now=now_utc())
+        print_compile_result(result)
+    console.print(
+        f"\n[bold green]{len(plan_ids)} plans imported, approved and compiled[/] in {url}"
+    )
+    console.print(
+        "Next: `dondoc plan show ID`, `dondoc occurrences list --plan ID`, "
+        "`dondoc calendar workdays 2026`."
+    )

@@ -123,3 +123,13 @@ def test_an_amended_plan_compiles_with_its_diff(cli: Cli, approved: str) -> None
     assert f"amends plan {approved}" in out
     assert "- item 5 (removed): 1 cancelled" in out
     assert "+ item 8 (added): 7 added" in out
+
+
+def test_the_demo_imports_approves_and_compiles_every_example(cli: Cli) -> None:
+    out = cli("demo").stdout
+    assert "4 plans imported, approved and compiled" in out
+    plans = cli.json("plan", "list")
+    assert {plan["status"] for plan in plans} == {"approved"}
+    for plan in plans:
+        assert cli.json("occurrences", "list", "--plan", str(plan["id"]), "--limit", "1")
+    assert "nothing changed" in cli("plan", "compile", str(plans[0]["id"])).stdout
