@@ -32,7 +32,9 @@ Key = tuple[int, int, str, date]
 def apply_compile(
     session: Session, prepared: CompileInput, desired: Sequence[DesiredRow], *, now: datetime
 ) -> CompileResult:
-    plan = session.get(Plan, prepared.plan_id)
+    # Locked (PostgreSQL) so two compiles of one plan queue; the unique occurrence identity
+    # stops a doubled insert on any database.
+    plan = session.get(Plan, prepared.plan_id, with_for_update=True)
     if plan is None or plan.status != "approved":
         status = plan.status if plan else "gone"
         raise CompileError(f"plan {prepared.plan_id} is {status}: only approved plans compile")
