@@ -71,23 +71,26 @@ class Plan(CreatedAt, Base):
         back_populates="plan", order_by="PlanItem.position", cascade="all, delete-orphan"
     )
 
-    def approve(self, by: str, now: datetime | None = None) -> None:
-        """draft → approved; the caller passes the clock so one command reads it once."""
+    def check_draft(self) -> None:
+        """Only a draft awaits a decision: the approve-plan flow asks before it pauses."""
         if self.status != "draft":
-            raise PlanStateError(f"plan {self.id} is {self.status}, only a draft can be approved")
-        if not by.strip():
-            raise PlanStateError("an approval needs the approver's name")
-        self.status = "approved"
-        self.approved_by = by.strip()
-        self.approved_at = now or utcnow()
+            raise PlanStateError(
+                f"plan {self.id} is {self.status}: only a draft can be approved or rejected"
+            )
+
+    def approve(self, by: str, now: datetime | None = None, comment: str | None = None) -> None:
+        """draft → approved; the caller passes the clock so one command reads it once."""
+        self._decide("approved", by, now, comment)
 
     def reject(self, by: str, comment: str | None, now: datetime | None = None) -> None:
         """draft → rejected: the decision is kept so the admin sees why it will not run."""
-        if self.status != "draft":
-            raise PlanStateError(f"plan {self.id} is {self.status}, only a draft can be rejected")
+        self._decide("rejected", by, now, comment)
+
+    def _decide(self, status: str, by: str, now: datetime | None, comment: str | None) -> None:
+        self.check_draft()
         if not by.strip():
-            raise PlanStateError("a rejection needs the reviewer's name")
-        self.status = "rejected"
+            raise PlanStateError("a decision on a plan needs the name of who takes it")
+        self.status = status
         self.approved_by = by.strip()
         self.approved_at = now or utcnow()
         self.review_comment = (comment or "").strip() or None

@@ -67,8 +67,8 @@ def load_plan(session: Session, plan_id: int) -> Plan:
         raise CompileError(f"plan {plan.id} was superseded by plan {newer}: compile that one")
     if plan.status != "approved":
         raise CompileError(
-            f"plan {plan.id} is {plan.status}: only approved plans compile "
-            f"(dondoc plan approve {plan.id} --by NAME)"
+            f"plan {plan.id} is {plan.status}: only approved plans compile; approve it first"
+            f" (the approve-plan flow, or dondoc plan approve {plan.id} --by NAME)"
         )
     unresolved = [
         f"{a.name_as_written!r} (item {item.seq})"

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import func, select
 
@@ -12,17 +9,6 @@ from dondoc.db import session_scope
 from dondoc.settings import get_settings
 from models import Plan
 from tests.conftest import EXAMPLES
-
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-
-
-@pytest.fixture(scope="session")
-def prefect_server() -> Iterator[None]:
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
 
 
 def test_import_plan_flow_stores_the_plan_once_and_publishes_its_summary(
