@@ -2,6 +2,7 @@
 
 from models.agency import Agency, AgencyGroup, agency_group_member
 from models.base import Base
+from models.feed import FEED_KINDS, FeedToken
 from models.occurrence import (
     OCCURRENCE_KINDS,
     OCCURRENCE_STATUSES,
@@ -14,6 +15,7 @@ from models.occurrence import (
 from models.plan import PLAN_STATUSES, ROLES, Assignment, Plan, PlanItem, PlanStateError
 
 __all__ = [
+    "FEED_KINDS",
     "OCCURRENCE_KINDS",
     "OCCURRENCE_STATUSES",
     "OPEN_STATUSES",
@@ -23,6 +25,7 @@ __all__ = [
     "AgencyGroup",
     "Assignment",
     "Base",
+    "FeedToken",
     "Occurrence",
     "OccurrenceEvent",
     "OccurrenceStateError",

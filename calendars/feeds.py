@@ -1,0 +1,265 @@
+"""Feeds agencies subscribe to: which deadlines each shows and how each deadline reads.
+
+- agency: the deadlines it leads, one event each ("[Chủ trì] …"), and the items it supports,
+  one event per item and period ("[Phối hợp] …");
+- plan: every item and period of one plan, with how many lead agencies are done or late;
+- monitoring: the same for every plan the agency monitors, the late agencies named.
+
+The window runs from 90 days back to the end of the plans. A deadline reads "✓ " when done,
+"QUÁ HẠN " when past due and open, and is STATUS:CANCELLED when no longer owed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from calendars.documents import FeedDocument
+from calendars.ics import FeedEvent, calendar_bytes
+from calendars.tokens import find_token
+from dondoc.settings import get_settings
+from models import Agency, FeedToken, Occurrence, Plan
+from models.feed_queries import (
+    ItemDetails,
+    Slot,
+    item_details,
+    late_agencies,
+    lead_occurrences,
+    monitored_plans,
+    slots,
+    supported_items,
+)
+from notifications.links import completion_link
+
+WINDOW_BACK = timedelta(days=90)
+LINK_GRACE = timedelta(days=90)  # completion links stay valid this long after the plan ends
+LATE_NAMES_SHOWN = 10
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    kind: str  # "agency" | "monitoring" | "plan"
+    target_id: int
+    title: str
+
+
+def feed_filename(spec: FeedSpec) -> str:
+    return f"{spec.kind}-{spec.target_id}.ics"
+
+
+def spec_for_token(session: Session, row: FeedToken) -> FeedSpec:
+    if row.kind == "plan":
+        plan = session.get(Plan, row.plan_id)
+        assert plan is not None
+        return FeedSpec("plan", plan.id, f"dondoc — KH {plan.number or plan.id}: {plan.title}")
+    agency = session.get(Agency, row.agency_id)
+    assert agency is not None
+    label = "theo dõi" if row.kind == "monitoring" else "việc"
+    return FeedSpec(row.kind, agency.id, f"dondoc — {agency.name} ({label})")
+
+
+def load_token_feed(session: Session, token: str, today: date) -> FeedDocument | None:
+    """The feed a subscription URL's token opens; None for any token that opens nothing."""
+    row = find_token(session, token)
+    if row is None:
+        return None
+    return FeedBuilder(session, today).build(spec_for_token(session, row))
+
+
+def all_specs(session: Session) -> list[FeedSpec]:
+    """Every feed worth publishing: agencies with deadlines, monitoring agencies, plans."""
+    agencies = session.scalars(
+        select(Agency).where(Agency.id.in_(select(Occurrence.agency_id).distinct()))
+    ).all()
+    monitors = session.scalars(
+        select(Agency).where(
+            Agency.id.in_(select(Plan.monitoring_agency_id).where(Plan.status == "approved"))
+        )
+    ).all()
+    plans = session.scalars(
+        select(Plan).where(
+            Plan.status == "approved", Plan.id.in_(select(Occurrence.plan_id).distinct())
+        )
+    ).all()
+    return [
+        *(FeedSpec("agency", a.id, f"dondoc — {a.name} (việc)") for a in agencies),
+        *(FeedSpec("monitoring", a.id, f"dondoc — {a.name} (theo dõi)") for a in monitors),
+        *(FeedSpec("plan", p.id, f"dondoc — KH {p.number or p.id}: {p.title}") for p in plans),
+    ]
+
+
+def write_feeds(
+    session: Session,
+    out_dir: Path,
+    today: date,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[tuple[FeedSpec, Path, FeedDocument]]:
+    """Every feed as a file, for static hosting; one builder, so item details load once."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    builder = FeedBuilder(session, today)
+    specs = all_specs(session)
+    written = []
+    for done, spec in enumerate(specs, start=1):
+        document = builder.build(spec)
+        path = out_dir / feed_filename(spec)
+        path.write_bytes(document.body)
+        written.append((spec, path, document))
+        if progress:
+            progress(done, len(specs))
+    return written
+
+
+class FeedBuilder:
+    """Builds feeds as of `today`, caching what several feeds share (items' details)."""
+
+    def __init__(self, session: Session, today: date) -> None:
+        settings = get_settings()
+        self.session = session
+        self.today = today
+        self.since = today - WINDOW_BACK
+        self.base_url = settings.base_url
+        self.secret = settings.secret_key.get_secret_value()
+        self.host = urlsplit(settings.base_url).hostname or "dondoc"
+        self._items: dict[int, ItemDetails] = {}
+
+    def build(self, spec: FeedSpec) -> FeedDocument:
+        if spec.kind == "agency":
+            events = [*self._lead_events(spec.target_id), *self._support_events(spec.target_id)]
+            about = "Các hạn công việc đơn vị chủ trì và phối hợp thực hiện."
+        elif spec.kind == "plan":
+            events = self._slot_events("plan", plan_ids=[spec.target_id])
+            about = "Các hạn công việc của kế hoạch và tình hình thực hiện."
+        else:
+            plan_ids = monitored_plans(self.session, spec.target_id)
+            events = self._slot_events("mon", plan_ids=plan_ids)
+            about = "Các kế hoạch đơn vị theo dõi, đôn đốc; việc quá hạn được đánh dấu."
+        body, count, trimmed = calendar_bytes(spec.title, about, events, self.today)
+        modified = max((e.modified for e in events), default=EPOCH)
+        return FeedDocument(body, modified, count, trimmed)
+
+    def _details(self, item_ids: Iterable[int]) -> dict[int, ItemDetails]:
+        missing = {i for i in item_ids if i not in self._items}
+        self._items.update(item_details(self.session, missing))
+        return self._items
+
+    def _lead_events(self, agency_id: int) -> list[FeedEvent]:
+        rows = lead_occurrences(self.session, agency_id, self.since)
+        details = self._details(row.item_id for row in rows)
+        events = []
+        for occ_id, item_id, kind, due, status, sequence, updated_at in rows:
+            item = details[item_id]
+            late_pending = status == "pending" and due < self.today
+            shown = "overdue" if late_pending else status
+            events.append(
+                FeedEvent(
+                    uid=f"dondoc-occ-{occ_id}@{self.host}",
+                    due=due,
+                    summary=_mark(shown) + "[Chủ trì] " + _title(item, kind),
+                    description=self._description(item, agency_id),
+                    sequence=sequence + late_pending,
+                    modified=_modified(updated_at, due if late_pending else None),
+                    cancelled=status == "cancelled",
+                )
+            )
+        return events
+
+    def _support_events(self, agency_id: int) -> list[FeedEvent]:
+        item_ids = supported_items(self.session, agency_id)
+        found = slots(self.session, since=self.since, today=self.today, item_ids=item_ids)
+        details = self._details(item_ids)
+        return [
+            self._slot_event(f"sup-{agency_id}", slot, details[slot.item_id], "[Phối hợp] ", "")
+            for slot in found
+        ]
+
+    def _slot_events(self, prefix: str, *, plan_ids: list[int]) -> list[FeedEvent]:
+        if not plan_ids:
+            return []
+        found = slots(self.session, since=self.since, today=self.today, plan_ids=plan_ids)
+        details = self._details({slot.item_id for slot in found})
+        late = late_agencies(
+            self.session, {s.item_id for s in found if s.late}, self.since, self.today
+        )
+        events = []
+        for slot in found:
+            names = late.get((slot.item_id, slot.kind, slot.period_start), [])
+            note = ""
+            if names:
+                shown = ", ".join(names[:LATE_NAMES_SHOWN])
+                more = len(names) - LATE_NAMES_SHOWN
+                note = f"\nQuá hạn: {shown}" + (f" và {more} đơn vị khác" if more > 0 else "")
+            events.append(
+                self._slot_event(prefix, slot, details[slot.item_id], _counts(slot), note)
+            )
+        return events
+
+    def _slot_event(
+        self, prefix: str, slot: Slot, item: ItemDetails, label: str, note: str
+    ) -> FeedEvent:
+        if slot.cancelled == slot.total:
+            state = "cancelled"
+        elif slot.done + slot.cancelled == slot.total:
+            state = "done"
+        else:
+            state = "overdue" if slot.late else "pending"
+        return FeedEvent(
+            uid=f"dondoc-{prefix}-{slot.first_id}@{self.host}",
+            due=slot.due,
+            summary=_mark(state) + label + _title(item, slot.kind),
+            description=self._description(item, None) + note,
+            sequence=slot.sequence + slot.late_pending,
+            modified=_modified(slot.modified, slot.due if slot.late_pending else None),
+            cancelled=state == "cancelled",
+        )
+
+    def _description(self, item: ItemDetails, agency_id: int | None) -> str:
+        lines = [
+            item.content,
+            f"Kế hoạch: {item.plan_number or '(chưa có số)'} — {item.plan_title}",
+            f"Chủ trì: {'; '.join(item.leads) or '—'}",
+            f"Phối hợp: {'; '.join(item.coordinating) or '—'}",
+            f"Thời gian thực hiện: {item.timeframe or '—'}",
+        ]
+        if agency_id is not None:
+            expires = (item.plan_end or self.today) + LINK_GRACE
+            link = completion_link(
+                self.base_url,
+                agency_id=agency_id,
+                item_id=item.item_id,
+                expires=expires,
+                secret=self.secret,
+            )
+            lines.append(f"Báo cáo hoàn thành: {link}")
+        return "\n".join(lines)
+
+
+def _title(item: ItemDetails, kind: str) -> str:
+    return ("Báo cáo tiến độ: " if kind == "checkin" else "") + item.content
+
+
+def _mark(state: str) -> str:
+    return {"done": "✓ ", "done_late": "✓ ", "overdue": "QUÁ HẠN "}.get(state, "")
+
+
+def _counts(slot: Slot) -> str:
+    """ "[12/19 ✓, 3 quá hạn] " for a deadline several agencies owe; nothing for one."""
+    if slot.total == 1:
+        return ""
+    late = f", {slot.late} quá hạn" if slot.late else ""
+    return f"[{slot.done}/{slot.total - slot.cancelled} ✓{late}] "
+
+
+def _modified(updated_at: datetime, late_since: date | None) -> datetime:
+    """When the event last changed: its row's update, or the day it turned overdue (the
+    title changed then even if no row did)."""
+    moment = updated_at if updated_at.tzinfo else updated_at.replace(tzinfo=UTC)
+    if late_since is None:
+        return moment
+    turned = datetime.combine(late_since + timedelta(days=1), time(0), tzinfo=UTC)
+    return max(moment, turned)

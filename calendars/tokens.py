@@ -1,0 +1,65 @@
+"""Feed tokens: made, found and revoked. See models.feed for why a token is derived from
+the secret key and a stored salt instead of being stored."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import FeedToken
+
+# 32 bytes of HMAC-SHA256 in unpadded base64url: 43 characters, 256 bits.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+def derive_token(salt: str, secret: str) -> str:
+    digest = hmac.new(secret.encode(), f"dondoc-feed:{salt}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def token_sha256(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token(
+    session: Session,
+    *,
+    kind: str,
+    secret: str,
+    now: datetime,
+    agency_id: int | None = None,
+    plan_id: int | None = None,
+) -> tuple[FeedToken, str]:
+    """A fresh token row (flushed) and the token itself."""
+    salt = secrets.token_hex(32)
+    token = derive_token(salt, secret)
+    row = FeedToken(
+        kind=kind,
+        agency_id=agency_id,
+        plan_id=plan_id,
+        salt=salt,
+        token_sha256=token_sha256(token),
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row, token
+
+
+def find_token(session: Session, token: str) -> FeedToken | None:
+    """The active row a token from a URL belongs to, or None for anything else: a malformed,
+    unknown or revoked token all look the same to the caller (and so to the client)."""
+    if not TOKEN_SHAPE.fullmatch(token):
+        return None
+    digest = token_sha256(token)
+    row = session.scalars(select(FeedToken).where(FeedToken.token_sha256 == digest)).first()
+    if row is None or not hmac.compare_digest(row.token_sha256, digest) or not row.active:
+        return None
+    return row
