@@ -127,10 +127,12 @@ class FeedBuilder:
         self.secret = settings.secret_key.get_secret_value()
         self.host = urlsplit(settings.base_url).hostname or "dondoc"
         self._items: dict[int, ItemDetails] = {}
+        self._led_items: list[int] = []
 
     def build(self, spec: FeedSpec) -> FeedDocument:
         if spec.kind == "agency":
-            events = [*self._lead_events(spec.target_id), *self._support_events(spec.target_id)]
+            lead = self._lead_events(spec.target_id)
+            events = [*lead, *self._support_events(spec.target_id)]
             about = "Các hạn công việc đơn vị chủ trì và phối hợp thực hiện."
         elif spec.kind == "plan":
             events = self._slot_events("plan", plan_ids=[spec.target_id])
@@ -148,29 +150,36 @@ class FeedBuilder:
         self._items.update(item_details(self.session, missing))
         return self._items
 
+    # SEQUENCE is the rows' own (every flip raises it) plus one once the due date has passed,
+    # when the title may turn "QUÁ HẠN" with no row changing: it only ever rises.
+
     def _lead_events(self, agency_id: int) -> list[FeedEvent]:
         rows = lead_occurrences(self.session, agency_id, self.since)
-        details = self._details(row.item_id for row in rows)
+        self._led_items = [row.item_id for row in rows]
+        details = self._details(self._led_items)
         events = []
         for occ_id, item_id, kind, due, status, sequence, updated_at in rows:
             item = details[item_id]
-            late_pending = status == "pending" and due < self.today
-            shown = "overdue" if late_pending else status
+            past = due < self.today
+            shown = "overdue" if past and status == "pending" else status
             events.append(
                 FeedEvent(
                     uid=f"dondoc-occ-{occ_id}@{self.host}",
                     due=due,
                     summary=_mark(shown) + "[Chủ trì] " + _title(item, kind),
                     description=self._description(item, agency_id),
-                    sequence=sequence + late_pending,
-                    modified=_modified(updated_at, due if late_pending else None),
+                    sequence=sequence + past,
+                    modified=_modified(updated_at, due if past else None),
                     cancelled=status == "cancelled",
                 )
             )
         return events
 
     def _support_events(self, agency_id: int) -> list[FeedEvent]:
-        item_ids = supported_items(self.session, agency_id)
+        """One event per supported item and period; none for an item the agency also leads
+        (its own deadline says it all)."""
+        led = set(self._led_items)
+        item_ids = [i for i in supported_items(self.session, agency_id) if i not in led]
         found = slots(self.session, since=self.since, today=self.today, item_ids=item_ids)
         details = self._details(item_ids)
         return [
@@ -213,8 +222,8 @@ class FeedBuilder:
             due=slot.due,
             summary=_mark(state) + label + _title(item, slot.kind),
             description=self._description(item, None) + note,
-            sequence=slot.sequence + slot.late_pending,
-            modified=_modified(slot.modified, slot.due if slot.late_pending else None),
+            sequence=slot.sequence + (slot.past > 0),
+            modified=_modified(slot.modified, slot.due if slot.past else None),
             cancelled=state == "cancelled",
         )
 
@@ -256,8 +265,8 @@ def _counts(slot: Slot) -> str:
 
 
 def _modified(updated_at: datetime, late_since: date | None) -> datetime:
-    """When the event last changed: its row's update, or the day it turned overdue (the
-    title changed then even if no row did)."""
+    """When the event last changed: its row's update, or the day its due date passed (its
+    title may have turned "QUÁ HẠN" then with no row changing)."""
     moment = updated_at if updated_at.tzinfo else updated_at.replace(tzinfo=UTC)
     if late_since is None:
         return moment

@@ -47,7 +47,7 @@ class Slot:
     done: int
     cancelled: int
     late: int  # open and past due
-    late_pending: int  # past due, not yet flipped to overdue
+    past: int  # past due, whatever their state
     sequence: int
     modified: datetime
 
@@ -149,7 +149,7 @@ def slots(
         func.sum(case((OCC.c.status.in_(("done", "done_late")), 1), else_=0)),
         func.sum(case((OCC.c.status == "cancelled", 1), else_=0)),
         func.sum(case((late, 1), else_=0)),
-        func.sum(case((and_(OCC.c.status == "pending", OCC.c.due < today), 1), else_=0)),
+        func.sum(case((OCC.c.due < today, 1), else_=0)),
         func.sum(OCC.c.sequence),
         func.max(OCC.c.updated_at),
     ).where(OCC.c.due >= since)
