@@ -143,6 +143,8 @@ class FeedBuilder:
             about = "Các kế hoạch đơn vị theo dõi, đôn đốc; việc quá hạn được đánh dấu."
         body, count, trimmed = calendar_bytes(spec.title, about, events, self.today)
         modified = max((e.modified for e in events), default=EPOCH)
+        if trimmed:  # which events fit moves with the date, not with any row
+            modified = max(modified, datetime.combine(self.today, time(0), tzinfo=UTC))
         return FeedDocument(body, modified, count, trimmed)
 
     def _details(self, item_ids: Iterable[int]) -> dict[int, ItemDetails]:

@@ -54,7 +54,8 @@ CACHE_ENTRIES = 1024
 # A path segment that could be a feed: the token shape is checked separately, so a
 # malformed token gets the same 404 as an unknown one and never reaches the database.
 _FEED_NAME = re.compile(r"([^/]{1,100})\.ics")
-_ENTITY_TAG = re.compile(r'(?:W/)?("[\x21\x23-\x7e\x80-\xff]*")')
+# The opaque part of each entity-tag; a W/ before it does not matter to a weak comparison.
+_ENTITY_TAG = re.compile(r'"[\x21\x23-\x7e\x80-\xff]*"')
 _FEED_PATH = re.compile(r"(/feeds/)[^/\s?]+\.ics")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -85,7 +86,7 @@ def etag_matches(values: Sequence[str], etag: str) -> bool:
     for value in values:
         if value.strip() == "*":
             return True
-        if any(tag == etag for tag in _ENTITY_TAG.findall(value)):
+        if etag in _ENTITY_TAG.findall(value):
             return True
     return False
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from dondoc.cli_agencies import agencies_app
 from dondoc.cli_calendar import calendar_app
+from dondoc.cli_feeds import feeds_app, serve
 from dondoc.cli_occurrences import occurrences_app
 from dondoc.clock import now_utc
 from dondoc.compile_view import print_compile_result
@@ -47,8 +48,10 @@ app.add_typer(plan_app, name="plan")
 app.add_typer(agencies_app, name="agencies")
 app.add_typer(occurrences_app, name="occurrences")
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(feeds_app, name="feeds")
 app.add_typer(db_app, name="db")
 app.command("demo")(run_demo)
+app.command("serve")(serve)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
 
