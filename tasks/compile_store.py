@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from models import OPEN_STATUSES, Occurrence, OccurrenceEvent, Plan, PlanCompilation, PlanItem
+from models.bulk import OccurrenceRow, insert_occurrences
 from tasks.compiled import CompileError, CompileInput, CompileResult, DesiredRow, ItemChange
 from tasks.text import normalize_name
 
@@ -85,7 +86,7 @@ def _diff_and_write(
     now: datetime,
 ) -> None:
     stored = _stored(session, plan_id)
-    inserts: list[dict[str, Any]] = []
+    inserts: list[OccurrenceRow] = []
     updates: list[dict[str, Any]] = []
     reinstated: list[tuple[int, str]] = []
     wanted: set[Key] = set()
@@ -95,7 +96,7 @@ def _diff_and_write(
         row = stored.get(key)
         change = changes[item_id]
         if row is None:
-            inserts.append(_new_row(plan_id, key, end, nominal, due, now))
+            inserts.append(new_row(plan_id, key, end, nominal, due, now))
             change.added += 1
             counts["added"] += 1
             continue
@@ -120,8 +121,7 @@ def _diff_and_write(
             stale.append((row[0], row[1]))
             changes[key[0]].cancelled += 1
     counts["cancelled"] += len(stale)
-    if inserts:
-        session.execute(insert(OCC), inserts)
+    insert_occurrences(session, inserts)
     if updates:
         statement = (
             update(OCC)
@@ -160,24 +160,11 @@ def _stored(session: Session, plan_id: int) -> dict[Key, tuple[int, str, date, d
     return {(r[0], r[1], r[2], r[3]): (r[4], r[5], r[6], r[7], r[8]) for r in rows}
 
 
-def _new_row(
+def new_row(
     plan_id: int, key: Key, end: date, nominal: date, due: date, now: datetime
-) -> dict[str, Any]:
+) -> OccurrenceRow:
     item_id, agency_id, kind, start = key
-    return {
-        "plan_id": plan_id,
-        "item_id": item_id,
-        "agency_id": agency_id,
-        "kind": kind,
-        "period_start": start,
-        "period_end": end,
-        "nominal_due": nominal,
-        "due": due,
-        "status": "pending",
-        "sequence": 0,
-        "created_at": now,
-        "updated_at": now,
-    }
+    return (plan_id, item_id, agency_id, kind, start, end, nominal, due, "pending", 0, now, now)
 
 
 def cancel(session: Session, occurrences: Sequence[tuple[int, str]], now: datetime) -> None:

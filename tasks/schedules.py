@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Literal, Protocol
 
 from dateutil.rrule import rrulestr
@@ -167,7 +168,10 @@ def expand(
     ]
 
 
-def _dates(rule: str, start: date, end: date) -> list[date]:
+@lru_cache(maxsize=4096)
+def _dates(rule: str, start: date, end: date) -> tuple[date, ...]:
+    """The rule's dates in [start, end]; cached, because every plan of a year asks for the
+    same few rules over the same few periods."""
     begin = datetime(start.year, start.month, start.day)
     stop = datetime(end.year, end.month, end.day)
     return [
