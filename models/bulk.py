@@ -54,7 +54,7 @@ def insert_occurrences(session: Session, rows: Sequence[OccurrenceRow]) -> None:
     elif dialect == "sqlite":
         marks = ", ".join("?" * len(OCCURRENCE_COLUMNS))
         connection.exec_driver_sql(
-            f"INSERT INTO occurrence ({_COLUMNS}) VALUES ({marks})", [_sqlite(r) for r in rows]
+            f"INSERT INTO occurrence ({_COLUMNS}) VALUES ({marks})", _sqlite_rows(rows)
         )
     else:
         session.execute(
@@ -63,22 +63,23 @@ def insert_occurrences(session: Session, rows: Sequence[OccurrenceRow]) -> None:
         )
 
 
-def _sqlite(row: OccurrenceRow) -> tuple[Any, ...]:
-    plan, item, agency, kind, start, end, nominal, due, status, sequence, created, updated = row
-    return (
-        plan,
-        item,
-        agency,
-        kind,
-        start.isoformat(),
-        end.isoformat(),
-        nominal.isoformat(),
-        due.isoformat(),
-        status,
-        sequence,
-        _stamp(created),
-        _stamp(updated),
-    )
+def _sqlite_rows(rows: Sequence[OccurrenceRow]) -> list[tuple[Any, ...]]:
+    """Dates and instants rendered as text once each: a compile's rows share a handful of
+    dates and one timestamp."""
+    rendered: dict[date, str] = {}
+
+    def text(value: date) -> str:
+        found = rendered.get(value)
+        if found is None:
+            found = rendered[value] = (
+                _stamp(value) if isinstance(value, datetime) else value.isoformat()
+            )
+        return found
+
+    return [
+        (*row[:4], *(text(d) for d in row[4:8]), row[8], row[9], text(row[10]), text(row[11]))
+        for row in rows
+    ]
 
 
 def _stamp(moment: datetime) -> str:

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
 
 from dondoc.settings import get_settings
 from models import Assignment, Plan, PlanItem
@@ -53,13 +54,8 @@ def default_period(plan: Plan) -> tuple[date, date] | None:
 
 
 def load_plan(session: Session, plan_id: int) -> Plan:
-    """The plan with its items and assignments, checked to be compilable."""
-    query = (
-        select(Plan)
-        .where(Plan.id == plan_id)
-        .options(selectinload(Plan.items).selectinload(PlanItem.assignments))
-    )
-    plan = session.scalars(query).one_or_none()
+    """The plan, checked to be one that compiles."""
+    plan = session.get(Plan, plan_id)
     if plan is None:
         raise CompileError(f"no plan with id {plan_id}")
     if plan.status == "superseded":
@@ -70,10 +66,36 @@ def load_plan(session: Session, plan_id: int) -> Plan:
             f"plan {plan.id} is {plan.status}: only approved plans compile; approve it first"
             f" (the approve-plan flow, or dondoc plan approve {plan.id} --by NAME)"
         )
+    return plan
+
+
+def prepare_compile(
+    session: Session, plan_id: int, period: tuple[date, date] | None = None
+) -> CompileInput:
+    """Read and check the plan; writes nothing. Items and assignments are read as rows, not
+    ORM objects: a nation-scale compile prepares two thousand plans."""
+    plan = load_plan(session, plan_id)
+    items = session.execute(
+        select(PlanItem.id, PlanItem.seq, PlanItem.key, PlanItem.content, PlanItem.schedule)
+        .where(PlanItem.plan_id == plan_id)
+        .order_by(PlanItem.position)
+    ).all()
+    assignments = session.execute(
+        select(
+            Assignment.item_id,
+            Assignment.role,
+            Assignment.agency_id,
+            Assignment.group_id,
+            Assignment.name_as_written,
+        )
+        .join(PlanItem, PlanItem.id == Assignment.item_id)
+        .where(PlanItem.plan_id == plan_id)
+        .order_by(Assignment.item_id, Assignment.position)
+    ).all()
+    seqs = {item.id: item.seq for item in items}
     unresolved = [
-        f"{a.name_as_written!r} (item {item.seq})"
-        for item in plan.items
-        for a in item.assignments
+        f"{a.name_as_written!r} (item {seqs[a.item_id]})"
+        for a in assignments
         if a.agency_id is None and a.group_id is None
     ]
     if unresolved:
@@ -81,32 +103,28 @@ def load_plan(session: Session, plan_id: int) -> Plan:
             f"plan {plan.id} names agencies the directory does not know: {', '.join(unresolved)}."
             " Add them to the directory (dondoc agencies import) and import the plan again."
         )
-    return plan
-
-
-def prepare_compile(
-    session: Session, plan_id: int, period: tuple[date, date] | None = None
-) -> CompileInput:
-    """Read and check the plan; writes nothing."""
-    plan = load_plan(session, plan_id)
     period = period or default_period(plan)
     if period is None:
         raise CompileError(
             f"plan {plan.id} gives no year or date: give its period with --period FROM:TO"
         )
-    leads = [[a for a in item.assignments if a.role == "lead"] for item in plan.items]
-    group_ids = {a.group_id for item_leads in leads for a in item_leads if a.group_id}
+    leads: dict[int, list[Row[Any]]] = {item.id: [] for item in items}
+    for assignment in assignments:
+        if assignment.role == "lead":
+            leads[assignment.item_id].append(assignment)
+    group_ids = {a.group_id for item_leads in leads.values() for a in item_leads if a.group_id}
     members = members_of_groups(session, group_ids)
     specs: list[ItemSpec] = []
     warnings: list[str] = []
-    for item, item_leads in zip(plan.items, leads, strict=True):
+    for item in items:
+        item_leads = leads[item.id]
         agency_ids = _lead_agencies(item_leads, members)
         where = f"item {item.seq}"
         if not item_leads:
             warnings.append(f"{where}: no lead agency, so nobody owes it")
         elif not agency_ids:
             warnings.append(f"{where}: its lead group has no members in the directory")
-        schedule = Schedule.from_json(item.schedule or {"text": item.timeframe_text})
+        schedule = Schedule.from_json(item.schedule or {"text": ""})
         if schedule.kind == "unknown":
             warnings.append(f"{where}: not scheduled: {schedule.problem or 'no timeframe'}")
         elif schedule.due and schedule.due < period[0]:
@@ -116,7 +134,7 @@ def prepare_compile(
     return CompileInput(plan.id, title, period, tuple(specs), tuple(warnings))
 
 
-def _lead_agencies(leads: Iterable[Assignment], members: dict[int, list[int]]) -> tuple[int, ...]:
+def _lead_agencies(leads: Iterable[Row[Any]], members: dict[int, list[int]]) -> tuple[int, ...]:
     """Every agency that owes the item: named ones, and each member of a named group, once."""
     ids: dict[int, None] = {}
     for assignment in leads:
