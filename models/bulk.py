@@ -31,6 +31,9 @@ OCCURRENCE_COLUMNS = (
 )
 OccurrenceRow = tuple[int, int, int, str, date, date, date, date, str, int, datetime, datetime]
 _COLUMNS = ", ".join(OCCURRENCE_COLUMNS)
+# Binary COPY: the server parses no text.
+_POSTGRES_TYPES = ["int4", "int4", "int4", "varchar", *["date"] * 4, "varchar", "int4"]
+_POSTGRES_TYPES += ["timestamptz", "timestamptz"]
 
 
 def insert_occurrences(session: Session, rows: Sequence[OccurrenceRow]) -> None:
