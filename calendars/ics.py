@@ -21,6 +21,7 @@ from icalendar.parser import Contentline
 PRODID = "-//dondoc//Lịch công việc theo kế hoạch//VI"
 MAX_EVENTS = 1000  # Google Calendar is reported to drop larger subscriptions
 MAX_BYTES = 1_000_000
+FOLD_OCTETS = 74  # a physical line's content; a continuation line adds its leading space
 REFRESH = timedelta(hours=1)
 _END = b"END:VCALENDAR\r\n"
 
@@ -37,6 +38,9 @@ class FeedEvent:
     sequence: int
     modified: datetime
     cancelled: bool = False
+    # ASCII appended to the description as is (a link): it varies per agency while the
+    # description is shared, so only the tail is folded per event.
+    description_tail: str = ""
 
     def sort_key(self) -> tuple[date, str]:
         return self.due, self.uid
@@ -48,25 +52,58 @@ def text_line(name: str, value: str) -> bytes:
     return Contentline.from_parts(name, Parameters(), vText(value)).to_ical() + b"\r\n"
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+@lru_cache(maxsize=100_000)
+def _folded(name: str, value: str) -> tuple[bytes, int]:
+    """The folded line without its CRLF, and how many octets its last physical line holds."""
+    folded = Contentline.from_parts(name, Parameters(), vText(value)).to_ical()
+    last = folded.rsplit(b"\r\n ", 1)[-1]
+    return folded, len(last)
+
+
+def text_line_with_tail(name: str, value: str, tail: str) -> bytes:
+    """`value` then an ASCII `tail` that needs no escaping, folded on from where `value`
+    ended the way icalendar folds (at most 74 octets after the fold's space), so the long
+    shared part is folded once and only the tail per event."""
+    data = tail.encode("ascii")
+    assert not any(c in tail for c in ",;\\\n"), "the tail must need no escaping"
+    folded, used = _folded(name, value)
+    room = FOLD_OCTETS - used
+    parts = [folded + data[:room]]
+    rest = data[room:]
+    parts += [rest[i : i + FOLD_OCTETS] for i in range(0, len(rest), FOLD_OCTETS)]
+    return b"\r\n ".join(parts) + b"\r\n"
 
 
 def event_bytes(event: FeedEvent) -> bytes:
-    stamp = _stamp(event.modified)
-    head = (
-        f"BEGIN:VEVENT\r\nUID:{event.uid}\r\nDTSTAMP:{stamp}\r\nLAST-MODIFIED:{stamp}\r\n"
-        f"SEQUENCE:{event.sequence}\r\nDTSTART;VALUE=DATE:{event.due:%Y%m%d}\r\n"
-        f"DTEND;VALUE=DATE:{event.due + timedelta(days=1):%Y%m%d}\r\n"
-    ).encode()
-    status = "CANCELLED" if event.cancelled else "CONFIRMED"
-    tail = f"STATUS:{status}\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n".encode()
-    return (
-        head
-        + text_line("SUMMARY", event.summary)
-        + text_line("DESCRIPTION", event.description)
-        + tail
+    status = b"STATUS:CANCELLED\r\n" if event.cancelled else b"STATUS:CONFIRMED\r\n"
+    return b"".join(
+        (
+            b"BEGIN:VEVENT\r\nUID:",
+            event.uid.encode(),
+            _stamp_lines(event.modified),
+            b"SEQUENCE:%d\r\n" % event.sequence,
+            _date_lines(event.due),
+            text_line("SUMMARY", event.summary),
+            text_line_with_tail("DESCRIPTION", event.description, event.description_tail)
+            if event.description_tail
+            else text_line("DESCRIPTION", event.description),
+            status,
+            b"TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n",
+        )
     )
+
+
+@lru_cache(maxsize=8192)
+def _stamp_lines(moment: datetime) -> bytes:
+    stamp = moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"\r\nDTSTAMP:{stamp}\r\nLAST-MODIFIED:{stamp}\r\n".encode()
+
+
+@lru_cache(maxsize=8192)
+def _date_lines(due: date) -> bytes:
+    """All day: DTEND is exclusive, the day after (RFC 5545 §3.6.1)."""
+    after = due + timedelta(days=1)
+    return f"DTSTART;VALUE=DATE:{due:%Y%m%d}\r\nDTEND;VALUE=DATE:{after:%Y%m%d}\r\n".encode()
 
 
 def calendar_header(name: str, description: str) -> bytes:

@@ -6,6 +6,7 @@ secret key and its row's salt (models.feed), never stored."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -332,6 +333,9 @@ def feeds_build(
         str | None,
         typer.Option("--date", metavar="YYYY-MM-DD", help="Build as of this day (default today)."),
     ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes building feeds (default: one per core).")
+    ] = os.cpu_count() or 1,
     as_json: JsonFlag = False,
 ) -> None:
     """Write every feed as a .ics file, for static hosting.
@@ -353,20 +357,20 @@ def feeds_build(
             def advance(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            written = write_feeds(session, out, today, advance)
+            written = write_feeds(session, out, today, advance, workers=workers)
     except OSError as exc:
         fail(f"cannot write the feeds to {out}: {exc}")
     rows = [
         {
-            "kind": spec.kind,
-            "target_id": spec.target_id,
-            "title": spec.title,
-            "file": str(path),
-            "events": document.events,
-            "trimmed": document.trimmed,
-            "etag": document.etag,
+            "kind": feed.spec.kind,
+            "target_id": feed.spec.target_id,
+            "title": feed.spec.title,
+            "file": str(feed.path),
+            "events": feed.events,
+            "trimmed": feed.trimmed,
+            "etag": feed.etag,
         }
-        for spec, path, document in written
+        for feed in written
     ]
     if as_json:
         print_json(rows)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from calendars.feeds import FeedBuilder, FeedSpec, write_feeds
 from calendars.ics import MAX_EVENTS
+from dondoc.db import session_scope
 from models import Agency, Occurrence, Plan
 from tasks.compile_plan import CompileOptions, compile_plan
 from tasks.directory import import_directory, load_directory
@@ -185,8 +186,18 @@ def test_a_feed_keeps_the_nearest_1000_deadlines_and_says_so(
 def test_write_feeds_writes_every_feed_as_a_file(db_session: Session, tmp_path: Path) -> None:
     seeded(db_session)
     written = write_feeds(db_session, tmp_path / "feeds", TODAY)
-    kinds = {spec.kind for spec, _, _ in written}
-    assert kinds == {"agency", "monitoring", "plan"}
-    for _spec, path, document in written:
-        assert path.read_bytes() == document.body
-    assert len([s for s, _, _ in written if s.kind == "agency"]) == 19 + 10  # the two groups
+    assert {feed.spec.kind for feed in written} == {"agency", "monitoring", "plan"}
+    builder = FeedBuilder(db_session, TODAY)
+    for feed in written:
+        assert feed.path.read_bytes() == builder.build(feed.spec).body
+    assert len([f for f in written if f.spec.kind == "agency"]) == 19 + 10  # the two groups
+
+
+def test_several_workers_write_the_same_feeds(database_url: str, tmp_path: Path) -> None:
+    with session_scope(database_url) as session:
+        seeded(session)
+    with session_scope(database_url) as session:
+        alone = write_feeds(session, tmp_path / "one", TODAY, kinds={"agency"})
+        shared = write_feeds(session, tmp_path / "two", TODAY, workers=2, kinds={"agency"})
+    assert [(f.spec, f.etag) for f in shared] == [(f.spec, f.etag) for f in alone]
+    assert {f.spec.kind for f in shared} == {"agency"}
