@@ -28,9 +28,9 @@ from corpus import ITEMS, Corpus, generate
 from parse import machine
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 
-from dondoc.db import get_engine, migrate, session_scope
+from dondoc.db import get_engine, migrate, scratch_schema, session_scope
 from models import Occurrence
 from models.bulk import insert_occurrences
 from tasks.compile_plan import CompileOptions, compile_plan, expand_items, prepare_compile
@@ -86,19 +86,8 @@ def database(backend: str, out: Path) -> Iterator[str]:
             for leftover in path.parent.glob(path.name + "*"):
                 leftover.unlink()
         return
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    try:
-        migrate(url)
+    with scratch_schema(POSTGRES_URL, "bench") as url:
         yield url
-    finally:
-        get_engine(url).dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def each_plan(label: str, plan_ids: Sequence[int], work: Callable[[int], None]) -> None:

@@ -28,3 +28,14 @@ class Cli:
 
     def json(self, *args: str) -> Any:
         return json.loads(self(*args, "--json").stdout)
+
+    def song_ma_plan(self, *, compile: bool = False) -> str:
+        """The Sông Mã directory and plan through the CLI, approved (and compiled); its id."""
+        from tests.seeds import SONG_MA_DIRECTORY, SONG_MA_PLAN
+
+        self("agencies", "import", str(SONG_MA_DIRECTORY))
+        plan_id = str(self.json("plan", "import", str(SONG_MA_PLAN))["plan_id"])
+        self("plan", "approve", plan_id, "--by", "Nguyễn Văn A")
+        if compile:
+            self("plan", "compile", plan_id)
+        return plan_id

@@ -4,7 +4,6 @@ plan documents in ../shared/plans (skipped on a laptop without them, required in
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from dondoc.db import get_engine, migrate, session_scope
+from dondoc.db import get_engine, migrate, scratch_schema, session_scope
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -76,19 +75,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         get_engine(url).dispose()
         return
     server = request.getfixturevalue("postgres_server")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{server}?options=-csearch_path%3D{schema}"
-    try:
-        migrate(url)
+    with scratch_schema(server, "t") as url:
         yield url
-    finally:
-        get_engine(url).dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture

@@ -19,10 +19,7 @@ def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Cli:
 
 @pytest.fixture
 def approved(cli: Cli) -> str:
-    cli("agencies", "import", str(SONG_MA_DIRECTORY))
-    plan_id = str(cli.json("plan", "import", str(SONG_MA_PLAN))["plan_id"])
-    cli("plan", "approve", plan_id, "--by", "Nguyễn Văn A")
-    return plan_id
+    return cli.song_ma_plan()
 
 
 def test_compile_prints_counts_and_is_idempotent(cli: Cli, approved: str) -> None:

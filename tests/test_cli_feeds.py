@@ -46,11 +46,7 @@ def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Cli:
 @pytest.fixture
 def plan_id(cli: Cli) -> str:
     """The Sông Mã plan, approved and compiled."""
-    cli("agencies", "import", str(SONG_MA_DIRECTORY))
-    plan_id = str(cli.json("plan", "import", str(SONG_MA_PLAN))["plan_id"])
-    cli("plan", "approve", plan_id, "--by", "Nguyễn Văn A")
-    cli("plan", "compile", plan_id)
-    return plan_id
+    return cli.song_ma_plan(compile=True)
 
 
 def fetch(database_url: str, url: str) -> httpx.Response:

@@ -13,30 +13,22 @@ from sqlalchemy.orm import Session
 
 from dondoc.db import session_scope
 from models import Occurrence, OccurrenceEvent, Plan, PlanCompilation
-from tasks.compile_plan import CompileOptions, compile_plan
+from tasks.compile_plan import compile_plan
 from tasks.compiled import CompileError, CompileResult
 from tasks.directory import import_directory, load_directory
 from tasks.import_plan import import_parsed_plan, import_plan_file
 from tasks.parsed import ParsedItem, ParsedPlan
 from tasks.timeframes import parse_timeframe
-from tasks.workdays import WorkCalendar
 from tests.conftest import EXAMPLES, FIXTURES
+from tests.seeds import OPTIONS, SONG_MA_PLAN, seed_song_ma
 
-SONG_MA_PLAN = EXAMPLES / "plans" / "song-ma-2019-kh33.txt"
 AMENDED_PLAN = FIXTURES / "plans" / "song-ma-2019-kh33-amended.txt"
 NOW = datetime(2019, 1, 15, 3, 0, tzinfo=UTC)
-OPTIONS = CompileOptions(WorkCalendar.from_file(None))
 COMMUNES = 19
 
 
 def seeded_plan(session: Session, path: Path = SONG_MA_PLAN, *, approve: bool = True) -> int:
-    import_directory(session, load_directory(EXAMPLES / "directories" / "song-ma.yaml"))
-    plan_id = import_plan_file(session, path).plan_id
-    if approve:
-        plan = session.get(Plan, plan_id)
-        assert plan is not None
-        plan.approve("Nguyễn Văn A", NOW)
-    return plan_id
+    return seed_song_ma(session, path, approve=approve, at=NOW)
 
 
 def compile_now(session: Session, plan_id: int, **kw: object) -> CompileResult:

@@ -29,15 +29,9 @@ from calendars.feeds import load_token_feed
 from calendars.server import RedactFeedTokens, create_app
 from calendars.tokens import find_token, new_token
 from dondoc.db import get_engine, session_scope
-from models import Plan
-from tasks.compile_plan import CompileOptions, compile_plan
-from tasks.directory import import_directory, load_directory
-from tasks.import_plan import import_plan_file
 from tasks.resolve import Resolver
-from tests.conftest import EXAMPLES
+from tests.seeds import seed_song_ma
 
-SONG_MA_PLAN = EXAMPLES / "plans" / "song-ma-2019-kh33.txt"
-SONG_MA_DIRECTORY = EXAMPLES / "directories" / "song-ma.yaml"
 TODAY = date(2019, 3, 1)
 COMPILED_AT = datetime(2019, 1, 15, 8, tzinfo=UTC)
 SECRET = "test-secret"
@@ -59,12 +53,7 @@ class Seeded:
 def seeded(database_url: str) -> Seeded:
     """The Sông Mã plan, approved and compiled in January 2019, with three feed tokens."""
     with session_scope(database_url) as session:
-        import_directory(session, load_directory(SONG_MA_DIRECTORY))
-        plan_id = import_plan_file(session, SONG_MA_PLAN).plan_id
-        plan = session.get(Plan, plan_id)
-        assert plan is not None
-        plan.approve("Nguyễn Văn A", COMPILED_AT)
-        compile_plan(session, plan_id, CompileOptions.from_settings(), now=COMPILED_AT)
+        plan_id = seed_song_ma(session, compile=True, at=COMPILED_AT)
         resolver = Resolver.from_session(session)
 
         def agency_token(name: str) -> str:

@@ -14,27 +14,22 @@ from calendars.feeds import FeedBuilder, FeedSpec, write_feeds
 from calendars.ics import MAX_EVENTS
 from dondoc.db import session_scope
 from models import Agency, Occurrence, Plan
-from tasks.compile_plan import CompileOptions, compile_plan
+from tasks.compile_plan import compile_plan
 from tasks.directory import import_directory, load_directory
 from tasks.import_plan import import_parsed_plan, import_plan_file
 from tasks.parsed import ParsedItem, ParsedPlan
 from tasks.timeframes import parse_timeframe
-from tasks.workdays import WorkCalendar
 from tests.conftest import EXAMPLES, FIXTURES
 from tests.ical_check import assert_parsers_agree, assert_well_folded, read_with_icalendar
+from tests.seeds import OPTIONS, SONG_MA_PLAN, seed_song_ma
 
 NOW = datetime(2019, 1, 12, 3, 0, tzinfo=UTC)
 TODAY = date(2019, 3, 1)
-OPTIONS = CompileOptions(WorkCalendar.from_file(None))
 WINDOW = (date(2018, 12, 1), date(2020, 1, 1))
 
 
-def seeded(session: Session, path: Path = EXAMPLES / "plans" / "song-ma-2019-kh33.txt") -> int:
-    import_directory(session, load_directory(EXAMPLES / "directories" / "song-ma.yaml"))
-    plan_id = import_plan_file(session, path).plan_id
-    session.get(Plan, plan_id).approve("Nguyễn Văn A", NOW)  # type: ignore[union-attr]
-    compile_plan(session, plan_id, OPTIONS, now=NOW)
-    return plan_id
+def seeded(session: Session, path: Path = SONG_MA_PLAN) -> int:
+    return seed_song_ma(session, path, compile=True, at=NOW)
 
 
 def agency(session: Session, name: str) -> Agency:

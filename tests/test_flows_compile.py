@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -32,12 +33,8 @@ from dondoc.clock import now_utc
 from dondoc.db import session_scope
 from dondoc.settings import get_settings
 from models import Occurrence, Plan
-from tasks.directory import import_directory, load_directory
-from tasks.import_plan import import_plan_file
-from tests.conftest import EXAMPLES
+from tests.seeds import seed_song_ma
 
-SONG_MA_DIRECTORY = EXAMPLES / "directories" / "song-ma.yaml"
-SONG_MA_PLAN = EXAMPLES / "plans" / "song-ma-2019-kh33.txt"
 WAIT_SECONDS = 60
 
 
@@ -51,16 +48,8 @@ def dondoc_db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
 
 
 def seed_plan(url: str, *, approve: bool) -> int:
-    """The Sông Mã directory and its 2019 plan (7 items), approved if asked."""
     with session_scope(url) as session:
-        import_directory(session, load_directory(SONG_MA_DIRECTORY))
-        plan_id = import_plan_file(session, SONG_MA_PLAN).plan_id
-    if approve:
-        with session_scope(url) as session:
-            plan = session.get(Plan, plan_id)
-            assert plan is not None
-            plan.approve("Chủ tịch UBND huyện", now_utc())
-    return plan_id
+        return seed_song_ma(session, approve=approve, at=now_utc())
 
 
 def task_runs_of(flow_run_id: UUID) -> list[TaskRun]:
@@ -197,13 +186,27 @@ def fast_pause(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(flows.approve_plan, "PAUSE_POLL_SECONDS", 1)
 
 
-def test_approve_plan_flow_records_the_approval_given_in_the_resume_form(
-    dondoc_db: str, fast_pause: None
-) -> None:
+@dataclass
+class PausedReview:
+    plan_id: int
+    since: datetime
+    run: Background
+    paused: FlowRun
+
+
+@pytest.fixture
+def paused_review(dondoc_db: str, fast_pause: None) -> PausedReview:
+    """A draft plan and an approve-plan run paused on its Resume form."""
     plan_id = seed_plan(dondoc_db, approve=False)
     since = now_utc()
     run = Background(plan_id)
-    paused = wait_for(paused_approve_run(since), "paused approve-plan run")
+    return PausedReview(plan_id, since, run, wait_for(paused_approve_run(since), "paused run"))
+
+
+def test_approve_plan_flow_records_the_approval_given_in_the_resume_form(
+    dondoc_db: str, paused_review: PausedReview
+) -> None:
+    plan_id, run, paused = paused_review.plan_id, paused_review.run, paused_review.paused
 
     with pytest.raises(RuntimeError, match="approver"):  # the server checks the form's schema
         resume_flow_run(paused.id, run_input={"approver": "", "decision": "approve"})
@@ -222,12 +225,10 @@ def test_approve_plan_flow_records_the_approval_given_in_the_resume_form(
 
 
 def test_approve_plan_flow_rejects_with_the_comment_after_asking_again_for_a_blank_name(
-    dondoc_db: str, fast_pause: None
+    dondoc_db: str, paused_review: PausedReview
 ) -> None:
-    plan_id = seed_plan(dondoc_db, approve=False)
-    since = now_utc()
-    run = Background(plan_id)
-    paused = wait_for(paused_approve_run(since), "paused approve-plan run")
+    plan_id, run, paused = paused_review.plan_id, paused_review.run, paused_review.paused
+    since = paused_review.since
     first_pause = paused.state.state_details.pause_key if paused.state else None
 
     resume_flow_run(paused.id, run_input={"approver": "   ", "decision": "reject"})
