@@ -22,3 +22,5 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/parse.py
+	$(BIN)/python benchmarks/compile.py
+	$(BIN)/python benchmarks/feeds.py

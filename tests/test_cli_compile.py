@@ -130,3 +130,13 @@ def test_the_demo_imports_approves_and_compiles_every_example(cli: Cli) -> None:
     for plan in plans:
         assert cli.json("occurrences", "list", "--plan", str(plan["id"]), "--limit", "1")
     assert "nothing changed" in cli("plan", "compile", str(plans[0]["id"])).stdout
+
+
+def test_compile_names_the_bad_line_of_the_override_file(
+    cli: Cli, approved: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = FIXTURES / "workdays" / "bad-date.yaml"
+    monkeypatch.setenv("DONDOC_WORKDAY_OVERRIDES", str(bad))
+    refused = cli("plan", "compile", approved, expect=1)
+    assert f"{bad}:" in refused.stderr.replace("\n", "") and "date" in refused.stderr
+    assert cli.json("occurrences", "list") == []
