@@ -35,6 +35,8 @@ from calendars.feeds import load_token_feed
 from calendars.tokens import TOKEN_SHAPE, token_sha256
 from dondoc.clock import local_date, now_utc
 from dondoc.db import ready_database_url, session_scope
+from dondoc.settings import get_settings
+from notifications.completion import CompletionPages
 
 log = logging.getLogger("dondoc.feeds")
 
@@ -57,6 +59,7 @@ _FEED_NAME = re.compile(r"([^/]{1,100})\.ics")
 # The opaque part of each entity-tag; a W/ before it does not matter to a weak comparison.
 _ENTITY_TAG = re.compile(r'"[\x21\x23-\x7e\x80-\xff]*"')
 _FEED_PATH = re.compile(r"(/feeds/)[^/\s?]+\.ics")
+_DONE_PATH = re.compile(r"(/done/)[^/\s?]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 Loader = Callable[[str, date], FeedDocument | None]
@@ -272,14 +275,33 @@ def create_app(
     (the feeds' window and overdue marks) defaults to the service's local date."""
     url = ready_database_url() if database_url is None else database_url
     server = FeedServer(FeedCache(database_loader(url), cache_seconds), today or _local_today)
+    secret = get_settings().secret_key.get_secret_value()
+    pages = CompletionPages(url, secret, today or _local_today)
     app = Starlette(
         routes=[
             Route("/healthz", Endpoint(server.health)),
             Route("/feeds/{rest:path}", Endpoint(server.feed)),
+            Route("/done/{token}", Endpoint(lambda request: completion(pages, request))),
         ]
     )
     app.router.redirect_slashes = False
     return app
+
+
+async def completion(pages: CompletionPages, request: Request) -> Answer:
+    """GET shows the completion page, POST records the work done (the same ASGI app as the
+    feeds); the database being down is a 503 here too."""
+    token = request.path_params["token"]
+    try:
+        if request.method in ("GET", "HEAD"):
+            return await run_in_threadpool(pages.show, token)
+        if request.method == "POST":
+            body = await request.body()
+            return await run_in_threadpool(pages.record, token, body)
+    except (SQLAlchemyError, OSError) as exc:
+        log.warning("completion page: database unavailable: %s", _brief(exc))
+        return SERVICE_UNAVAILABLE
+    return (405, {**_TEXT, "Allow": "GET, HEAD, POST"}, b"Method Not Allowed")
 
 
 class RedactFeedTokens(logging.Filter):
@@ -288,7 +310,9 @@ class RedactFeedTokens(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
             record.args = tuple(
-                _FEED_PATH.sub(r"\1….ics", arg) if isinstance(arg, str) else arg
+                _DONE_PATH.sub(r"\1…", _FEED_PATH.sub(r"\1….ics", arg))
+                if isinstance(arg, str)
+                else arg
                 for arg in record.args
             )
         return True

@@ -1,0 +1,155 @@
+"""Reporting work done from the signed link in a feed event, through the ASGI app, on SQLite
+and PostgreSQL: GET changes nothing, POST records, links are checked."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from calendars.feeds import FeedBuilder, FeedSpec
+from calendars.server import create_app
+from dondoc.db import session_scope
+from dondoc.settings import get_settings
+from models import Agency, Occurrence, OccurrenceEvent, PlanItem
+from notifications.links import completion_link, sign_link
+from tests.ical_check import read_with_icalendar
+from tests.seeds import seed_song_ma
+
+TODAY = date(2019, 3, 1)
+COMMUNE = "UBND xã Chiềng Khương"
+
+
+@pytest.fixture
+def app_url(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("DONDOC_SECRET_KEY", "completion-secret")
+    monkeypatch.setenv("DONDOC_BASE_URL", "https://dondoc.example.org")
+    get_settings.cache_clear()
+    with session_scope(database_url) as session:
+        seed_song_ma(session, compile=True)
+    yield database_url
+    get_settings.cache_clear()
+
+
+def call(url: str, method: str, path: str, form: dict[str, str] | None = None) -> httpx.Response:
+    app = create_app(database_url=url, cache_seconds=0, today=lambda: TODAY)
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            body = urlencode(form) if form is not None else None
+            headers = {"Content-Type": "application/x-www-form-urlencoded"} if form else {}
+            return await client.request(method, path, content=body, headers=headers)
+
+    return asyncio.run(go())
+
+
+def commune_link(url: str) -> tuple[str, int]:
+    """The completion link of the commune's monthly item, read from its own feed."""
+    with session_scope(url) as session:
+        agency = session.scalars(select(Agency).where(Agency.name == COMMUNE)).one()
+        body = FeedBuilder(session, TODAY).build(FeedSpec("agency", agency.id, "x")).body
+    monthly = next(e for e in read_with_icalendar(body) if "Phát thanh" in e.summary)
+    link = re.search(r"https://dondoc\.example\.org(/done/\S+)", monthly.description)
+    assert link, monthly.description
+    return link.group(1), agency.id
+
+
+def statuses(url: str, agency_id: int) -> dict[date, str]:
+    with session_scope(url) as session:
+        rows = session.scalars(select(Occurrence).where(Occurrence.agency_id == agency_id))
+        return {o.due: o.status for o in rows if "Phát thanh" in o.item.content}
+
+
+def test_the_feeds_link_shows_the_open_periods_and_changes_nothing(app_url: str) -> None:
+    path, agency_id = commune_link(app_url)
+    before = statuses(app_url, agency_id)
+    page = call(app_url, "GET", path)
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    assert "Phát thanh về CCHC" in page.text and COMMUNE in page.text
+    assert "31/01/2019" in page.text and "quá hạn" in page.text  # January is past due
+    assert "29/03/2019" in page.text and "30/04/2019" not in page.text  # a month ahead only
+    assert statuses(app_url, agency_id) == before  # a link scanner's GET records nothing
+
+
+def test_posting_the_form_records_the_work_done_late(app_url: str) -> None:
+    path, agency_id = commune_link(app_url)
+    with session_scope(app_url) as session:
+        january = session.scalars(
+            select(Occurrence)
+            .join(PlanItem, PlanItem.id == Occurrence.item_id)
+            .where(
+                Occurrence.agency_id == agency_id,
+                Occurrence.due == date(2019, 1, 31),
+                PlanItem.content.startswith("Phát thanh"),
+            )
+        ).one()
+    form = {"occurrence": str(january.id), "by": "Lò Văn A", "note": "Đã phát 4 buổi"}
+    done = call(app_url, "POST", path, form)
+    assert done.status_code == 200 and "Đã ghi nhận" in done.text and "trễ hạn" in done.text
+    with session_scope(app_url) as session:
+        stored = session.get(Occurrence, january.id)
+        assert stored is not None
+        assert (stored.status, stored.completed_by, stored.note) == (
+            "done_late",
+            "Lò Văn A",
+            "Đã phát 4 buổi",
+        )
+        events = session.scalars(select(OccurrenceEvent)).all()
+        assert [(e.occurrence_id, e.to_status, e.by) for e in events] == [
+            (january.id, "done_late", "Lò Văn A")
+        ]
+    again = call(app_url, "POST", path, form)  # a double submit records nothing more
+    assert "đã được báo cáo" in again.text
+    assert statuses(app_url, agency_id)[date(2019, 1, 31)] == "done_late"
+
+
+def test_a_link_cannot_report_another_agencys_work(app_url: str) -> None:
+    path, agency_id = commune_link(app_url)
+    with session_scope(app_url) as session:
+        other = session.scalars(
+            select(Occurrence).where(Occurrence.agency_id != agency_id).limit(1)
+        ).one()
+    answer = call(app_url, "POST", path, {"occurrence": str(other.id), "by": "X"})
+    assert answer.status_code == 404
+    with session_scope(app_url) as session:
+        assert session.get(Occurrence, other.id).status == "pending"  # type: ignore[union-attr]
+
+
+def test_forged_expired_and_malformed_links_get_one_answer(app_url: str) -> None:
+    path, _ = commune_link(app_url)
+    token = path.removeprefix("/done/")
+    payload, signature = token.split(".")
+    forged = f"{payload}.{signature[:-2]}AA"
+    expired = sign_link("item:1:agency:1", TODAY - timedelta(days=1), "completion-secret")
+    wrong_key = completion_link(
+        "x", agency_id=1, item_id=1, expires=TODAY, secret="another-secret"
+    ).split("/done/")[1]
+    for bad in (forged, expired, wrong_key, "nonsense", "a.b.c"):
+        answer = call(app_url, "GET", f"/done/{bad}")
+        assert answer.status_code == 404, bad
+        assert "không hợp lệ hoặc đã hết hạn" in answer.text
+
+
+def test_plan_text_is_escaped_on_the_page(app_url: str) -> None:
+    path, _ = commune_link(app_url)
+    with session_scope(app_url) as session:
+        for item in session.scalars(select(PlanItem)):
+            item.content = item.content + ' <script>alert("x")</script>'
+    page = call(app_url, "GET", path)
+    assert "<script>alert" not in page.text and "&lt;script&gt;" in page.text
+
+
+def test_a_blank_name_is_asked_for_again(app_url: str) -> None:
+    path, agency_id = commune_link(app_url)
+    before = statuses(app_url, agency_id)
+    answer = call(app_url, "POST", path, {"occurrence": "1", "by": "  "})
+    assert answer.status_code == 200 and "Hãy ghi tên" in answer.text
+    assert statuses(app_url, agency_id) == before
+    assert call(app_url, "PUT", path).status_code == 405
