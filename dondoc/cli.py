@@ -20,7 +20,7 @@ from dondoc.clock import now_utc
 from dondoc.compile_view import print_compile_result
 from dondoc.db import ready_database_url, session_scope
 from dondoc.demo import run_demo
-from dondoc.output import console, fail, print_json, warn
+from dondoc.output import JsonFlag, console, fail, print_json, warn
 from dondoc.plan_views import (
     parsed_plan_table,
     plan_detail_json,
@@ -52,8 +52,6 @@ app.add_typer(feeds_app, name="feeds")
 app.add_typer(db_app, name="db")
 app.command("demo")(run_demo)
 app.command("serve")(serve)
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
 
 
 def read_any_plan(path: Path, known_names: list[str]) -> tuple[ParsedPlan, str]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from dondoc.db import ready_database_url, session_scope
-from dondoc.output import console, fail, print_json, warn
+from dondoc.output import JsonFlag, console, fail, print_json, warn
 from models.queries import list_agencies, list_groups
 from tasks.directory import DirectoryError, import_directory, load_directory
 
@@ -33,7 +32,7 @@ def agencies_import(file: Path) -> None:
 
 @agencies_app.command("list")
 def agencies_list(
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Every agency with its email and monitoring flag, then the groups."""
     url = ready_database_url()

@@ -9,7 +9,7 @@ import holidays
 import typer
 from rich.table import Table
 
-from dondoc.output import console, fail, print_json
+from dondoc.output import JsonFlag, console, fail, print_json
 from dondoc.settings import get_settings
 from tasks.workdays import WorkCalendar, WorkdayOverrideError, weekday_name
 
@@ -33,7 +33,7 @@ def calendar_workdays(
             metavar="YEAR", min=holidays.VN.start_year, max=holidays.VN.end_year, help="The year."
         ),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    as_json: JsonFlag = False,
     overrides: Annotated[
         Path | None,
         typer.Option(

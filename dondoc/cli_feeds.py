@@ -24,10 +24,10 @@ from calendars.feeds import write_feeds
 from calendars.tokens import derive_token, new_token, token_sha256
 from dondoc.clock import local_date, now_utc
 from dondoc.db import ready_database_url, session_scope
-from dondoc.output import console, err_console, fail, print_json, warn
+from dondoc.names import resolve_or_fail
+from dondoc.output import JsonFlag, console, err_console, fail, print_json, warn
 from dondoc.settings import get_settings
 from models import Agency, FeedToken, Plan
-from tasks.resolve import Resolver
 
 feeds_app = typer.Typer(
     help="Private iCal feeds for Google Calendar, Outlook, Apple Calendar and Thunderbird.",
@@ -38,7 +38,6 @@ token_app = typer.Typer(
 )
 feeds_app.add_typer(token_app, name="token")
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
 ScopeOption = Annotated[
     str | None,
     typer.Option(help='Where AGENCY is, when several localities have it: "UBND huyện Sông Mã".'),
@@ -94,16 +93,11 @@ def _resolve_agency(session: Session, name: str, scope: str | None) -> Agency:
         if agency is None:
             fail(f"no agency with id {name}")
         return agency
-    resolution = Resolver.from_session(session, scope).resolve(name)
-    if resolution.agency_id is None and resolution.group_id is not None:
+    _, resolution = resolve_or_fail(session, name, scope)
+    if resolution.agency_id is None:
         fail(f"{name!r} is a group: feed tokens are per agency, name one of its members")
-    agency = session.get(Agency, resolution.agency_id) if resolution.agency_id else None
-    if agency is None:
-        hint = ", ".join(s for s, _ in resolution.suggestions)
-        fail(
-            f"no agency named {name!r}"
-            + (f"; did you mean {hint}? (--scope or an agency id picks one)" if hint else "")
-        )
+    agency = session.get(Agency, resolution.agency_id)
+    assert agency is not None
     return agency
 
 

@@ -12,16 +12,15 @@ from sqlalchemy.orm import Session
 
 from dondoc.clock import local_date, now_utc, start_of_local_day
 from dondoc.db import ready_database_url, session_scope
-from dondoc.output import console, fail, print_json
+from dondoc.names import resolve_or_fail
+from dondoc.output import JsonFlag, console, fail, print_json
 from models import OCCURRENCE_STATUSES, Occurrence, OccurrenceStateError
 from models.queries import list_occurrences
-from tasks.resolve import Resolver
 
 occurrences_app = typer.Typer(
     help="The dated work compiled plans owe: list it, record it done.", no_args_is_help=True
 )
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
 DateOption = Annotated[
     str | None, typer.Option(metavar="YYYY-MM-DD", help="A date, e.g. 2019-03-29.")
 ]
@@ -36,16 +35,13 @@ def _date(text: str | None, option: str) -> date | None:
         fail(f"{option} {text!r}: not a date; write it as YYYY-MM-DD", code=2)
 
 
-def _agency_ids(session: Session, name: str) -> list[int]:
+def _agency_ids(session: Session, name: str, scope: str | None) -> list[int]:
     """The agency a name resolves to, or every member of a group ("UBND các xã, thị trấn")."""
-    resolver = Resolver.from_session(session)
-    resolution = resolver.resolve(name)
+    resolver, resolution = resolve_or_fail(session, name, scope)
     if resolution.agency_id is not None:
         return [resolution.agency_id]
-    if resolution.group_id is not None:
-        return resolver.expand(resolution.group_id)
-    hint = ", ".join(s for s, _ in resolution.suggestions)
-    fail(f"no agency named {name!r}" + (f"; did you mean {hint}?" if hint else ""))
+    assert resolution.group_id is not None
+    return resolver.expand(resolution.group_id)
 
 
 def occurrence_json(occurrence: Occurrence, today: date) -> dict[str, Any]:
@@ -72,6 +68,9 @@ def occurrence_json(occurrence: Occurrence, today: date) -> dict[str, Any]:
 def occurrences_list(
     plan: Annotated[int | None, typer.Option(help="Only this plan's work.")] = None,
     agency: Annotated[str | None, typer.Option(help="An agency or group name.")] = None,
+    scope: Annotated[
+        str | None, typer.Option(help='Where AGENCY is: "UBND huyện Sông Mã".')
+    ] = None,
     due_from: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD")] = None,
     due_to: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD")] = None,
     status: Annotated[str | None, typer.Option(help=", ".join(OCCURRENCE_STATUSES))] = None,
@@ -84,7 +83,7 @@ def occurrences_list(
     start, end = _date(due_from, "--from"), _date(due_to, "--to")
     today = local_date(now_utc())
     with session_scope(ready_database_url()) as session:
-        agency_ids = _agency_ids(session, agency) if agency else None
+        agency_ids = _agency_ids(session, agency, scope) if agency else None
         found = list_occurrences(
             session,
             today=today,

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+
+# The --json flag every listing command takes.
+JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
 
 console = Console()
 err_console = Console(stderr=True)
