@@ -112,8 +112,18 @@ def _diff_and_write(
         else:
             counts["unchanged"] += 1
             continue
+        # Cancelled work owed again, and overdue work given a new date, are open again
+        # (pending past its date reads as overdue); work already done stays done.
+        reopened = "pending" if status in ("cancelled", "overdue") else status
         updates.append(
-            {"oid": occurrence_id, "p_end": end, "p_nominal": nominal, "p_due": due, "now": now}
+            {
+                "oid": occurrence_id,
+                "p_end": end,
+                "p_nominal": nominal,
+                "p_due": due,
+                "p_status": reopened,
+                "now": now,
+            }
         )
     stale: list[tuple[int, str]] = []
     for key, row in stored.items():
@@ -130,7 +140,7 @@ def _diff_and_write(
                 period_end=bindparam("p_end"),
                 nominal_due=bindparam("p_nominal"),
                 due=bindparam("p_due"),
-                status="pending",
+                status=bindparam("p_status"),
                 sequence=OCC.c.sequence + 1,
                 updated_at=bindparam("now"),
             )

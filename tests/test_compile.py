@@ -180,6 +180,17 @@ def test_work_already_done_survives_the_amendment_that_drops_it(db_session: Sess
     assert done.status == "done"
 
 
+def test_an_amendment_moving_a_due_date_keeps_work_already_done(db_session: Session) -> None:
+    old_id = seeded_plan(db_session)
+    compile_now(db_session, old_id)
+    june = next(o for o in by_item(db_session, old_id)["3"] if o.period_start == date(2019, 6, 1))
+    db_session.add(june.complete(by="UBND xã", at=NOW, note=None, on=date(2019, 6, 10), now=NOW))
+    new_id = seeded_plan(db_session, AMENDED_PLAN)
+    compile_now(db_session, new_id)  # item 3 moves from the month's end to the 20th
+    db_session.refresh(june)
+    assert (june.due, june.status, june.sequence) == (date(2019, 6, 20), "done", 2)
+
+
 def test_a_narrower_period_cancels_and_the_wider_one_reinstates(db_session: Session) -> None:
     plan_id = seeded_plan(db_session)
     compile_now(db_session, plan_id)
