@@ -37,6 +37,7 @@ from models.feed_queries import (
     slots,
     supported_items,
 )
+from models.occurrence import effective_status
 from notifications.links import completion_link
 
 WINDOW_BACK = timedelta(days=90)
@@ -57,15 +58,23 @@ def feed_filename(spec: FeedSpec) -> str:
     return f"{spec.kind}-{spec.target_id}.ics"
 
 
+def agency_spec(kind: str, agency: Agency) -> FeedSpec:
+    label = "theo dõi" if kind == "monitoring" else "việc"
+    return FeedSpec(kind, agency.id, f"dondoc — {agency.name} ({label})")
+
+
+def plan_spec(plan: Plan) -> FeedSpec:
+    return FeedSpec("plan", plan.id, f"dondoc — KH {plan.number or plan.id}: {plan.title}")
+
+
 def spec_for_token(session: Session, row: FeedToken) -> FeedSpec:
     if row.kind == "plan":
         plan = session.get(Plan, row.plan_id)
         assert plan is not None
-        return FeedSpec("plan", plan.id, f"dondoc — KH {plan.number or plan.id}: {plan.title}")
+        return plan_spec(plan)
     agency = session.get(Agency, row.agency_id)
     assert agency is not None
-    label = "theo dõi" if row.kind == "monitoring" else "việc"
-    return FeedSpec(row.kind, agency.id, f"dondoc — {agency.name} ({label})")
+    return agency_spec(row.kind, agency)
 
 
 def load_token_feed(session: Session, token: str, today: date) -> FeedDocument | None:
@@ -92,9 +101,9 @@ def all_specs(session: Session) -> list[FeedSpec]:
         )
     ).all()
     return [
-        *(FeedSpec("agency", a.id, f"dondoc — {a.name} (việc)") for a in agencies),
-        *(FeedSpec("monitoring", a.id, f"dondoc — {a.name} (theo dõi)") for a in monitors),
-        *(FeedSpec("plan", p.id, f"dondoc — KH {p.number or p.id}: {p.title}") for p in plans),
+        *(agency_spec("agency", agency) for agency in agencies),
+        *(agency_spec("monitoring", agency) for agency in monitors),
+        *(plan_spec(plan) for plan in plans),
     ]
 
 
@@ -171,14 +180,13 @@ class FeedBuilder:
         self.secret = settings.secret_key.get_secret_value()
         self.host = urlsplit(settings.base_url).hostname or "dondoc"
         self._items: dict[int, ItemDetails] = {}
-        self._led_items: list[int] = []
         self._links: dict[tuple[int, int], str] = {}
         self._descriptions: dict[int, str] = {}
 
     def build(self, spec: FeedSpec) -> FeedDocument:
         if spec.kind == "agency":
-            lead = self._lead_events(spec.target_id)
-            events = [*lead, *self._support_events(spec.target_id)]
+            lead, led_items = self._lead_events(spec.target_id)
+            events = [*lead, *self._support_events(spec.target_id, led_items)]
             about = "Các hạn công việc đơn vị chủ trì và phối hợp thực hiện."
         elif spec.kind == "plan":
             events = self._slot_events("plan", plan_ids=[spec.target_id])
@@ -201,15 +209,16 @@ class FeedBuilder:
     # SEQUENCE is the rows' own (every flip raises it) plus one once the due date has passed,
     # when the title may turn "QUÁ HẠN" with no row changing: it only ever rises.
 
-    def _lead_events(self, agency_id: int) -> list[FeedEvent]:
+    def _lead_events(self, agency_id: int) -> tuple[list[FeedEvent], set[int]]:
+        """The agency's own deadlines, and the items they belong to."""
         rows = lead_occurrences(self.session, agency_id, self.since)
-        self._led_items = [row.item_id for row in rows]
-        details = self._details(self._led_items)
+        led_items = {row.item_id for row in rows}
+        details = self._details(led_items)
         events = []
         for occ_id, item_id, kind, due, status, sequence, updated_at in rows:
             item = details[item_id]
             past = due < self.today
-            shown = "overdue" if past and status == "pending" else status
+            shown = effective_status(status, due, self.today)
             events.append(
                 FeedEvent(
                     uid=f"dondoc-occ-{occ_id}@{self.host}",
@@ -222,13 +231,12 @@ class FeedBuilder:
                     cancelled=status == "cancelled",
                 )
             )
-        return events
+        return events, led_items
 
-    def _support_events(self, agency_id: int) -> list[FeedEvent]:
+    def _support_events(self, agency_id: int, led_items: set[int]) -> list[FeedEvent]:
         """One event per supported item and period; none for an item the agency also leads
         (its own deadline says it all)."""
-        led = set(self._led_items)
-        item_ids = [i for i in supported_items(self.session, agency_id) if i not in led]
+        item_ids = [i for i in supported_items(self.session, agency_id) if i not in led_items]
         found = slots(self.session, since=self.since, today=self.today, item_ids=item_ids)
         details = self._details(item_ids)
         return [

@@ -77,11 +77,7 @@ class Occurrence(CreatedAt, Base):
     agency: Mapped[Agency] = relationship()
 
     def status_on(self, today: date) -> str:
-        """The status as of `today`: pending work past its due date is overdue even before
-        the daily flip has written it."""
-        if self.status == "pending" and self.due < today:
-            return "overdue"
-        return self.status
+        return effective_status(self.status, self.due, today)
 
     def complete(
         self, *, by: str, at: datetime, note: str | None, on: date, now: datetime
@@ -146,8 +142,14 @@ class PlanCompilation(Base):
     diff: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+def effective_status(status: str, due: date, today: date) -> str:
+    """The status as of `today`: pending work past its due date is overdue even before the
+    daily flip has written it."""
+    return "overdue" if status == "pending" and due < today else status
+
+
 def status_filter(status: str, today: date) -> ColumnElement[bool]:
-    """SQL for "has status `status` as of `today`", the query twin of Occurrence.status_on."""
+    """SQL for "has status `status` as of `today`", the query twin of effective_status."""
     column, due = Occurrence.status, Occurrence.due
     if status == "overdue":
         return or_(column == "overdue", and_(column == "pending", due < today))
