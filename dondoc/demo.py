@@ -13,10 +13,9 @@ from rich.progress import Progress
 
 from dondoc.clock import now_utc
 from dondoc.compile_view import print_compile_result
-from dondoc.db import migrate, session_scope
+from dondoc.db import ready_database_url, session_scope
 from dondoc.output import console, warn
 from dondoc.plan_views import stored_plan_table
-from dondoc.settings import get_settings
 from models import Plan
 from tasks.compile_plan import CompileOptions, compile_plan
 from tasks.directory import import_directory, load_directory
@@ -29,10 +28,8 @@ DEMO_APPROVER = "Quản trị viên (demo)"
 def run_demo(
     examples: Annotated[Path, typer.Option(help="Folder with directories/ and plans/.")] = EXAMPLES,
 ) -> None:
-    """Load the example directories and plans, show them and approve them."""
-    settings = get_settings()
-    url = settings.effective_database_url
-    migrate(url)
+    """Load the example directories and plans, show them, approve and compile them."""
+    url = ready_database_url()
     directories = sorted((examples / "directories").glob("*.y*ml"))
     plan_files = sorted(p for p in (examples / "plans").iterdir() if p.is_file())
     plan_ids: list[int] = []
