@@ -24,7 +24,22 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
+    smtp_timeout: float = Field(default=30.0, description="Seconds before an SMTP reply is late.")
+    # Connections one sender keeps open and sends over at once.
+    smtp_connections: int = Field(default=4, ge=1, le=64)
+    # A transient failure (4xx, disconnect, timeout) is retried this many times in all...
+    smtp_max_attempts: int = Field(default=8, ge=1)
+    # ...waiting about base * 2^attempt seconds (with jitter) between tries.
+    smtp_backoff_seconds: float = Field(default=30.0, ge=0)
+    # A claimed row not marked sent within this long is claimed again (its sender died).
+    smtp_lease_seconds: float = Field(default=900.0, ge=1)
     mail_from: str = "dondoc <dondoc@example.org>"
+    # The language of emails: Vietnamese, or English for foreign-language staff.
+    mail_language: Literal["vi", "en"] = "vi"
+    # Lead times and the escalation ladder (YAML); None: the packaged defaults.
+    notify_policy: Path | None = None
+    # Who hears of a failed flow (comma-separated addresses).
+    admin_emails: str = ""
     secret_key: SecretStr = SecretStr("change-me")
     # "trước ngày 15/12": due on the 15th ("on", the default, as agencies read it) or the 14th.
     deadline_before: Literal["on", "day_before"] = "on"

@@ -12,6 +12,7 @@ from models.occurrence import (
     OccurrenceStateError,
     PlanCompilation,
 )
+from models.outbox import OUTBOX_KINDS, OUTBOX_STATUSES, OutboxMessage
 from models.plan import PLAN_STATUSES, ROLES, Assignment, Plan, PlanItem, PlanStateError
 
 __all__ = [
@@ -19,6 +20,8 @@ __all__ = [
     "OCCURRENCE_KINDS",
     "OCCURRENCE_STATUSES",
     "OPEN_STATUSES",
+    "OUTBOX_KINDS",
+    "OUTBOX_STATUSES",
     "PLAN_STATUSES",
     "ROLES",
     "Agency",
@@ -29,6 +32,7 @@ __all__ = [
     "Occurrence",
     "OccurrenceEvent",
     "OccurrenceStateError",
+    "OutboxMessage",
     "Plan",
     "PlanCompilation",
     "PlanItem",

@@ -24,7 +24,13 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {list[str]: JSON, dict[str, Any]: JSON, list[dict[str, Any]]: JSON}  # noqa: RUF012
+    type_annotation_map = {  # noqa: RUF012
+        list[str]: JSON,
+        list[int]: JSON,
+        dict[str, str]: JSON,
+        dict[str, Any]: JSON,
+        list[dict[str, Any]]: JSON,
+    }
 
 
 class CreatedAt:

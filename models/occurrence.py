@@ -71,6 +71,10 @@ class Occurrence(CreatedAt, Base):
     # Rises whenever the due date or the status changes, so calendar clients replace the event.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The highest rung of the escalation ladder already queued (0: none), and the day it was:
+    # advanced with a conditional UPDATE, so two escalation runs never queue one rung twice.
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    escalated_on: Mapped[date | None] = mapped_column(Date)
 
     plan: Mapped[Plan] = relationship()
     item: Mapped[PlanItem] = relationship()
