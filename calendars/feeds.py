@@ -178,7 +178,7 @@ class FeedBuilder:
         self.since = today - WINDOW_BACK
         self.base_url = settings.base_url
         self.secret = settings.secret_key.get_secret_value()
-        self.host = urlsplit(settings.base_url).hostname or "dondoc"
+        self.host = uid_host(settings.base_url)
         self._items: dict[int, ItemDetails] = {}
         self._links: dict[tuple[int, int], str] = {}
         self._descriptions: dict[int, str] = {}
@@ -221,13 +221,13 @@ class FeedBuilder:
             shown = effective_status(status, due, self.today)
             events.append(
                 FeedEvent(
-                    uid=f"dondoc-occ-{occ_id}@{self.host}",
+                    uid=lead_uid(occ_id, self.host),
                     due=due,
                     summary=_mark(shown) + "[Chủ trì] " + _title(item, kind),
                     description=self._description(item) + "\nBáo cáo hoàn thành: ",
                     description_tail=self._link(item, agency_id),
                     sequence=sequence + past,
-                    modified=_modified(updated_at, due if past else None),
+                    modified=event_modified(updated_at, due if past else None),
                     cancelled=status == "cancelled",
                 )
             )
@@ -275,12 +275,12 @@ class FeedBuilder:
         else:
             state = "overdue" if slot.late else "pending"
         return FeedEvent(
-            uid=f"dondoc-{prefix}-{slot.first_id}@{self.host}",
+            uid=slot_uid(prefix, slot.first_id, self.host),
             due=slot.due,
             summary=_mark(state) + label + _title(item, slot.kind),
             description=self._description(item) + note,
             sequence=slot.sequence + (slot.past > 0),
-            modified=_modified(slot.modified, slot.due if slot.past else None),
+            modified=event_modified(slot.modified, slot.due if slot.past else None),
             cancelled=state == "cancelled",
         )
 
@@ -299,10 +299,31 @@ class FeedBuilder:
                 self.base_url,
                 agency_id=agency_id,
                 item_id=item.item_id,
-                expires=(item.plan_end or self.today) + LINK_GRACE,
+                expires=completion_expiry(item.plan_end, self.today),
                 secret=self.secret,
             )
         return link
+
+
+def uid_host(base_url: str) -> str:
+    """The domain part of every event UID: the service's own host name."""
+    return urlsplit(base_url).hostname or "dondoc"
+
+
+def lead_uid(occurrence_id: int, host: str) -> str:
+    """The UID of a lead agency's own deadline, in its feed and in emails' .ics parts."""
+    return f"dondoc-occ-{occurrence_id}@{host}"
+
+
+def slot_uid(prefix: str, first_id: int, host: str) -> str:
+    """The UID of a deadline grouped across lead agencies: `sup-<agency>` in a supporting
+    agency's feed, `plan` or `mon` in plan and monitoring feeds."""
+    return f"dondoc-{prefix}-{first_id}@{host}"
+
+
+def completion_expiry(plan_end: date | None, today: date) -> date:
+    """How long a completion link stays valid: until well after the plan ends."""
+    return (plan_end or today) + LINK_GRACE
 
 
 def _describe(item: ItemDetails) -> str:
@@ -334,7 +355,7 @@ def _counts(slot: Slot) -> str:
     return f"[{slot.done}/{slot.total - slot.cancelled} ✓{late}] "
 
 
-def _modified(updated_at: datetime, late_since: date | None) -> datetime:
+def event_modified(updated_at: datetime, late_since: date | None) -> datetime:
     """When the event last changed: its row's update, or the day its due date passed (its
     title may have turned "QUÁ HẠN" then with no row changing)."""
     moment = updated_at if updated_at.tzinfo else updated_at.replace(tzinfo=UTC)

@@ -21,9 +21,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    insert,
     or_,
+    update,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from models.agency import Agency
@@ -52,6 +54,7 @@ class Occurrence(CreatedAt, Base):
         # The day's selection (due soon, overdue) reads a range of this index.
         Index("ix_occurrence_status_due", "status", "due"),
         Index("ix_occurrence_agency_due", "agency_id", "due"),
+        Index("ix_occurrence_status_next_escalation_on", "status", "next_escalation_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,10 +74,13 @@ class Occurrence(CreatedAt, Base):
     # Rises whenever the due date or the status changes, so calendar clients replace the event.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # The highest rung of the escalation ladder already queued (0: none), and the day it was:
-    # advanced with a conditional UPDATE, so two escalation runs never queue one rung twice.
+    # The highest rung of the escalation ladder already queued (0: none), the day it was, and
+    # the day the next rung is due: set when the work turns overdue and at each rung, so the
+    # day's escalations are an index range on (status, next_escalation_on), however much
+    # work is overdue. A rung is taken with a conditional UPDATE: never queued twice.
     escalation_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     escalated_on: Mapped[date | None] = mapped_column(Date)
+    next_escalation_on: Mapped[date | None] = mapped_column(Date)
 
     plan: Mapped[Plan] = relationship()
     item: Mapped[PlanItem] = relationship()
@@ -160,3 +166,53 @@ def status_filter(status: str, today: date) -> ColumnElement[bool]:
     if status == "pending":
         return and_(column == "pending", due >= today)
     return column == status
+
+
+def mark_overdue(session: Session, first_rungs: dict[date, list[int]], now: datetime) -> int:
+    """pending → overdue for these occurrences, in bulk, each with its history row. The keys
+    are the days each group's first escalation rung falls due; the ladder starts afresh (a
+    rescheduled deadline that passes again is escalated again from the first rung). Rows
+    another run flipped meanwhile are left alone; returns how many this call flipped."""
+    table = Occurrence.__table__
+    flipped: list[int] = []
+    for rung_day, ids in first_rungs.items():
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start : start + 5000]
+            returned = session.execute(
+                update(table)
+                .where(table.c.id.in_(chunk), table.c.status == "pending")
+                .values(
+                    status="overdue",
+                    sequence=table.c.sequence + 1,
+                    updated_at=now,
+                    escalation_level=0,
+                    escalated_on=None,
+                    next_escalation_on=rung_day,
+                )
+                .returning(table.c.id)
+            )
+            flipped.extend(returned.scalars())
+    events = [
+        {"occurrence_id": i, "at": now, "from_status": "pending", "to_status": "overdue"}
+        for i in flipped
+    ]
+    if events:
+        session.execute(insert(OccurrenceEvent.__table__), events)
+    return len(flipped)
+
+
+def take_rung(session: Session, ids: list[int], level: int, day: date, next_on: date) -> list[int]:
+    """Claim escalation rung `level` for these overdue occurrences: a conditional UPDATE, so
+    of two runs escalating at once only one gets each occurrence (healthchecks' way)."""
+    table = Occurrence.__table__
+    returned = session.execute(
+        update(table)
+        .where(
+            table.c.id.in_(ids),
+            table.c.status == "overdue",
+            table.c.escalation_level < level,
+        )
+        .values(escalation_level=level, escalated_on=day, next_escalation_on=next_on)
+        .returning(table.c.id)
+    )
+    return list(returned.scalars())
