@@ -55,8 +55,17 @@ class Slot:
 def item_details(session: Session, item_ids: Collection[int]) -> dict[int, ItemDetails]:
     if not item_ids:
         return {}
-    items = session.execute(
-        select(PlanItem, Plan.number, Plan.title, Plan.period_end)
+    items = session.execute(  # columns, not entities: thousands of items at a time
+        select(
+            PlanItem.id,
+            PlanItem.plan_id,
+            PlanItem.seq,
+            PlanItem.content,
+            PlanItem.timeframe_text,
+            Plan.number,
+            Plan.title,
+            Plan.period_end,
+        )
         .join(Plan, Plan.id == PlanItem.plan_id)
         .where(PlanItem.id.in_(item_ids))
     ).all()
@@ -77,19 +86,12 @@ def item_details(session: Session, item_ids: Collection[int]) -> dict[int, ItemD
     for item_id, role, agency, group, written in rows:
         names.setdefault((item_id, role), []).append(agency or group or written)
     return {
-        item.id: ItemDetails(
-            item.id,
-            item.plan_id,
-            item.seq,
-            item.content,
-            item.timeframe_text,
-            number,
-            title,
-            end,
-            tuple(names.get((item.id, "lead"), ())),
-            tuple(names.get((item.id, "coordinating"), ())),
+        row.id: ItemDetails(
+            *row,
+            tuple(names.get((row.id, "lead"), ())),
+            tuple(names.get((row.id, "coordinating"), ())),
         )
-        for item, number, title, end in items
+        for row in items
     }
 
 
@@ -136,6 +138,7 @@ def slots(
     today: date,
     item_ids: Collection[int] | None = None,
     plan_ids: Collection[int] | None = None,
+    until: date | None = None,
 ) -> list[Slot]:
     """Deadlines grouped per (item, kind, period) for the given items or plans."""
     late = and_(OCC.c.status.in_(OPEN_STATUSES), OCC.c.due < today)
@@ -153,6 +156,8 @@ def slots(
         func.sum(OCC.c.sequence),
         func.max(OCC.c.updated_at),
     ).where(OCC.c.due >= since)
+    if until is not None:
+        query = query.where(OCC.c.due <= until)
     if item_ids is not None:
         query = query.where(OCC.c.item_id.in_(item_ids))
     if plan_ids is not None:

@@ -132,14 +132,20 @@ def plan_monitors(session: Session, plan_ids: Collection[int]) -> dict[int, tupl
 
 
 def support_slots(
-    session: Session, keys: Collection[tuple[int, str, date]], *, since: date, today: date
+    session: Session,
+    keys: Collection[tuple[int, str, date]],
+    *,
+    since: date,
+    until: date,
+    today: date,
 ) -> dict[tuple[int, str, date], Slot]:
     """(item, kind, period start) → the deadline as the calendar feeds group it across its
     lead agencies, so an email's .ics part carries the feed's UID and SEQUENCE."""
     if not keys:
         return {}
     wanted = set(keys)
-    found = slots(session, since=since, today=today, item_ids={key[0] for key in wanted})
+    items = {key[0] for key in wanted}
+    found = slots(session, since=since, until=until, today=today, item_ids=items)
     return {
         (s.item_id, s.kind, s.period_start): s
         for s in found

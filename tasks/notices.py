@@ -12,9 +12,10 @@ Both return plain `Digest`s; rendering and the outbox come after, in the same tr
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
@@ -59,10 +60,15 @@ class LinkMaker:
 
     def completion(self, item: ItemDetails, agency_id: int, day: date) -> str:
         expires = completion_expiry(item.plan_end, day)
-        return completion_link(
-            self.base_url, agency_id=agency_id, item_id=item.item_id, expires=expires,
-            secret=self.secret,
-        )  # fmt: skip
+        return _signed(self.base_url, self.secret, item.item_id, agency_id, expires)
+
+
+@lru_cache(maxsize=65536)
+def _signed(base_url: str, secret: str, item_id: int, agency_id: int, expires: date) -> str:
+    """One HMAC per (item, agency): a digest day repeats them across periods and emails."""
+    return completion_link(
+        base_url, agency_id=agency_id, item_id=item_id, expires=expires, secret=secret
+    )
 
 
 @dataclass
@@ -97,11 +103,11 @@ def due_soon(
     if run.skipped:
         return run
     last = calendar.add_working_days(day, policy.longest_lead)
+    between = _memo(lambda due: calendar.working_days_between(day, due))
     rows = [
         (row, days)
         for row in upcoming(session, day, last)
-        if (days := calendar.working_days_between(day, row.due))
-        in policy.lead_times(row.schedule_kind, row.kind)
+        if (days := between(row.due)) in policy.lead_times(row.schedule_kind, row.kind)
     ]
     _build(session, run, "due_soon", [(r, d, 0) for r, d in rows], links)
     return run
@@ -129,9 +135,9 @@ def overdue(
         run.flipped = mark_overdue(session, first_rungs, now)
     taken: list[tuple[Row, int, int]] = []
     by_rung: dict[tuple[int, date], list[Row]] = defaultdict(list)
+    late_by = _memo(lambda due: calendar.working_days_between(due, day))
     for row in _candidates(session, day, policy, calendar, dry_run):
-        days = calendar.working_days_between(row.due, day)
-        by_rung[(policy.level(days), row.due)].append(row)
+        by_rung[(policy.level(late_by(row.due)), row.due)].append(row)
     for (level, due), rows in sorted(by_rung.items()):
         fresh = [row for row in rows if row.escalation_level < level]
         if dry_run:
@@ -139,13 +145,17 @@ def overdue(
         else:
             next_on = policy.rung_day(due, level + 1, calendar)
             won = set(take_rung(session, [row.id for row in fresh], level, day, next_on))
-        days = calendar.working_days_between(due, day)
-        taken += [(row, days, level) for row in fresh if row.id in won]
+        taken += [(row, late_by(due), level) for row in fresh if row.id in won]
     # Rung 1 goes to the lead, its head in copy; at rung 2 the lead and its head get their
     # own part of what the monitoring agency is sent; later rungs go to that agency only.
     _build(session, run, "overdue", [t for t in taken if t[2] <= 2], links)
     _build(session, run, "escalation", [t for t in taken if t[2] >= 2], links)
     return run
+
+
+def _memo(function: Callable[[date], int]) -> Callable[[date], int]:
+    """Working-day counts per due date: thousands of deadlines share a handful of dates."""
+    return lru_cache(maxsize=None)(function)
 
 
 def _candidates(
@@ -263,7 +273,10 @@ def _add_support(
     first: dict[tuple[int, str, date], tuple[Row, int, int]] = {}
     for row, days, level in chosen:
         first.setdefault((row.item_id, row.kind, row.period_start), (row, days, level))
-    slots = support_slots(session, first.keys(), since=run.day - WINDOW_BACK, today=run.day)
+    # Every row of a deadline shares its due date, so reading from the earliest one on gives
+    # the feeds' grouping without scanning the items' other periods.
+    dues = [row.due for row, _, _ in first.values()]
+    slots = support_slots(session, first.keys(), since=min(dues), until=max(dues), today=run.day)
     for key, (row, days, level) in first.items():
         item = details[row.item_id]
         slot = slots.get(key)
@@ -303,8 +316,11 @@ def _monitoring_agencies(
     otherwise the directory's agency flagged `monitoring` (a plan setting, not a constant:
     district plans keep their district's office after 1/7/2025)."""
     found: dict[int, int] = {}
+    defaults: dict[str, int | None] = {}
     for plan_id, (agency_id, scope_key) in plan_monitors(session, plan_ids).items():
-        chosen = agency_id or default_monitoring_agency_id(session, scope_key)
+        if agency_id is None and scope_key not in defaults:
+            defaults[scope_key] = default_monitoring_agency_id(session, scope_key)
+        chosen = agency_id or defaults[scope_key]
         if chosen is None:
             run.unmonitored[plan_id] = scope_key or "(no locality)"
         else:
