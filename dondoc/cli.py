@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from dondoc.cli_agencies import agencies_app
 from dondoc.cli_calendar import calendar_app
 from dondoc.cli_feeds import feeds_app, serve
+from dondoc.cli_notify import escalate, remind
 from dondoc.cli_occurrences import occurrences_app
 from dondoc.clock import now_utc
 from dondoc.compile_view import print_compile_result
@@ -52,6 +53,8 @@ app.add_typer(feeds_app, name="feeds")
 app.add_typer(db_app, name="db")
 app.command("demo")(run_demo)
 app.command("serve")(serve)
+app.command("remind")(remind)
+app.command("escalate")(escalate)
 
 
 def read_any_plan(path: Path, known_names: list[str]) -> tuple[ParsedPlan, str]:

@@ -275,6 +275,8 @@ def _add_support(
         first.setdefault((row.item_id, row.kind, row.period_start), (row, days, level))
     # Every row of a deadline shares its due date, so reading from the earliest one on gives
     # the feeds' grouping without scanning the items' other periods.
+    if not first:
+        return
     dues = [row.due for row, _, _ in first.values()]
     slots = support_slots(session, first.keys(), since=min(dues), until=max(dues), today=run.day)
     for key, (row, days, level) in first.items():
