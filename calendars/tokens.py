@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import FeedToken
+from models import Agency, FeedToken
 
 # 32 bytes of HMAC-SHA256 in unpadded base64url: 43 characters, 256 bits.
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -63,3 +63,22 @@ def find_token(session: Session, token: str) -> FeedToken | None:
     if row is None or not hmac.compare_digest(row.token_sha256, digest) or not row.active:
         return None
     return row
+
+
+def create_missing_tokens(session: Session, secret: str, now: datetime) -> int:
+    """An agency token for every agency without an active one, and a monitoring token for
+    every monitoring agency without one; how many were made."""
+    active = session.execute(
+        select(FeedToken.kind, FeedToken.agency_id).where(
+            FeedToken.revoked_at.is_(None), FeedToken.agency_id.is_not(None)
+        )
+    ).all()
+    have = {(kind, agency_id) for kind, agency_id in active}
+    made = 0
+    for agency in session.scalars(select(Agency).order_by(Agency.id)):
+        kinds = ["agency", "monitoring"] if agency.monitoring else ["agency"]
+        for kind in kinds:
+            if (kind, agency.id) not in have:
+                new_token(session, kind=kind, secret=secret, now=now, agency_id=agency.id)
+                made += 1
+    return made

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from calendars.feeds import write_feeds
-from calendars.tokens import derive_token, new_token, token_sha256
+from calendars.tokens import create_missing_tokens, derive_token, new_token, token_sha256
 from dondoc.clock import local_date, now_utc
 from dondoc.db import ready_database_url, session_scope
 from dondoc.names import resolve_or_fail
@@ -256,26 +256,6 @@ def token_list(as_json: JsonFlag = False) -> None:
     console.print(table)
 
 
-def create_missing_tokens(session: Session, secret: str) -> int:
-    """An agency token for every agency without an active one, and a monitoring token for
-    every monitoring agency without one; how many were made."""
-    active = session.execute(
-        select(FeedToken.kind, FeedToken.agency_id).where(
-            FeedToken.revoked_at.is_(None), FeedToken.agency_id.is_not(None)
-        )
-    ).all()
-    have = {(kind, agency_id) for kind, agency_id in active}
-    made = 0
-    now = now_utc()
-    for agency in session.scalars(select(Agency).order_by(Agency.id)):
-        kinds = ["agency", "monitoring"] if agency.monitoring else ["agency"]
-        for kind in kinds:
-            if (kind, agency.id) not in have:
-                new_token(session, kind=kind, secret=secret, now=now, agency_id=agency.id)
-                made += 1
-    return made
-
-
 @feeds_app.command("urls")
 def feeds_urls(
     create: Annotated[
@@ -292,7 +272,7 @@ def feeds_urls(
     secret, base_url = _secret(), get_settings().base_url
     unreadable: list[int] = []
     with session_scope(ready_database_url()) as session:
-        made = create_missing_tokens(session, secret) if create else 0
+        made = create_missing_tokens(session, secret, now_utc()) if create else 0
         rows = []
         active = select(FeedToken).where(FeedToken.revoked_at.is_(None)).order_by(FeedToken.id)
         for row in session.scalars(active):

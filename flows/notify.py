@@ -1,0 +1,100 @@
+"""send-reminders and escalate-overdue: the two daily flows, 07:00 and 08:00 on working days.
+
+Each runs two tasks whatever the day's volume: `queue_day` selects, renders and queues every
+digest in one transaction (a retry after a lost connection finds the outbox keys and the
+escalation rungs already taken and adds nothing), and `send_queued` sends what the outbox
+holds (a retry, or a second worker, claims rows atomically and never sends one twice). SMTP
+is capped across workers by the global concurrency limit `dondoc-smtp`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.concurrency.sync import concurrency
+
+from dondoc.clock import local_date, now_utc
+from dondoc.db import ready_database_url, session_scope
+from dondoc.settings import get_settings
+from flows.alerts import email_admins_on_failure
+from notifications.smtp import SendReport, SmtpConfig, send_outbox_sync
+from tasks.notify import Command, DayReport, NotifyConfig, queue_day
+
+SMTP_LIMIT = "dondoc-smtp"
+
+
+@task(retries=2, retry_delay_seconds=10, task_run_name="queue {command} {day}")
+def queue_digests(command: Command, day: date) -> DayReport:
+    """Select, render and queue the day's digests (idempotent: keyed rows, claimed rungs)."""
+    with session_scope(ready_database_url()) as session:
+        return queue_day(session, command, day, NotifyConfig.from_settings(), now_utc())
+
+
+@task(retries=3, retry_delay_seconds=[30, 120, 600])
+def send_queued() -> SendReport | None:
+    """Send what the outbox holds, one sender across all workers at a time."""
+    if not get_settings().smtp_host:
+        get_run_logger().warning("DONDOC_SMTP_HOST is not set: the digests stay queued")
+        return None
+    with concurrency(SMTP_LIMIT, occupy=1):
+        return send_outbox_sync(ready_database_url(), SmtpConfig.from_settings())
+
+
+def _publish(report: DayReport, sent: SendReport | None, key: str) -> None:
+    rows = [
+        {
+            "loại": d.kind,
+            "gửi đến": d.to,
+            "đồng gửi": ", ".join(d.cc),
+            "chủ trì": d.lead,
+            "phối hợp": d.support,
+            "tiêu đề": d.subject,
+            "mới": "có" if d.queued else "đã có từ trước",
+        }
+        for d in report.digests
+    ]
+    if rows:
+        create_table_artifact(rows, key=f"{key}-digests", description=f"{report.day:%d/%m/%Y}")
+    lines = [f"# {key} {report.day:%d/%m/%Y}", ""]
+    if report.skipped:
+        lines.append(report.skipped)
+    lines += [
+        f"- hạn chuyển sang quá hạn: {report.flipped}",
+        f"- thư mới xếp hàng: {report.queued} (đã có từ trước: {report.already_queued})",
+        f"- số hạn được nhắc: {report.deadlines}",
+    ]
+    if sent is not None:
+        lines += [
+            f"- đã gửi: {sent.sent}, lỗi: {len(sent.failed)}, còn chờ: {sent.still_queued}",
+            *(f"  - lỗi `{k}`: {error}" for k, error in sent.failed),
+        ]
+    if report.without_email:
+        lines += ["", "## Cơ quan chưa có email (không nhận được thư)", ""]
+        lines += [f"- {name} (id {agency_id})" for agency_id, name in report.without_email.items()]
+    if report.unmonitored:
+        lines += ["", "## Kế hoạch chưa có cơ quan theo dõi, đôn đốc", ""]
+        lines += [f"- kế hoạch {pid} ({scope})" for pid, scope in report.unmonitored.items()]
+    create_markdown_artifact("\n".join(lines), key=f"{key}-summary")
+
+
+def _run(command: Command, key: str, day: date | None) -> DayReport:
+    target = day or local_date(now_utc())
+    report = queue_digests(command, target)
+    sent = send_queued()  # also what an earlier run left queued
+    _publish(report, sent, key)
+    return report
+
+
+@flow(name="send-reminders", on_failure=[email_admins_on_failure])
+def send_reminders(date: date | None = None) -> DayReport:
+    """Email each agency its "Sắp đến hạn" digest for `date` (default: today): deadlines whose
+    reminder day it is, as lead (Chủ trì) and as support (Phối hợp). Nothing on days off."""
+    return _run("remind", "send-reminders", date)
+
+
+@flow(name="escalate-overdue", on_failure=[email_admins_on_failure])
+def escalate_overdue(date: date | None = None) -> DayReport:
+    """Turn past-due work overdue and send the "Quá hạn" digests of `date` (default: today):
+    the lead agency and its head at the first rung, the plan's monitoring agency after."""
+    return _run("escalate", "escalate-overdue", date)
