@@ -1,35 +1,51 @@
-"""`dondoc demo`: the main job on embedded defaults. It loads the example directories and
-plans into the SQLite database, shows what was read, approves the plans and compiles them
-into dated work, so a newcomer sees the whole path from plan text to occurrences with one
-command."""
+"""`dondoc demo`: the main job on embedded defaults, the README's first command.
+
+It starts the whole service on this machine — SQLite, a local Prefect server and UI, the
+flows of prefect.yaml served in one process, the feed server and (unless DONDOC_SMTP_HOST is
+set) a local SMTP server that files every message as an .eml — loads the example
+directories and plans, approves and compiles them, then runs the day's flows through the
+Prefect server as the schedules would (send-reminders, escalate-overdue, publish-feeds,
+progress-report) for a day in the middle of a plan, so mail appears. It prints where to
+look and keeps running until Ctrl-C."""
 
 from __future__ import annotations
 
+import os
+import time
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import httpx
 import typer
 from rich.progress import Progress
+from sqlalchemy import select
 
 from dondoc.clock import now_utc
 from dondoc.compile_view import print_compile_result
 from dondoc.db import ready_database_url, session_scope
-from dondoc.output import console, warn
-from dondoc.plan_views import stored_plan_table
-from models import Plan
+from dondoc.output import console, fail, warn
+from dondoc.settings import get_settings
+from models import Agency, FeedToken, Plan
 from tasks.compile_plan import CompileOptions, compile_plan
 from tasks.directory import import_directory, load_directory
 from tasks.import_plan import import_plan_file
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 DEMO_APPROVER = "Quản trị viên (demo)"
+# A Thursday in the Sông Mã plan's first quarter: the weekly deadline is tomorrow and
+# earlier weeks' reports are overdue, so both reminders and escalations go out.
+DEMO_DAY = date(2019, 3, 28)
+DAILY_FLOWS = (
+    ("send-reminders", "send-reminders"),
+    ("escalate-overdue", "escalate-overdue"),
+    ("publish-feeds", "publish-feeds"),
+    ("progress-report", "progress-report"),
+)
 
 
-def run_demo(
-    examples: Annotated[Path, typer.Option(help="Folder with directories/ and plans/.")] = EXAMPLES,
-) -> None:
-    """Load the example directories and plans, show them, approve and compile them."""
-    url = ready_database_url()
+def load_examples(url: str, examples: Path) -> list[int]:
+    """Import every example directory and plan, approve the drafts, compile them."""
     directories = sorted((examples / "directories").glob("*.y*ml"))
     plan_files = sorted(p for p in (examples / "plans").iterdir() if p.is_file())
     plan_ids: list[int] = []
@@ -37,34 +53,120 @@ def run_demo(
         task = progress.add_task("Loading examples", total=len(directories) + len(plan_files))
         for path in directories:
             with session_scope(url) as session:
-                counts = import_directory(session, load_directory(path))
-            console.print(f"directory {path.name}: {counts}")
+                import_directory(session, load_directory(path))
             progress.advance(task)
         for path in plan_files:
             with session_scope(url) as session:
                 imported = import_plan_file(session, path)
-            parsed, result = imported.parsed, imported.result
-            for warning in parsed.warnings:
+            for warning in imported.parsed.warnings:
                 warn(f"{path.name}:{warning.line}: {warning.message}")
-            for resolution in result.unresolved:
+            for resolution in imported.result.unresolved:
                 warn(f"{path.name}: unresolved agency {resolution.name_as_written!r}")
-            plan_ids.append(result.plan_id)
+            plan_ids.append(imported.result.plan_id)
             progress.advance(task)
     options = CompileOptions.from_settings()
-    for plan_id in plan_ids:
-        with session_scope(url) as session:
-            plan = session.get(Plan, plan_id)
-            assert plan is not None
-            if plan.status == "draft":
-                plan.approve(DEMO_APPROVER, now_utc())
-            console.print(stored_plan_table(plan))
-        with session_scope(url) as session:
-            result = compile_plan(session, plan_id, options, now=now_utc())
-        print_compile_result(result)
-    console.print(
-        f"\n[bold green]{len(plan_ids)} plans imported, approved and compiled[/] in {url}"
-    )
-    console.print(
-        "Next: `dondoc plan show ID`, `dondoc occurrences list --plan ID`, "
-        "`dondoc calendar workdays 2026`."
-    )
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Approving and compiling", total=len(plan_ids))
+        for plan_id in plan_ids:
+            with session_scope(url) as session:
+                plan = session.get(Plan, plan_id)
+                assert plan is not None
+                if plan.status == "draft":
+                    plan.approve(DEMO_APPROVER, now_utc())
+            with session_scope(url) as session:
+                print_compile_result(compile_plan(session, plan_id, options, now=now_utc()))
+            progress.advance(task)
+    return plan_ids
+
+
+def run_flow(api_url: str, flow: str, deployment: str, parameters: dict[str, Any]) -> str:
+    """Start a run of a served deployment through the Prefect API and wait for its end
+    state's name, as the scheduler or the UI's Run button would."""
+    with httpx.Client(base_url=api_url, timeout=30) as client:
+        found = client.get(f"/deployments/name/{flow}/{deployment}")
+        found.raise_for_status()
+        created = client.post(
+            f"/deployments/{found.json()['id']}/create_flow_run", json={"parameters": parameters}
+        )
+        created.raise_for_status()
+        run_id = created.json()["id"]
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            state = client.get(f"/flow_runs/{run_id}").json()["state"]
+            if state and state["type"] in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}:
+                return str(state["name"])
+            time.sleep(1)
+    return "TIMED OUT"
+
+
+def _feed_urls(url: str, limit: int = 6) -> list[tuple[str, str]]:
+    from calendars.tokens import derive_token
+    from dondoc.cli_feeds import FeedUrls
+
+    settings = get_settings()
+    secret = settings.secret_key.get_secret_value()
+    with session_scope(url) as session:
+        rows = session.execute(
+            select(FeedToken.kind, FeedToken.salt, Agency.name)
+            .join(Agency, Agency.id == FeedToken.agency_id)
+            .where(FeedToken.revoked_at.is_(None))
+            .order_by(FeedToken.kind.desc(), FeedToken.id)
+        ).all()
+    return [
+        (f"{name} ({kind})", FeedUrls.of(settings.base_url, derive_token(salt, secret)).url)
+        for kind, salt, name in rows[:limit]
+    ]
+
+
+def run_demo(
+    day: Annotated[
+        str, typer.Option("--date", metavar="YYYY-MM-DD", help="The day the flows run for.")
+    ] = DEMO_DAY.isoformat(),
+    examples: Annotated[Path, typer.Option(help="Folder with directories/ and plans/.")] = EXAMPLES,
+    wait: Annotated[bool, typer.Option(help="Keep the services running until Ctrl-C.")] = True,
+) -> None:
+    """Start dondoc on this machine with the example plans and run a day's flows."""
+    from dondoc.stack import Ports, StackError, running_stack
+
+    try:
+        on = date.fromisoformat(day)
+    except ValueError:
+        fail(f"--date {day!r}: not a date; write it as YYYY-MM-DD", code=2)
+    data_dir = get_settings().data_dir.resolve()
+    try:
+        with running_stack(data_dir, Ports()) as stack:
+            os.environ.update({k: stack.env[k] for k in ("DONDOC_BASE_URL", "DONDOC_DATA_DIR")})
+            os.environ.update({k: v for k, v in stack.env.items() if k.startswith("DONDOC_SMTP")})
+            get_settings.cache_clear()
+            url = ready_database_url()
+            plan_ids = load_examples(url, examples)
+            console.print(f"[bold green]{len(plan_ids)} plans imported, approved and compiled[/]")
+            for flow, deployment in DAILY_FLOWS:
+                parameters = {"date": on.isoformat()}
+                with console.status(f"running {flow} for {on:%d/%m/%Y}"):
+                    state = run_flow(stack.api_url, flow, deployment, parameters)
+                console.print(f"{flow}: {state}")
+            _print_where(stack, url)
+            if wait:
+                console.print("\nRunning. [bold]Ctrl-C[/] stops every service.")
+                try:
+                    while all(p.poll() is None for p in stack.processes.values()):
+                        time.sleep(1)
+                    fail("a service stopped; see the logs in " + str(data_dir / "logs"))
+                except KeyboardInterrupt:
+                    console.print("\nStopping…")
+    except StackError as exc:
+        fail(str(exc))
+
+
+def _print_where(stack: Any, url: str) -> None:
+    console.print(f"\nPrefect UI:   {stack.ui_url}  (deployments, runs, artifacts)")
+    console.print(f"Feed server:  {stack.feeds_url}/feeds/TOKEN.ics")
+    for label, feed in _feed_urls(url):
+        console.print(f"  {label}: {feed}", soft_wrap=True, markup=False, highlight=False)
+    console.print("  every feed URL: `dondoc feeds urls`")
+    if stack.mail_dir is not None:
+        count = len(list(stack.mail_dir.glob("*.eml")))
+        console.print(f"Mail folder:  {stack.mail_dir}  ({count} messages, .eml)")
+    console.print(f"Database:     {url}")
+    console.print(f"Logs:         {stack.data_dir / 'logs'}")

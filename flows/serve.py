@@ -34,11 +34,18 @@ def load_flow(entrypoint: str) -> Flow[Any, Any]:
     return getattr(module, name)
 
 
+def _entries(path: Path) -> list[dict[str, Any]]:
+    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["deployments"])
+
+
+def deployment_names(path: Path = PREFECT_YAML) -> list[str]:
+    return [entry["name"] for entry in _entries(path)]
+
+
 def deployments(path: Path = PREFECT_YAML) -> list[RunnerDeployment]:
     """Every deployment of prefect.yaml, as `serve` takes them."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
     found = []
-    for entry in document["deployments"]:
+    for entry in _entries(path):
         schedules = [
             Schedule(
                 cron=s["cron"],
