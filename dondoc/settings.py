@@ -38,8 +38,10 @@ class Settings(BaseSettings):
     mail_language: Literal["vi", "en"] = "vi"
     # Lead times and the escalation ladder (YAML); None: the packaged defaults.
     notify_policy: Path | None = None
-    # Who hears of a failed flow (comma-separated addresses).
+    # Who hears of a failed flow (comma-separated addresses), and the Prefect UI their
+    # email links to.
     admin_emails: str = ""
+    prefect_ui_url: str | None = "http://127.0.0.1:4200"
     secret_key: SecretStr = SecretStr("change-me")
     # "trước ngày 15/12": due on the 15th ("on", the default, as agencies read it) or the 14th.
     deadline_before: Literal["on", "day_before"] = "on"
