@@ -104,7 +104,7 @@ def _wait(what: str, ready: Callable[[], bool], process: subprocess.Popen[bytes]
     raise StackError(f"{what} did not start within {timeout:.0f} s; see {log}")
 
 
-def _healthy(url: str) -> Callable[[], bool]:
+def healthy(url: str) -> Callable[[], bool]:
     def check() -> bool:
         try:
             return httpx.get(url, timeout=2).status_code == 200
@@ -130,19 +130,24 @@ def _deployed(api_url: str) -> Callable[[], bool]:
     return check
 
 
-def _start(stack: Stack, name: str, command: list[str]) -> subprocess.Popen[bytes]:
-    log = stack.data_dir / "logs" / f"{name}.log"
+def start_process(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """A child in a session of its own (so stopping it reaches its children too), its
+    output appended to `log`."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=stack.env, stdout=out, stderr=subprocess.STDOUT,
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
+
+
+def _start(stack: Stack, name: str, command: list[str]) -> subprocess.Popen[bytes]:
+    process = start_process(command, stack.env, stack.data_dir / "logs" / f"{name}.log")
     stack.processes[name] = process
     return process
 
 
-def _stop(process: subprocess.Popen[bytes], grace: float = 15) -> None:
+def stop_process(process: subprocess.Popen[bytes], grace: float = 15) -> None:
     if process.poll() is not None:
         return
     os.killpg(process.pid, signal.SIGINT)
@@ -177,20 +182,20 @@ def running_stack(
             [str(bin_dir / "prefect"), "server", "start", "--host", "127.0.0.1",
              "--port", str(ports.prefect)],
         )  # fmt: skip
-        cleanup.callback(_stop, server)
+        cleanup.callback(stop_process, server)
         feeds = _start(
             stack,
             "feed-server",
             [str(bin_dir / "dondoc"), "serve", "--host", "127.0.0.1", "--port", str(ports.feeds)],
         )
-        cleanup.callback(_stop, feeds)
-        _wait("the Prefect server", _healthy(f"{stack.api_url}/health"), server,
+        cleanup.callback(stop_process, feeds)
+        _wait("the Prefect server", healthy(f"{stack.api_url}/health"), server,
               data_dir / "logs" / "prefect-server.log", timeout)  # fmt: skip
-        _wait("the feed server", _healthy(f"{stack.feeds_url}/healthz"), feeds,
+        _wait("the feed server", healthy(f"{stack.feeds_url}/healthz"), feeds,
               data_dir / "logs" / "feed-server.log", timeout)  # fmt: skip
         if runner:
             served = _start(stack, "flows", [sys.executable, "-m", "flows.serve"])
-            cleanup.callback(_stop, served)
+            cleanup.callback(stop_process, served)
             _wait("the flow runner", _deployed(stack.api_url), served,
                   data_dir / "logs" / "flows.log", timeout)  # fmt: skip
         yield stack

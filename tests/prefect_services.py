@@ -1,0 +1,127 @@
+"""Real Prefect pieces for the end-to-end tests: a Prefect server on a database of its own
+(SQLite in a folder, or a fresh PostgreSQL database with pg_trgm), deployments registered
+from the project's own prefect.yaml with `prefect deploy`, process workers, and flow runs
+created and awaited through the REST API, as the UI and the scheduler create them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from dondoc.stack import ROOT, free_port, healthy, start_process, stop_process
+
+BIN = Path(sys.executable).parent
+TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+
+
+def prefect_env(api_url: str, home: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "PREFECT_API_URL": api_url,
+            "PREFECT_HOME": str(home),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "DO_NOT_TRACK": "1",
+            "PREFECT_WORKER_QUERY_SECONDS": "1",
+            "PREFECT_WORKER_PREFETCH_SECONDS": "1",
+            "DONDOC_HOME": str(ROOT),
+            "PYTHONUNBUFFERED": "1",
+            **extra,
+        }
+    )
+    return env
+
+
+@contextmanager
+def postgres_database(server_url: str) -> Iterator[str]:
+    """A new database with pg_trgm (Prefect's server needs it on PostgreSQL), dropped after;
+    its asyncpg URL for PREFECT_API_DATABASE_CONNECTION_URL."""
+    name = f"prefect_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(server_url).set(database=name)
+    try:
+        with create_engine(url).connect() as connection:
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+            connection.commit()
+        yield url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def child(command: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    process = start_process(command, env, log)
+    try:
+        yield process
+    finally:
+        stop_process(process)
+
+
+@contextmanager
+def prefect_server(home: Path, **extra: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """A Prefect server (its database from `extra`, else SQLite under `home`): its API URL
+    and the environment its clients use."""
+    port = free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    env = prefect_env(api_url, home, **extra)
+    command = [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    with child(command, env, home / "server.log") as server:
+        ready = healthy(f"{api_url}/health")
+        deadline = time.monotonic() + 120
+        while not ready():
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the Prefect server did not start; see {home / 'server.log'}")
+            time.sleep(0.5)
+        yield api_url, env
+
+
+def prefect_cli(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [str(BIN / "prefect"), *args], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, f"prefect {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def create_run(api_url: str, deployment: str, parameters: dict[str, Any]) -> str:
+    flow_name, name = deployment.split("/")
+    with httpx.Client(base_url=api_url, timeout=30) as client:
+        found = client.get(f"/deployments/name/{flow_name}/{name}")
+        found.raise_for_status()
+        created = client.post(
+            f"/deployments/{found.json()['id']}/create_flow_run", json={"parameters": parameters}
+        )
+        created.raise_for_status()
+        return str(created.json()["id"])
+
+
+def wait_for_runs(api_url: str, run_ids: list[str], timeout: float = 300) -> dict[str, Any]:
+    """Each run's final flow run record, once every one has finished."""
+    deadline = time.monotonic() + timeout
+    finished: dict[str, Any] = {}
+    with httpx.Client(base_url=api_url, timeout=30) as client:
+        while len(finished) < len(run_ids):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"flow runs still going after {timeout:.0f} s")
+            for run_id in run_ids:
+                run = client.get(f"/flow_runs/{run_id}").json()
+                if run["state"] and run["state"]["type"] in TERMINAL:
+                    finished[run_id] = run
+            time.sleep(1)
+    return finished
