@@ -147,3 +147,10 @@ def calendar_bytes(
     kept.sort(key=lambda pair: pair[0].sort_key())
     body = calendar_header(name, description) + b"".join(data for _, data in kept) + _END
     return body, len(kept), trimmed
+
+
+def single_event_calendar(event: FeedEvent, name: str) -> bytes:
+    """One deadline as a whole calendar, for an email's .ics part: the feeds' own header and
+    event lines, so the part updates the subscribed feed's event (same UID and SEQUENCE)
+    instead of adding a copy. `name` is one line (the header writes it unescaped)."""
+    return calendar_header(name, name) + event_bytes(event) + _END

@@ -17,6 +17,8 @@ from dondoc.cli_calendar import calendar_app
 from dondoc.cli_feeds import feeds_app, serve
 from dondoc.cli_notify import escalate, remind
 from dondoc.cli_occurrences import occurrences_app
+from dondoc.cli_outbox import outbox_app
+from dondoc.cli_report import report_app
 from dondoc.clock import now_utc
 from dondoc.compile_view import print_compile_result
 from dondoc.db import ready_database_url, session_scope
@@ -48,6 +50,8 @@ db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 app.add_typer(plan_app, name="plan")
 app.add_typer(agencies_app, name="agencies")
 app.add_typer(occurrences_app, name="occurrences")
+app.add_typer(outbox_app, name="outbox")
+app.add_typer(report_app, name="report")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(db_app, name="db")
@@ -199,6 +203,48 @@ def plan_approve(
         except PlanStateError as exc:
             fail(str(exc))
         console.print(f"plan {plan.id} approved by {plan.approved_by}")
+
+
+@plan_app.command("monitor")
+def plan_monitor(
+    plan_ref: Annotated[str, typer.Argument(metavar="PLAN_ID")],
+    agency: Annotated[
+        str | None, typer.Argument(metavar="AGENCY_NAME", help="Named as in the directory.")
+    ] = None,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="Back to the directory's monitoring agency.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Set the agency that follows a plan up and receives its overdue escalations; the
+    name resolves in the plan's own directory scope."""
+    # Imported here: only this command needs them.
+    from dondoc.names import resolve_or_fail
+    from models import Agency
+    from tasks.import_plan import default_monitoring_agency_id
+
+    if clear == (agency is not None):
+        fail("give AGENCY_NAME or --clear (one of them)", code=2)
+    with session_scope(ready_database_url()) as session:
+        plan = get_plan(session, plan_ref)
+        if agency is None:
+            plan.monitoring_agency_id = default_monitoring_agency_id(session, plan.scope_key)
+        else:
+            _, resolution = resolve_or_fail(session, agency, plan.scope_key or None)
+            if resolution.agency_id is None:
+                fail(f"{agency!r} is a group; one agency monitors a plan")
+            plan.monitoring_agency_id = resolution.agency_id
+        chosen = session.get(Agency, plan.monitoring_agency_id or 0)
+        result = {
+            "plan_id": plan.id,
+            "monitoring_agency_id": plan.monitoring_agency_id,
+            "monitoring_agency": chosen.name if chosen else None,
+        }
+    if as_json:
+        print_json(result)
+        return
+    name = result["monitoring_agency"] or "none (the directory flags no monitoring agency)"
+    console.print(f"plan {result['plan_id']}: theo dõi, đôn đốc: {name}")
 
 
 @plan_app.command("compile")

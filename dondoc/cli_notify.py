@@ -59,7 +59,7 @@ def _run(
     as_json: bool,
 ) -> None:
     # Imported here: mail rendering and SMTP are not needed by the rest of the CLI.
-    from notifications.smtp import SmtpConfig, send_outbox_sync
+    from notifications.smtp import DeliveryError, SmtpConfig, send_outbox_sync
     from tasks.notify import NotifyConfig, queue_day
     from tasks.notify_policy import NotifyPolicyError
     from tasks.workdays import WorkdayOverrideError
@@ -76,7 +76,10 @@ def _run(
     sent = None
     if not dry_run and not no_send:
         if get_settings().smtp_host:
-            sent = send_outbox_sync(url, SmtpConfig.from_settings())
+            try:
+                sent = send_outbox_sync(url, SmtpConfig.from_settings())
+            except DeliveryError as exc:
+                fail(f"the digests are queued but could not be sent: {exc}")
         elif report.queued:
             warn(
                 "DONDOC_SMTP_HOST is not set: the digests stay queued; "

@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from dondoc.clock import local_date, now_utc, start_of_local_day
-from dondoc.db import ready_database_url, session_scope
+from dondoc.clock import local_date, now_utc
+from dondoc.db import get_engine, ready_database_url, session_scope
 from dondoc.names import resolve_or_fail
-from dondoc.output import JsonFlag, console, fail, print_json
+from dondoc.output import JsonFlag, console, fail, print_json, warn
 from models import OCCURRENCE_STATUSES, Occurrence, OccurrenceStateError
 from models.queries import list_occurrences
+from tasks.completion_import import (
+    CompletionImportError,
+    completion_instant,
+    import_completions,
+)
 
 occurrences_app = typer.Typer(
-    help="The dated work compiled plans owe: list it, record it done.", no_args_is_help=True
+    help="The dated work compiled plans owe: list it, record it done, import a done sheet.",
+    no_args_is_help=True,
 )
 
 DateOption = Annotated[
@@ -124,10 +133,9 @@ def occurrences_done(
 ) -> None:
     """Record an occurrence as done (done late when after its due date)."""
     now = now_utc()
-    on = _date(at, "--at") or local_date(now)
+    on, completed_at = completion_instant(_date(at, "--at"), now)
     if on > local_date(now):
         fail(f"--at {on} is in the future", code=2)
-    completed_at = start_of_local_day(on) if at else now
     with session_scope(ready_database_url()) as session:
         occurrence = session.get(Occurrence, occurrence_id)
         if occurrence is None:
@@ -142,3 +150,56 @@ def occurrences_done(
         console.print(
             f"occurrence {occurrence.id} {occurrence.status} ({on}, due {occurrence.due})"
         )
+
+
+@contextmanager
+def _rolled_back(url: str) -> Iterator[Session]:
+    """A session whose work is always rolled back: a dry run sees every write the real
+    import would make (and its errors) and keeps none."""
+    with Session(get_engine(url)) as session:
+        yield session
+        session.rollback()
+
+
+@occurrences_app.command("import")
+def occurrences_import(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A .csv or .xlsx sheet.")],
+    by: Annotated[
+        str | None, typer.Option(help="Who reports rows without Người báo cáo (default: you).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and show the result; write nothing.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Record done work from a sheet: one row per occurrence, by its Mã (id) or by Số kế
+    hoạch, Nhiệm vụ, Cơ quan and Hạn; Trạng thái xong / hoàn thành / done, Ngày hoàn thành
+    (dd/mm/yyyy, default today), Người báo cáo, Ghi chú. Rows with a blank Trạng thái are
+    skipped. One bad row writes nothing."""
+    now = now_utc()
+    url = ready_database_url()
+    try:
+        with _rolled_back(url) if dry_run else session_scope(url) as session:
+            report = import_completions(session, file, default_by=by or getpass.getuser(), now=now)
+            # Read inside the session: a dry run's rollback takes the new statuses back.
+            result, summary = report.to_json() | {"dry_run": dry_run}, report.summary()
+    except CompletionImportError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(result)
+        return
+    for warning in result["warnings"]:
+        warn(warning)
+    table = Table(title=f"{result['file']}{' (dry run)' if dry_run else ''}")
+    for column in ("line", "id", "due", "agency", "#", "outcome", "status", "done on"):
+        table.add_column(column, overflow="fold", no_wrap=column != "agency")
+    for row in result["rows"]:
+        table.add_row(
+            *(str(row[key]) for key in ("line", "occurrence_id", "due", "agency", "item_seq")),
+            row["outcome"],
+            row["status"],
+            row["completed_on"],
+        )
+    if result["rows"]:
+        console.print(table)
+    console.print(summary + ("; dry run: nothing written" if dry_run else ""))

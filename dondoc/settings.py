@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     smtp_backoff_seconds: float = Field(default=30.0, ge=0)
     # A claimed row not marked sent within this long is claimed again (its sender died).
     smtp_lease_seconds: float = Field(default=900.0, ge=1)
+    # One run keeps waiting this long for retries coming due; later ones wait for the next run.
+    smtp_retry_window_seconds: float = Field(default=60.0, ge=0)
     mail_from: str = "dondoc <dondoc@example.org>"
     # The language of emails: Vietnamese, or English for foreign-language staff.
     mail_language: Literal["vi", "en"] = "vi"

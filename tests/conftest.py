@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from dondoc.db import get_engine, migrate, scratch_schema, session_scope
+from tests.smtp_support import smtp_server  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -1,0 +1,197 @@
+"""The envelope of a digest email: safe header text, deterministic ids and threads, and the
+calendar and spreadsheet parts. notifications.render writes the words; this module makes
+sure nothing a plan says can reach a header raw, and that repeats thread together."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import parseaddr
+from io import BytesIO
+from urllib.parse import urlsplit
+
+from calendars.ics import FeedEvent, single_event_calendar
+from notifications.digest import Digest, NoticeItem
+
+MAX_ICS_PARTS = 20  # beyond this the email points to the calendar feed
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+_SLUG = re.compile(r"[^0-9A-Za-z]+")
+
+
+def one_line(value: str) -> str:
+    """Text from a plan as one clean line: control, format and separator characters (CR, LF,
+    NUL, U+2028, zero-width…) become spaces and runs of spaces one, so a title can never end
+    a header early or start a new one."""
+    value = unicodedata.normalize("NFC", value)
+    spaced = "".join(" " if unicodedata.category(c)[0] in "CZ" else c for c in value)
+    return " ".join(spaced.split())
+
+
+def shorten(value: str, limit: int) -> str:
+    """`value` cut at a word boundary to at most `limit` characters, with an ellipsis."""
+    value = one_line(value)
+    if len(value) <= limit:
+        return value
+    cut = value[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-—") + "…"
+
+
+def mail_host(base_url: str, mail_from: str) -> str:
+    """The domain of Message-IDs and List-Id: the service's host, else the sender's domain."""
+    host = urlsplit(base_url).hostname or parseaddr(mail_from)[1].rpartition("@")[2]
+    return host.lower() if host else "dondoc.invalid"
+
+
+def message_id(key: str, host: str) -> str:
+    """The same digest key gives the same Message-ID: a re-render is recognisably the same
+    email, and servers that deduplicate by Message-ID drop a resent copy."""
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{host}>"
+
+
+def thread_root(digest: Digest, host: str) -> str:
+    """The Message-ID every overdue or escalation email about the same items to the same
+    recipient replies to: derived from (kind, recipient email, item ids), never sent itself,
+    so mail clients gather the repeats into one conversation."""
+    items = ",".join(str(i) for i in digest.thread_items)
+    seed = f"thread:{digest.kind}:{digest.recipient.email.lower()}:{items}"
+    return f"<thread-{hashlib.sha256(seed.encode()).hexdigest()[:32]}@{host}>"
+
+
+def set_addresses(message: EmailMessage, digest: Digest, mail_from: str) -> None:
+    """From, To (the agency's name, RFC 2047 encoded by the policy) and Cc."""
+    recipient = digest.recipient
+    message["From"] = mail_from
+    message["To"] = Address(display_name=one_line(recipient.name), addr_spec=recipient.email)
+    if recipient.cc:
+        message["Cc"] = [Address(addr_spec=address) for address in recipient.cc]
+
+
+def set_thread(message: EmailMessage, digest: Digest, host: str) -> None:
+    message["Message-ID"] = message_id(digest.key, host)
+    if digest.kind != "due_soon":
+        root = thread_root(digest, host)
+        message["In-Reply-To"] = root
+        message["References"] = root
+
+
+def set_automatic(message: EmailMessage, host: str) -> None:
+    """Mark the email as machine-sent: no out-of-office replies, no auto-forward loops, and
+    a List-Id so agencies can filter it."""
+    message["Auto-Submitted"] = "auto-generated"
+    message["X-Auto-Response-Suppress"] = "All"
+    message["Precedence"] = "bulk"
+    message["List-Id"] = f"dondoc <dondoc.{host}>"
+
+
+def feed_summary(item: NoticeItem, day: date) -> str:
+    """The title the deadline has in the feeds on `day` (calendars.feeds: `_mark`, the role
+    label, `_title`), so the .ics part renames nothing in the recipient's calendar."""
+    mark = "QUÁ HẠN " if item.due < day else ""
+    label = "[Chủ trì] " if item.role == "lead" else "[Phối hợp] "
+    kind = "Báo cáo tiến độ: " if item.kind == "checkin" else ""
+    return ics_text(mark + label + kind + item.content)
+
+
+def ics_text(value: str) -> str:
+    """Text as iCalendar can hold it: line breaks as LF (escaped by icalendar), no other
+    control characters, which its content lines refuse."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(c for c in value if c in "\n\t" or unicodedata.category(c) != "Cc")
+
+
+def feed_description(item: NoticeItem) -> str:
+    lines = [
+        ics_text(item.content),
+        f"Kế hoạch: {ics_text(item.plan_number or '(chưa có số)')} — {ics_text(item.plan_title)}",
+        f"Chủ trì: {ics_text(item.agency_name)}",
+        f"Kỳ: {item.period_start:%d/%m/%Y} – {item.period_end:%d/%m/%Y}",
+    ]
+    if item.link:
+        lines.append(f"Báo cáo hoàn thành: {item.link}")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class CalendarPart:
+    filename: str
+    data: bytes
+
+
+def calendar_parts(
+    items: Sequence[NoticeItem], *, day: date, calendar_name: str
+) -> tuple[list[CalendarPart], int]:
+    """One single-event calendar per deadline (each UID once), at most MAX_ICS_PARTS; also
+    how many deadlines were left out."""
+    unique = list({item.ics_uid: item for item in items}.values())
+    parts: list[CalendarPart] = []
+    used: set[str] = set()
+    for item in unique[:MAX_ICS_PARTS]:
+        event = FeedEvent(
+            uid=item.ics_uid,
+            due=item.due,
+            summary=feed_summary(item, day),
+            description=feed_description(item),
+            sequence=item.ics_sequence,
+            modified=item.modified,
+        )
+        parts.append(
+            CalendarPart(_filename(item, used), single_event_calendar(event, calendar_name))
+        )
+    return parts, len(unique) - len(parts)
+
+
+def _filename(item: NoticeItem, used: set[str]) -> str:
+    """han-<seq>-<yyyymmdd>.ics, ASCII only, with a counter when two deadlines share it."""
+    seq = _SLUG.sub("-", unicodedata.normalize("NFKD", item.seq)).strip("-") or "viec"
+    stem = f"han-{seq[:20]}-{item.due:%Y%m%d}"
+    name, n = f"{stem}.ics", 1
+    while name in used:
+        n += 1
+        name = f"{stem}-{n}.ics"
+    used.add(name)
+    return name
+
+
+def attach_calendars(message: EmailMessage, parts: Iterable[CalendarPart]) -> None:
+    for part in parts:
+        message.add_attachment(
+            part.data,
+            maintype="text",
+            subtype="calendar",
+            filename=part.filename,
+            params={"charset": "utf-8", "method": "PUBLISH"},
+        )
+
+
+def xlsx_bytes(rows: list[dict[str, object]], sheet: str, widths: Sequence[int]) -> bytes:
+    """The escalation table as a workbook: one row per deadline, columns as given."""
+    import pandas as pd  # heavy: only escalation emails need it
+
+    buffer = BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame(rows).to_excel(writer, sheet_name=sheet, index=False)
+        worksheet = writer.sheets[sheet]
+        worksheet.freeze_panes = "A2"
+        for column, width in zip(worksheet.iter_cols(max_row=1), widths, strict=False):
+            worksheet.column_dimensions[column[0].column_letter].width = width
+        for row in worksheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, date | datetime):
+                    cell.number_format = "DD/MM/YYYY"
+    return buffer.getvalue()
+
+
+def attach_xlsx(message: EmailMessage, data: bytes, day: date) -> None:
+    maintype, subtype = XLSX_TYPE
+    message.add_attachment(
+        data, maintype=maintype, subtype=subtype, filename=f"qua-han-{day:%Y%m%d}.xlsx"
+    )

@@ -1,0 +1,413 @@
+"""The SMTP sender: claims outbox rows and sends their stored bytes over a few reused
+connections, then records each outcome in the outbox.
+
+Three kinds of task share one event loop: a claimer takes rows in batches (committed before
+anything is sent), `connections` workers each keep one aiosmtplib connection open across
+messages, and a marker writes outcomes in batches. Database calls run in threads, in short
+transactions of their own; none is open while a worker talks to the server.
+
+A transient failure (4xx, disconnect, timeout) is queued again after an exponential backoff
+with full jitter; a row coming due while the run still works, or within `retry_window`
+seconds of it running out of work, is retried in the same run. A server that stops
+mid-transaction may have delivered the message anyway (RFC 1047): a retry can then duplicate
+it, which SMTP cannot prevent."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiosmtplib
+from aiosmtplib import (
+    SMTPConnectError,
+    SMTPNotSupported,
+    SMTPRecipientsRefused,
+    SMTPResponseException,
+    SMTPServerDisconnected,
+    SMTPTimeoutError,
+)
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from dondoc.clock import now_utc
+from dondoc.db import get_engine
+from dondoc.settings import Settings, get_settings
+from notifications import outbox
+from notifications.outbox import Claimed
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF_SECONDS = 3600.0
+# A connection unused this long is checked with NOOP before the next message: the server
+# may have closed it, and a message should not spend an attempt finding that out.
+IDLE_CHECK_SECONDS = 5.0
+# Outcomes are recorded when this many are waiting, or this long after the first one.
+FLUSH_ROWS, FLUSH_SECONDS = 200, 0.1
+
+
+class DeliveryError(Exception):
+    """Why a message (or the whole run) was not delivered; `transient`: worth retrying."""
+
+    def __init__(self, message: str, *, transient: bool, code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.transient = transient
+        self.code = code
+
+
+def classify(exc: BaseException) -> DeliveryError:
+    """One error type for every way sending fails: 4xx and network trouble are transient,
+    5xx and messages the client cannot send at all are permanent."""
+    if isinstance(exc, DeliveryError):
+        return exc
+    if isinstance(exc, SMTPRecipientsRefused):
+        replies = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
+        transient = [r.code for r in exc.recipients if not 500 <= r.code < 600]
+        codes = transient or [r.code for r in exc.recipients]
+        return DeliveryError(replies, transient=bool(transient), code=codes[0] if codes else None)
+    if isinstance(exc, SMTPResponseException):
+        where = f" ({type(exc).__name__})"
+        text = f"{exc.code} {exc.message}{where}"
+        return DeliveryError(text, transient=not 500 <= exc.code < 600, code=exc.code)
+    # OSError covers ConnectionError and asyncio.TimeoutError (TimeoutError since 3.11).
+    if isinstance(exc, SMTPServerDisconnected | SMTPConnectError | SMTPTimeoutError | OSError):
+        return DeliveryError(f"{type(exc).__name__}: {exc}", transient=True)
+    if isinstance(exc, SMTPNotSupported | ValueError):  # e.g. an address SMTP cannot carry
+        return DeliveryError(f"{type(exc).__name__}: {exc}", transient=False)
+    # Unforeseen: retried, and bounded by max_attempts like any transient failure.
+    return DeliveryError(f"{type(exc).__name__}: {exc}", transient=True)
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int = 25
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    timeout: float = 30.0
+    connections: int = 4
+    max_attempts: int = 8
+    backoff_seconds: float = 30.0
+    lease_seconds: float = 900.0
+    # How long one run keeps waiting for a backed-off retry before leaving it to the next.
+    retry_window_seconds: float = 60.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> SmtpConfig:
+        s = settings or get_settings()
+        if not s.smtp_host:
+            raise DeliveryError(
+                "DONDOC_SMTP_HOST is not set: there is no server to send the outbox to",
+                transient=False,
+            )
+        return cls(
+            host=s.smtp_host,
+            port=s.smtp_port,
+            username=s.smtp_username,
+            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+            starttls=s.smtp_starttls,
+            timeout=s.smtp_timeout,
+            connections=s.smtp_connections,
+            max_attempts=s.smtp_max_attempts,
+            backoff_seconds=s.smtp_backoff_seconds,
+            lease_seconds=s.smtp_lease_seconds,
+            retry_window_seconds=s.smtp_retry_window_seconds,
+        )
+
+    def backoff(self, attempts: int) -> timedelta:
+        """Full jitter: uniform in [0, base·2^(attempts−1)], capped at an hour."""
+        ceiling = min(MAX_BACKOFF_SECONDS, self.backoff_seconds * 2 ** max(attempts - 1, 0))
+        return timedelta(seconds=random.uniform(0, ceiling))
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (key, error)
+    retried: int = 0
+    refused: list[tuple[str, str, str]] = field(default_factory=list)  # (key, address, reply)
+    still_queued: int = 0
+
+
+@dataclass
+class _Outcome:
+    item: Claimed
+    refused: dict[str, str] = field(default_factory=dict)
+    error: DeliveryError | None = None
+
+
+def default_worker() -> str:
+    """Unique per run: two runs in one process must not own each other's rows."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class _Run:
+    engine: Engine
+    config: SmtpConfig
+    worker: str
+    now: Callable[[], datetime]
+    batch: int
+    retry_window: float
+    stop_when_idle: bool
+    poll_seconds: float
+    on_progress: Callable[[SendReport], None] | None
+
+    def __post_init__(self) -> None:
+        self.lease = timedelta(seconds=self.config.lease_seconds)
+        self.report = SendReport()
+        self.todo: asyncio.Queue[Claimed | None] = asyncio.Queue()
+        self.unsent: dict[int, Claimed] = {}  # claimed, not yet handed to SMTP
+        self.outstanding: set[int] = set()  # claimed, outcome not yet recorded
+        self.results: list[_Outcome] = []
+        self.results_ready = asyncio.Event()
+        # Claim more while half a batch is still queued: the workers never wait for a claim.
+        self.low_water = max(self.config.connections, self.batch // 2)
+        self.running_low = asyncio.Event()
+        self.recorded = asyncio.Event()  # outcomes were written: a retry may be due
+        # The last rows are in flight and nothing more is claimable: record outcomes at
+        # once, since no others will come to batch them with.
+        self.draining = asyncio.Event()
+        self.exhausted = False
+        self.claims = 0
+        self.next_reclaim = 0.0
+        self.live_workers = self.config.connections
+        self.abort: DeliveryError | None = None
+        self.local_hostname = "localhost"
+
+    async def run(self) -> SendReport:
+        self.local_hostname = await asyncio.to_thread(socket.getfqdn)
+        try:
+            async with asyncio.TaskGroup() as group:
+                group.create_task(self._marker())
+                for _ in range(self.config.connections):
+                    group.create_task(self._worker())
+                await self._claimer()
+                for _ in range(self.config.connections):
+                    self.todo.put_nowait(None)
+        finally:
+            # Stopped early (an error, a cancel): keep what is known, give back what was
+            # never sent. Rows in flight are left to their lease.
+            left, self.results = self.results, []
+            await asyncio.shield(asyncio.to_thread(self._finish, left))
+        if self.abort is not None:
+            raise self.abort
+        return self.report
+
+    def _finish(self, left: list[_Outcome]) -> None:
+        if left:
+            self._record(left)
+        with Session(self.engine) as session, session.begin():
+            if self.unsent:
+                outbox.release(session, sorted(self.unsent), self.worker)
+            self.report.still_queued = outbox.counts(session)["queued"]
+
+    async def _claimer(self) -> None:
+        while self.abort is None:
+            self.running_low.clear()
+            self.recorded.clear()
+            if self.todo.qsize() > self.low_water:
+                await self._wait(self.running_low, 1.0)
+                continue
+            # A small first claim: sending starts before a whole batch is read.
+            limit = self.batch if self.claims else min(self.batch, 4 * self.config.connections)
+            self.claims += 1
+            # Dead senders' rows: looked for at the start and every quarter lease after.
+            reclaim = time.monotonic() >= self.next_reclaim
+            if reclaim:
+                self.next_reclaim = time.monotonic() + self.lease.total_seconds() / 4
+            claimed = await asyncio.to_thread(
+                outbox.claim,
+                self.engine,
+                worker=self.worker,
+                limit=limit,
+                now=self.now(),
+                lease=self.lease,
+                reclaim=reclaim,
+            )
+            for item in claimed:
+                self.unsent[item.id] = item
+                self.outstanding.add(item.id)
+                self.todo.put_nowait(item)
+            self.exhausted = not claimed
+            if claimed:
+                self.draining.clear()
+                continue
+            if self.outstanding:  # outcomes still to come may be retries due soon
+                if self.todo.empty():
+                    self.draining.set()
+                await self._wait(self.recorded, 0.5)
+                continue
+            wait = await asyncio.to_thread(self._seconds_to_next_due)
+            if wait is None or wait > self.retry_window:
+                if self.stop_when_idle:
+                    return
+                wait = self.poll_seconds if wait is None else min(wait, self.poll_seconds)
+            await asyncio.sleep(max(wait, 0.0))
+
+    async def _wait(self, event: asyncio.Event, timeout: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), timeout)
+
+    def _seconds_to_next_due(self) -> float | None:
+        with Session(self.engine) as session:
+            due = outbox.next_due(session)
+        return None if due is None else (due - self.now()).total_seconds()
+
+    async def _worker(self) -> None:
+        smtp: aiosmtplib.SMTP | None = None
+        last_used = 0.0
+        try:
+            while (item := await self.todo.get()) is not None:
+                if self.todo.qsize() <= self.low_water:
+                    self.running_low.set()
+                if self.exhausted and self.todo.empty():
+                    self.draining.set()
+                if self.abort is not None:
+                    continue  # stays in `unsent`, released at the end
+                if self.now() - item.claimed_at >= self.lease * 0.8:
+                    # Another sender may own it by now: do not send, do not mark.
+                    log.warning("outbox row %s: lease nearly over before sending", item.id)
+                    self.unsent.pop(item.id, None)
+                    self.outstanding.discard(item.id)
+                    continue
+                try:
+                    smtp = await self._connected(smtp, last_used)
+                except Exception as exc:
+                    smtp = None
+                    error = classify(exc)
+                    if not error.transient:  # the server or our credentials: stop the run
+                        self.abort = error
+                        continue
+                    self.unsent.pop(item.id, None)
+                    self._done(_Outcome(item, error=error))
+                    continue
+                self.unsent.pop(item.id, None)
+                self._done(await self._send(smtp, item))
+                last_used = time.monotonic()
+                if not smtp.is_connected:
+                    smtp = None
+            if smtp is not None:
+                try:
+                    await asyncio.wait_for(smtp.quit(), self.config.timeout)
+                except Exception:
+                    smtp.close()
+        finally:
+            if smtp is not None:
+                smtp.close()
+            self.live_workers -= 1
+            self.results_ready.set()
+
+    async def _connected(self, smtp: aiosmtplib.SMTP | None, last_used: float) -> aiosmtplib.SMTP:
+        """The worker's connection, opened again if it was lost (or went quiet and died)."""
+        if smtp is not None and smtp.is_connected:
+            if time.monotonic() - last_used < IDLE_CHECK_SECONDS:
+                return smtp
+            try:
+                await smtp.noop()
+                return smtp
+            except Exception:
+                smtp.close()
+        config = self.config
+        smtp = aiosmtplib.SMTP(
+            hostname=config.host,
+            port=config.port,
+            username=config.username,
+            password=config.password,
+            timeout=config.timeout,
+            start_tls=config.starttls,
+            local_hostname=self.local_hostname,
+        )
+        await smtp.connect()
+        return smtp
+
+    async def _send(self, smtp: aiosmtplib.SMTP, item: Claimed) -> _Outcome:
+        try:
+            refused, _ = await smtp.sendmail(item.mail_from, list(item.recipients), item.message)
+        except Exception as exc:
+            return _Outcome(item, error=classify(exc))
+        return _Outcome(item, refused={a: f"{r.code} {r.message}" for a, r in refused.items()})
+
+    def _done(self, outcome: _Outcome) -> None:
+        self.results.append(outcome)
+        self.results_ready.set()
+
+    async def _marker(self) -> None:
+        while True:
+            await self.results_ready.wait()
+            if self.live_workers and len(self.results) < FLUSH_ROWS:
+                # Outcomes are written in batches: a commit per message would cost more
+                # than sending it. (A crash in between resends these after the lease.)
+                await self._wait(self.draining, FLUSH_SECONDS)
+            self.results_ready.clear()
+            if self.results:
+                batch, self.results = self.results, []
+                await asyncio.to_thread(self._record, batch)
+                self.outstanding.difference_update(o.item.id for o in batch)
+                self.recorded.set()
+                if self.on_progress is not None:
+                    self.on_progress(self.report)
+            elif self.live_workers == 0:
+                return
+
+    def _record(self, batch: list[_Outcome]) -> None:
+        """Every outcome of `batch` in one transaction; the plain successes in one UPDATE."""
+        now = self.now()
+        report, worker = self.report, self.worker
+        with Session(self.engine) as session, session.begin():
+            plain = [o.item.id for o in batch if o.error is None and not o.refused]
+            report.sent += len(outbox.mark_sent_many(session, plain, worker, now))
+            for o in batch:
+                item, error = o.item, o.error
+                if error is None:
+                    if o.refused and outbox.mark_sent(session, item.id, worker, now, o.refused):
+                        report.sent += 1
+                        report.refused += [(item.key, a, r) for a, r in o.refused.items()]
+                elif error.transient and item.attempts < self.config.max_attempts:
+                    delay = self.config.backoff(item.attempts)
+                    if outbox.mark_retry(session, item.id, worker, now, error.message, delay):
+                        report.retried += 1
+                elif outbox.mark_failed(session, item.id, worker, now, error.message):
+                    report.failed.append((item.key, error.message))
+
+
+async def send_outbox(
+    database_url: str,
+    config: SmtpConfig,
+    *,
+    worker: str | None = None,
+    now: Callable[[], datetime] = now_utc,
+    batch: int = 200,
+    retry_window: float | None = None,
+    stop_when_idle: bool = True,
+    poll_seconds: float = 5.0,
+    on_progress: Callable[[SendReport], None] | None = None,
+) -> SendReport:
+    """Send what the outbox holds until nothing is claimable and no retry comes due within
+    `retry_window` seconds (default: the config's; rows due later stay queued for the next
+    run). With
+    `stop_when_idle` False it keeps polling every `poll_seconds` until cancelled.
+
+    Raises DeliveryError (permanent) when the server refuses the connection itself (AUTH,
+    EHLO, STARTTLS): every message would fail alike, so they stay queued."""
+    if not config.host:
+        raise DeliveryError("no SMTP host is configured (DONDOC_SMTP_HOST)", transient=False)
+    window = config.retry_window_seconds if retry_window is None else retry_window
+    options = (batch, window, stop_when_idle, poll_seconds, on_progress)
+    engine = get_engine(database_url)
+    return await _Run(engine, config, worker or default_worker(), now, *options).run()
+
+
+def send_outbox_sync(database_url: str, config: SmtpConfig, **options: Any) -> SendReport:
+    """`send_outbox` for synchronous callers (the CLI, Prefect tasks); same options."""
+    return asyncio.run(send_outbox(database_url, config, **options))

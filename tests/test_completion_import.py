@@ -1,0 +1,220 @@
+"""`dondoc occurrences import`: a clerk's completion sheet (CSV or XLSX) recorded through the
+model, all rows or none, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from dondoc.db import session_scope
+from models import Occurrence, OccurrenceEvent, PlanItem
+from models.agency import Agency
+from tests.cli_support import Cli
+from tests.conftest import EXAMPLES, FIXTURES
+from tests.seeds import seed_song_ma
+
+EXAMPLE = EXAMPLES / "completions" / "song-ma-2019-q1.csv"
+SHEETS = FIXTURES / "completions"
+AMENDED = FIXTURES / "plans" / "song-ma-2019-kh33-amended.txt"
+
+Done = dict[tuple[str, str, str], tuple[str, str | None, str | None]]
+
+
+@pytest.fixture
+def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return Cli(database_url, monkeypatch)
+
+
+@pytest.fixture
+def compiled(database_url: str) -> int:
+    with session_scope(database_url) as session:
+        return seed_song_ma(session, compile=True)
+
+
+def done_work(database_url: str) -> Done:
+    """(item seq, agency, due) -> (status, completed_by, note) of the work recorded done."""
+    with session_scope(database_url) as session:
+        rows = session.execute(
+            select(PlanItem.seq, Agency.name, Occurrence)
+            .join(PlanItem, Occurrence.item_id == PlanItem.id)
+            .join(Agency, Occurrence.agency_id == Agency.id)
+            .where(Occurrence.status.in_(("done", "done_late")))
+        )
+        return {
+            (seq, agency, o.due.isoformat()): (o.status, o.completed_by, o.note)
+            for seq, agency, o in rows
+        }
+
+
+def done_events(database_url: str) -> int:
+    with session_scope(database_url) as session:
+        query = select(func.count()).where(OccurrenceEvent.to_status.in_(("done", "done_late")))
+        return session.scalar(query) or 0
+
+
+def occurrence_id(database_url: str, seq: str, agency: str, due: date) -> int:
+    with session_scope(database_url) as session:
+        found = session.scalar(
+            select(Occurrence.id)
+            .join(PlanItem, Occurrence.item_id == PlanItem.id)
+            .join(Agency, Occurrence.agency_id == Agency.id)
+            .where(PlanItem.seq == seq, Agency.name == agency, Occurrence.due == due)
+        )
+        assert found is not None
+        return found
+
+
+def one_line(text: str) -> str:
+    """Rich wraps stderr at the console width; the words are what the clerk reads."""
+    return " ".join(text.split())
+
+
+def test_example_sheet_records_done_and_late_work_once(
+    cli: Cli, compiled: int, database_url: str
+) -> None:
+    first = cli.json("occurrences", "import", str(EXAMPLE))
+    assert (first["completed"], first["late"], first["unchanged"]) == (6, 2, 0)
+    assert first["skipped_blank"] == 1 and first["dry_run"] is False
+    done = done_work(database_url)
+    khuong = "UBND xã Chiềng Khương"
+    assert done[("3", khuong, "2019-01-31")] == ("done", "Lò Văn Hải", "Phát thanh tại 12 bản")
+    assert done[("3", khuong, "2019-02-28")][0] == "done_late"  # done 04/03
+    assert done[("6", "UBND xã Mường Lầm", "2019-03-05")][0] == "done_late"
+    # Hạn 08/02/2019 is the nominal date; the work fell due on Monday 11/02 (Tết).
+    assert done[("2", "Trung tâm Truyền thông - Văn hóa huyện", "2019-02-11")][0] == "done"
+    assert done[("1", "Phòng Nội vụ", "2019-03-29")][0] == "done"
+    assert len(done) == 6 and done_events(database_url) == 6
+
+    again = cli.json("occurrences", "import", str(EXAMPLE))
+    assert (again["completed"], again["unchanged"], again["skipped_blank"]) == (0, 6, 1)
+    assert {row["outcome"] for row in again["rows"]} == {"unchanged"}
+    assert done_events(database_url) == 6
+    out = one_line(cli("occurrences", "import", str(EXAMPLE)).stdout)
+    assert "completed 0 (of which late 0), unchanged 6, skipped blank 1" in out
+
+
+def test_work_done_on_another_day_than_recorded_is_refused(
+    cli: Cli, compiled: int, database_url: str
+) -> None:
+    cli("occurrences", "import", str(EXAMPLE))
+    sheet = SHEETS / "redone-other-day.csv"
+    refused = one_line(cli("occurrences", "import", str(sheet), expect=1).stderr)
+    assert f"{sheet}:3: completed_on: occurrence" in refused
+    assert "already recorded done_late on 07/03/2019" in refused
+    assert f"{sheet}:2:" not in refused  # the same day as recorded: unchanged, not an error
+
+
+def test_nfd_semicolon_sheet_with_a_title_row_reads_like_typed_text(
+    cli: Cli, compiled: int, database_url: str
+) -> None:
+    sheet = SHEETS / "nfd-semicolon.csv"
+    assert unicodedata.is_normalized("NFD", sheet.read_text(encoding="utf-8"))
+    result = cli.json("occurrences", "import", str(sheet), "--by", "Văn thư Sông Mã")
+    assert [row["line"] for row in result["rows"]] == [4, 5]  # the title row and a blank
+    assert (result["completed"], result["late"], result["skipped_blank"]) == (2, 1, 1)
+    done = done_work(database_url)
+    khuong = done[("3", "UBND xã Chiềng Khương", "2019-01-31")]
+    assert khuong == ("done", "Văn thư Sông Mã", "Phát thanh tại 12 bản")
+    assert unicodedata.is_normalized("NFC", khuong[2] or "")
+    assert done[("3", "UBND xã Nậm Mằn", "2019-01-31")][:2] == ("done_late", "Lò Thị Hoa")
+
+
+def test_xlsx_by_id_reads_excel_dates_and_serial_numbers(
+    cli: Cli, compiled: int, database_url: str, tmp_path: Path
+) -> None:
+    on_time = occurrence_id(database_url, "3", "UBND xã Bó Sinh", date(2019, 1, 31))
+    late = occurrence_id(database_url, "3", "UBND xã Bó Sinh", date(2019, 2, 28))
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Kết quả thực hiện quý I/2019"])
+    sheet.append([unicodedata.normalize("NFD", h) for h in ("Mã", "Trạng thái", "Ngày hoàn thành")])
+    sheet.append([on_time, "Hoàn thành", datetime(2019, 1, 31)])
+    sheet.append([late, "XONG", 43528])  # a date cell formatted as a number: 04/03/2019
+    sheet.append([None, None, None, "ghi chú lề"])  # no status: skipped
+    path = tmp_path / "bo-sinh.xlsx"
+    book.save(path)
+
+    result = cli.json("occurrences", "import", str(path), "--by", "Lò Văn Nam")
+    assert [(row["line"], row["status"]) for row in result["rows"]] == [
+        (3, "done"),
+        (4, "done_late"),
+    ]
+    assert result["rows"][1]["completed_on"] == "2019-03-04"
+    assert result["skipped_blank"] == 1
+    done = done_work(database_url)
+    assert done[("3", "UBND xã Bó Sinh", "2019-02-28")] == ("done_late", "Lò Văn Nam", None)
+
+
+def test_xlsx_problem_names_the_sheet_and_the_row_as_shown(
+    cli: Cli, compiled: int, database_url: str, tmp_path: Path
+) -> None:
+    book = Workbook()
+    cover = book.active
+    assert cover is not None
+    cover.title = "Hướng dẫn"
+    cover.append(["Điền Trạng thái là Hoàn thành cho việc đã xong."])
+    data = book.create_sheet("Quý I")
+    data.append(["Số kế hoạch", "Nhiệm vụ", "Cơ quan", "Hạn", "Trạng thái", "Ngày hoàn thành"])
+    data.append(["33/KH-UBND", 6, "Phòng Nội vụ", datetime(2019, 3, 5), "xong", "05/03/2019"])
+    data.append(["33/KH-UBND", 6, "Phòng Tư pháp", "05/03/2019", "xong", "5 tháng 3"])
+    path = tmp_path / "quy-1.xlsx"
+    book.save(path)
+
+    refused = one_line(cli("occurrences", "import", str(path), expect=1).stderr)
+    assert f"{path} [Quý I]:3: Ngày hoàn thành: '5 tháng 3' is not a date" in refused
+    assert done_work(database_url) == {}
+
+
+def test_a_bad_date_names_file_line_and_column_and_writes_nothing(
+    cli: Cli, compiled: int, database_url: str
+) -> None:
+    sheet = SHEETS / "bad-date.csv"
+    refused = one_line(cli("occurrences", "import", str(sheet), expect=1).stderr)
+    assert f"{sheet}:3: Ngày hoàn thành: '31/02/2019' is not a date" in refused
+    # Every problem at once: the clerk fixes the sheet in one pass.
+    assert f"{sheet}:4: Cơ quan: no agency named 'UBND xã Chiềng Khoo'" in refused
+    assert "did you mean UBND xã Chiềng Khoong" in refused
+    assert f"{sheet}:2:" not in refused
+    assert done_work(database_url) == {} and done_events(database_url) == 0
+
+
+def test_cancelled_work_is_an_error_for_its_row(cli: Cli, compiled: int, database_url: str) -> None:
+    with session_scope(database_url) as session:  # the amendment drops item 5: cancelled
+        seed_song_ma(session, AMENDED, compile=True)
+    sheet = SHEETS / "cancelled.csv"
+    refused = one_line(cli("occurrences", "import", str(sheet), expect=1).stderr)
+    assert f"{sheet}:3: Trạng thái: occurrence" in refused and "is cancelled" in refused
+    assert f"{sheet}:2:" not in refused  # item 6 moved to the amendment and is found there
+    assert done_work(database_url) == {}
+
+
+def test_dry_run_shows_the_outcome_and_writes_nothing(
+    cli: Cli, compiled: int, database_url: str
+) -> None:
+    preview = cli.json("occurrences", "import", str(EXAMPLE), "--dry-run")
+    assert preview["dry_run"] is True
+    assert (preview["completed"], preview["late"], preview["skipped_blank"]) == (6, 2, 1)
+    assert done_work(database_url) == {} and done_events(database_url) == 0
+    out = one_line(cli("occurrences", "import", str(EXAMPLE), "--dry-run").stdout)
+    assert "completed 6 (of which late 2), unchanged 0, skipped blank 1; dry run" in out
+    real = cli.json("occurrences", "import", str(EXAMPLE))
+    assert real["rows"] == preview["rows"]
+    assert len(done_work(database_url)) == 6
+
+
+def test_a_sheet_without_a_status_column_is_refused_at_its_header(
+    cli: Cli, compiled: int, tmp_path: Path
+) -> None:
+    path = tmp_path / "no-status.csv"
+    path.write_text("Mã,Ngày hoàn thành\n12,05/03/2019\n", encoding="utf-8")
+    refused = one_line(cli("occurrences", "import", str(path), expect=1).stderr)
+    assert f"{path}:1: Trạng thái: no status column" in refused
+    wrong = tmp_path / "plan.txt"
+    wrong.write_text("Mã,Trạng thái\n", encoding="utf-8")
+    assert "expected a .csv or .xlsx" in cli("occurrences", "import", str(wrong), expect=1).stderr

@@ -1,0 +1,68 @@
+"""The HTML emails as a reader sees them: rendered in headless Chromium at a phone's width and
+a desktop's, saved under test-output/mail/ for a reviewer to open. The phone page must not
+scroll sideways. Uses Debian's /usr/bin/chromium; no browser is ever downloaded."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, require
+from tests.test_render import due_soon_digest, escalation_digest, html, overdue_digest, render
+
+CHROMIUM = Path("/usr/bin/chromium")
+OUT = ROOT / "test-output" / "mail"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1024, "height": 768}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    require(CHROMIUM.exists(), f"no Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield launched
+        launched.close()
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == PNG_SIGNATURE
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def _shoot(browser: object, page_html: str, name: str, viewport: dict[str, int]) -> int:
+    """Save a full-page screenshot; the page's scroll width."""
+    page = browser.new_page(viewport=viewport)  # type: ignore[attr-defined]
+    # Nothing may be fetched: the email is self-contained.
+    page.route("**/*", lambda route: route.abort())
+    page.set_content(page_html, wait_until="load")
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"{name}.png"
+    path.write_bytes(page.screenshot(full_page=True))
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.close()
+    data = path.read_bytes()
+    shot_width, shot_height = _png_size(data)
+    assert shot_width == viewport["width"] and shot_height >= 400
+    assert len(data) > 20_000  # text and colour, not a blank page
+    return int(width)
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [("due-soon", due_soon_digest), ("overdue", overdue_digest), ("escalation", escalation_digest)],
+)
+def test_email_reads_on_a_phone_and_a_desktop(browser: object, name: str, make: object) -> None:
+    page_html = html(render(make()))  # type: ignore[operator]
+    assert _shoot(browser, page_html, f"{name}-phone", PHONE) <= PHONE["width"]
+    assert _shoot(browser, page_html, f"{name}-desktop", DESKTOP) <= DESKTOP["width"]
