@@ -9,6 +9,7 @@ is capped across workers by the global concurrency limit `dondoc-smtp`."""
 from __future__ import annotations
 
 from datetime import date
+from datetime import date as Day  # the flows' parameter is named `date`
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -18,13 +19,21 @@ from dondoc.clock import local_date, now_utc
 from dondoc.db import ready_database_url, session_scope
 from dondoc.settings import get_settings
 from flows.alerts import email_admins_on_failure
+from flows.retries import retry_unless
 from notifications.smtp import SendReport, SmtpConfig, send_outbox_sync
 from tasks.notify import Command, DayReport, NotifyConfig, queue_day
+from tasks.notify_policy import NotifyPolicyError
+from tasks.workdays import WorkdayOverrideError
 
 SMTP_LIMIT = "dondoc-smtp"
 
 
-@task(retries=2, retry_delay_seconds=10, task_run_name="queue {command} {day}")
+@task(
+    retries=2,
+    retry_delay_seconds=10,
+    retry_condition_fn=retry_unless(NotifyPolicyError, WorkdayOverrideError),
+    task_run_name="queue {command} {day}",
+)
 def queue_digests(command: Command, day: date) -> DayReport:
     """Select, render and queue the day's digests (idempotent: keyed rows, claimed rungs)."""
     with session_scope(ready_database_url()) as session:
@@ -87,14 +96,14 @@ def _run(command: Command, key: str, day: date | None) -> DayReport:
 
 
 @flow(name="send-reminders", on_failure=[email_admins_on_failure])
-def send_reminders(date: date | None = None) -> DayReport:
+def send_reminders(date: Day | None = None) -> DayReport:
     """Email each agency its "Sắp đến hạn" digest for `date` (default: today): deadlines whose
     reminder day it is, as lead (Chủ trì) and as support (Phối hợp). Nothing on days off."""
     return _run("remind", "send-reminders", date)
 
 
 @flow(name="escalate-overdue", on_failure=[email_admins_on_failure])
-def escalate_overdue(date: date | None = None) -> DayReport:
+def escalate_overdue(date: Day | None = None) -> DayReport:
     """Turn past-due work overdue and send the "Quá hạn" digests of `date` (default: today):
     the lead agency and its head at the first rung, the plan's monitoring agency after."""
     return _run("escalate", "escalate-overdue", date)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from datetime import date
+from datetime import date as Day  # the flows' parameter is named `date`
 from pathlib import Path
 
 from prefect import flow, task
@@ -43,7 +44,7 @@ def build_feeds(day: date, out: str) -> list[dict[str, object]]:
 
 
 @flow(name="publish-feeds", on_failure=[email_admins_on_failure])
-def publish_feeds(out: str | None = None, date: date | None = None) -> int:
+def publish_feeds(out: str | None = None, date: Day | None = None) -> int:
     """Give each agency a feed token and write every feed (.ics) to `out` (default:
     DONDOC_DATA_DIR/feeds), as of `date` (default today). Returns the number of feeds."""
     day = date or local_date(now_utc())

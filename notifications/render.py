@@ -49,7 +49,7 @@ Labels = Mapping[str, Any]
 _ROLES: tuple[tuple[Role, str], ...] = (("lead", "lead"), ("coordinating", "support"))
 XLSX_WIDTHS = (12, 16, 36, 8, 60, 18, 34, 12, 10)
 
-_TEMPLATES = Environment(
+TEMPLATES = Environment(
     loader=PackageLoader("notifications", "templates"),
     autoescape=select_autoescape(["html"]),
     undefined=StrictUndefined,
@@ -59,7 +59,7 @@ _TEMPLATES = Environment(
 )
 # Styles go into style attributes; @media rules stay in <style> for the phone layout. Nothing
 # is fetched: the templates link no stylesheet, and remote loading is off besides.
-_INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False, minify_css=True)
+INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False, minify_css=True)
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +75,7 @@ def labels(language: str) -> Labels:
     return found
 
 
-def _say(t: Labels, key: str, n: int | None = None, **values: object) -> str:
+def say(t: Labels, key: str, n: int | None = None, **values: object) -> str:
     """A label filled in; `key_one` when there is one of something and the language says
     it differently."""
     if n == 1 and f"{key}_one" in t:
@@ -133,7 +133,7 @@ def day_text(day: date, t: Labels) -> str:
 
 def _plan(item: NoticeItem, t: Labels) -> str:
     number = one_line(item.plan_number or "")
-    return _say(t, "plan", number=number) if number else str(t["plan_no_number"])
+    return say(t, "plan", number=number) if number else str(t["plan_no_number"])
 
 
 def _period(item: NoticeItem) -> str:
@@ -145,8 +145,8 @@ def _period(item: NoticeItem) -> str:
 def _when(item: NoticeItem, day: date, t: Labels) -> str:
     days = item.working_days
     if item.due < day:
-        return _say(t, "days_over", days)
-    return _say(t, "days_left", days) if days > 0 and item.due > day else str(t["days_today"])
+        return say(t, "days_over", days)
+    return say(t, "days_left", days) if days > 0 and item.due > day else str(t["days_today"])
 
 
 def item_view(item: NoticeItem, day: date, t: Labels) -> ItemView:
@@ -154,7 +154,7 @@ def item_view(item: NoticeItem, day: date, t: Labels) -> ItemView:
         plan=_plan(item, t),
         number=one_line(item.plan_number or "") or "—",
         plan_title=one_line(item.plan_title),
-        seq=_say(t, "item", seq=one_line(item.seq)),
+        seq=say(t, "item", seq=one_line(item.seq)),
         content=one_line(item.content),
         kind=str(t["kind_checkin" if item.kind == "checkin" else "kind_due"]),
         checkin=item.kind == "checkin",
@@ -166,8 +166,8 @@ def item_view(item: NoticeItem, day: date, t: Labels) -> ItemView:
         lead_agency=one_line(item.agency_name),
         # Only the lead reports the work done; a supporter's notice carries no link.
         link=item.link if item.role == "lead" else "",
-        days_short=_say(t, "days_over_short", item.working_days),
-        rung=_say(t, "rung", max(item.level - 1, 1)),
+        days_short=say(t, "days_over_short", item.working_days),
+        rung=say(t, "rung", max(item.level - 1, 1)),
     )
 
 
@@ -213,8 +213,8 @@ def _groups(items: list[NoticeItem], day: date, t: Labels) -> list[Group]:
             Group(
                 agency=views[0].lead_agency,
                 total=len(views),
-                count=_say(t, "esc_group", len(views), count=len(views)),
-                worst=_say(t, "days_over_short", worst),
+                count=say(t, "esc_group", len(views), count=len(views)),
+                worst=say(t, "days_over_short", worst),
                 items=views,
                 shown=[v for i, v in zip(group, views, strict=True) if id(i) in shown],
             )
@@ -229,7 +229,7 @@ def _plan_numbers(items: tuple[NoticeItem, ...]) -> list[str]:
 def _numbers(numbers: list[str], t: Labels) -> str:
     shown = ", ".join(numbers[:SUBJECT_PLANS])
     more = len(numbers) - SUBJECT_PLANS
-    return _say(t, "subject_plans_more", numbers=shown, more=more) if more > 0 else shown
+    return say(t, "subject_plans_more", numbers=shown, more=more) if more > 0 else shown
 
 
 def subject(digest: Digest, t: Labels) -> str:
@@ -237,17 +237,17 @@ def subject(digest: Digest, t: Labels) -> str:
     items to the same recipient), so the repeats read as one conversation."""
     if digest.kind == "due_soon":
         count = len(digest.items)
-        return _say(t, "subject_due_soon", count, count=count, day=f"{digest.day:%d/%m/%Y}")
+        return say(t, "subject_due_soon", count, count=count, day=f"{digest.day:%d/%m/%Y}")
     numbers = _plan_numbers(digest.items)
     if len(digest.thread_items) == 1:
         first = min(digest.items, key=lambda i: (i.due, i.occurrence_id))
         number = one_line(first.plan_number or "")
-        plan = _say(t, "subject_plan", number=number) if number else ""
+        plan = say(t, "subject_plan", number=number) if number else ""
         content = shorten(first.content, SUBJECT_CONTENT)
-        text = _say(t, f"subject_{digest.kind}_one", content=content, plan=plan)
+        text = say(t, f"subject_{digest.kind}_one", content=content, plan=plan)
     else:
-        plans = _say(t, "subject_plans", numbers=_numbers(numbers, t)) if numbers else ""
-        text = _say(t, f"subject_{digest.kind}_many", count=len(digest.thread_items), plans=plans)
+        plans = say(t, "subject_plans", numbers=_numbers(numbers, t)) if numbers else ""
+        text = say(t, f"subject_{digest.kind}_many", count=len(digest.thread_items), plans=plans)
     return one_line(text)
 
 
@@ -262,30 +262,28 @@ def _context(digest: Digest, t: Labels, shown_ics: int, more_ics: int) -> dict[s
         "recipient": one_line(digest.recipient.name),
         "cc": bool(digest.recipient.cc),
         "summary": [
-            _say(t, key, n)
-            for key, n in (("summary_lead", lead), ("summary_support", support))
-            if n
+            say(t, key, n) for key, n in (("summary_lead", lead), ("summary_support", support)) if n
         ],
         "preheader": "",
-        "ics_more": _say(t, "ics_more", shown=shown_ics, more=more_ics) if more_ics else "",
+        "ics_more": say(t, "ics_more", shown=shown_ics, more=more_ics) if more_ics else "",
     }
     if digest.kind == "escalation":
         ordered = _escalation_order(digest)
         numbers = _plan_numbers(digest.items)
-        plans = _say(t, "esc_plans", numbers=", ".join(numbers)) if numbers else ""
-        context["intro"] = _say(t, "esc_intro", plans=plans or str(t["plan_no_number"]))
+        plans = say(t, "esc_plans", numbers=", ".join(numbers)) if numbers else ""
+        context["intro"] = say(t, "esc_intro", plans=plans or str(t["plan_no_number"]))
         context["groups"] = _groups(ordered, digest.day, t)
         agencies = len(context["groups"])
         count = len(digest.items)
-        context["esc_summary"] = _say(t, "esc_summary", count=count, agencies=agencies)
+        context["esc_summary"] = say(t, "esc_summary", count=count, agencies=agencies)
         context["preheader"] = context["esc_summary"]
         hidden = count - MAX_TABLE_ROWS
         context["esc_more"] = (
-            _say(t, "esc_more", shown=MAX_TABLE_ROWS, count=count) if hidden > 0 else ""
+            say(t, "esc_more", shown=MAX_TABLE_ROWS, count=count) if hidden > 0 else ""
         )
         context["totals"] = context["groups"][:MAX_SUMMARY_ROWS]
         more = agencies - MAX_SUMMARY_ROWS
-        context["totals_more"] = _say(t, "esc_more_agencies", more=more) if more > 0 else ""
+        context["totals_more"] = say(t, "esc_more_agencies", more=more) if more > 0 else ""
     else:
         context["intro"] = t[f"intro_{digest.kind}"]
         context["sections"] = _sections(digest, t)
@@ -332,12 +330,12 @@ def render_digest(
     if digest.kind != "escalation":
         # An escalation's items carry the lead agency's feed UIDs, not the monitoring feed's:
         # attached, they would add copies to the monitor's calendar.
-        calendar_name = _say(t, "calendar_name", name=one_line(digest.recipient.name))
+        calendar_name = say(t, "calendar_name", name=one_line(digest.recipient.name))
         ordered = [i for role, _ in _ROLES for i in digest.by_role(role)]
         ics, ics_more = calendar_parts(ordered, day=digest.day, calendar_name=calendar_name)
     context = _context(digest, t, len(ics), ics_more)
-    html = _TEMPLATES.get_template(f"mail_{digest.kind}.html").render(context)
-    text = _TEMPLATES.get_template(f"mail_{digest.kind}.txt").render(context)
+    html = TEMPLATES.get_template(f"mail_{digest.kind}.html").render(context)
+    text = TEMPLATES.get_template(f"mail_{digest.kind}.txt").render(context)
 
     message = EmailMessage(policy=email.policy.default)
     set_addresses(message, digest, mail_from)
@@ -348,7 +346,7 @@ def render_digest(
     # base64: Vietnamese text in quoted-printable triples in size, and inlined HTML has
     # lines longer than SMTP allows.
     message.set_content(text, cte="base64")
-    message.add_alternative(_INLINER.inline(html), subtype="html", cte="base64")
+    message.add_alternative(INLINER.inline(html), subtype="html", cte="base64")
     message.make_mixed()
     attach_calendars(message, ics)
     if digest.kind == "escalation":
