@@ -9,6 +9,7 @@ from __future__ import annotations
 import email
 import email.policy
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def test_an_admin_runs_send_reminders_for_a_date_from_the_prefect_ui(stack: Stac
         _shot(page, "2-custom-run")
         page.get_by_role("button", name="Submit").click()
         page.wait_for_url("**/deployments/deployment/**")
-        run_id = _latest_run(stack.api_url, "send-reminders")
+        run_id = _run_with(stack.api_url, "send-reminders", {"date": "2019-03-28"})
         [run] = wait_for_runs(stack.api_url, [run_id]).values()
         page.goto(f"{stack.ui_url}/runs/flow-run/{run_id}", wait_until="networkidle")
         page.wait_for_timeout(1500)
@@ -95,9 +96,15 @@ def test_an_admin_runs_send_reminders_for_a_date_from_the_prefect_ui(stack: Stac
     assert "Truyền thanh" in text and "29/03/2019" in text
 
 
-def _latest_run(api_url: str, deployment: str) -> str:
-    body = {"deployments": {"name": {"any_": [deployment]}}, "sort": "START_TIME_DESC"}
+def _run_with(api_url: str, deployment: str, parameters: dict[str, str]) -> str:
+    """The run the UI created: the deployment's schedules create runs of their own."""
+    body = {"deployments": {"name": {"any_": [deployment]}}, "limit": 200}
+    deadline = time.monotonic() + 60
     with httpx.Client(base_url=api_url, timeout=30) as client:
-        runs = client.post("/flow_runs/filter", json={**body, "limit": 1}).json()
-    assert runs, f"no run of {deployment} was created"
-    return str(runs[0]["id"])
+        while time.monotonic() < deadline:
+            runs = client.post("/flow_runs/filter", json=body).json()
+            found = [run for run in runs if run["parameters"] == parameters]
+            if found:
+                return str(found[0]["id"])
+            time.sleep(0.5)
+    raise AssertionError(f"no run of {deployment} with {parameters} was created")
