@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-import httpx
 import typer
 from rich.progress import Progress
 from sqlalchemy import select
@@ -79,26 +78,6 @@ def load_examples(url: str, examples: Path) -> list[int]:
     return plan_ids
 
 
-def run_flow(api_url: str, flow: str, deployment: str, parameters: dict[str, Any]) -> str:
-    """Start a run of a served deployment through the Prefect API and wait for its end
-    state's name, as the scheduler or the UI's Run button would."""
-    with httpx.Client(base_url=api_url, timeout=30) as client:
-        found = client.get(f"/deployments/name/{flow}/{deployment}")
-        found.raise_for_status()
-        created = client.post(
-            f"/deployments/{found.json()['id']}/create_flow_run", json={"parameters": parameters}
-        )
-        created.raise_for_status()
-        run_id = created.json()["id"]
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline:
-            state = client.get(f"/flow_runs/{run_id}").json()["state"]
-            if state and state["type"] in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}:
-                return str(state["name"])
-            time.sleep(1)
-    return "TIMED OUT"
-
-
 def _feed_urls(url: str, limit: int = 6) -> list[tuple[str, str]]:
     from calendars.tokens import derive_token
     from dondoc.cli_feeds import FeedUrls
@@ -126,7 +105,13 @@ def run_demo(
     wait: Annotated[bool, typer.Option(help="Keep the services running until Ctrl-C.")] = True,
 ) -> None:
     """Start dondoc on this machine with the example plans and run a day's flows."""
-    from dondoc.stack import Ports, StackError, running_stack
+    from dondoc.stack import (
+        Ports,
+        StackError,
+        create_flow_run,
+        running_stack,
+        wait_for_flow_runs,
+    )
 
     try:
         on = date.fromisoformat(day)
@@ -144,8 +129,9 @@ def run_demo(
             for flow, deployment in DAILY_FLOWS:
                 parameters = {"date": on.isoformat()}
                 with console.status(f"running {flow} for {on:%d/%m/%Y}"):
-                    state = run_flow(stack.api_url, flow, deployment, parameters)
-                console.print(f"{flow}: {state}")
+                    run_id = create_flow_run(stack.api_url, f"{flow}/{deployment}", parameters)
+                    [run] = wait_for_flow_runs(stack.api_url, [run_id]).values()
+                console.print(f"{flow}: {run['state']['name']}")
             _print_where(stack, url)
             if wait:
                 console.print("\nRunning. [bold]Ctrl-C[/] stops every service.")

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -199,3 +200,45 @@ def running_stack(
             _wait("the flow runner", _deployed(stack.api_url), served,
                   data_dir / "logs" / "flows.log", timeout)  # fmt: skip
         yield stack
+
+
+TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+
+
+def _post(client: httpx.Client, url: str, body: dict[str, Any]) -> httpx.Response:
+    """A POST retried while the server is busy: Prefect on SQLite answers 503 while the
+    runner registers its deployments and the scheduler fills their schedules."""
+    for delay in (0.5, 1, 2, 4, 8, 8, 8):
+        answer = client.post(url, json=body)
+        if answer.status_code not in (429, 503):
+            break
+        time.sleep(delay)
+    answer.raise_for_status()
+    return answer
+
+
+def create_flow_run(api_url: str, deployment: str, parameters: dict[str, Any]) -> str:
+    """Start a run of `flow/deployment` through the Prefect API, as the UI's Run button or
+    the scheduler does; its id."""
+    with httpx.Client(base_url=api_url, timeout=30) as client:
+        found = client.get(f"/deployments/name/{deployment}")
+        found.raise_for_status()
+        url = f"/deployments/{found.json()['id']}/create_flow_run"
+        return str(_post(client, url, {"parameters": parameters}).json()["id"])
+
+
+def wait_for_flow_runs(api_url: str, run_ids: list[str], timeout: float = 600) -> dict[str, Any]:
+    """Each run's final record, once every one has finished."""
+    deadline = time.monotonic() + timeout
+    finished: dict[str, Any] = {}
+    with httpx.Client(base_url=api_url, timeout=30) as client:
+        while len(finished) < len(run_ids):
+            if time.monotonic() > deadline:
+                raise StackError(f"flow runs still going after {timeout:.0f} s")
+            for run_id in set(run_ids) - set(finished):
+                answer = client.get(f"/flow_runs/{run_id}")
+                run = answer.json() if answer.status_code == 200 else {}
+                if run.get("state") and run["state"]["type"] in TERMINAL:
+                    finished[run_id] = run
+            time.sleep(1)
+    return finished

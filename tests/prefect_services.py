@@ -13,16 +13,13 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from dondoc.stack import ROOT, free_port, healthy, start_process, stop_process
 
 BIN = Path(sys.executable).parent
-TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 
 
 def prefect_env(api_url: str, home: Path, **extra: str) -> dict[str, str]:
@@ -97,31 +94,3 @@ def prefect_cli(env: dict[str, str], *args: str) -> str:
     )  # fmt: skip
     assert done.returncode == 0, f"prefect {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
     return done.stdout
-
-
-def create_run(api_url: str, deployment: str, parameters: dict[str, Any]) -> str:
-    flow_name, name = deployment.split("/")
-    with httpx.Client(base_url=api_url, timeout=30) as client:
-        found = client.get(f"/deployments/name/{flow_name}/{name}")
-        found.raise_for_status()
-        created = client.post(
-            f"/deployments/{found.json()['id']}/create_flow_run", json={"parameters": parameters}
-        )
-        created.raise_for_status()
-        return str(created.json()["id"])
-
-
-def wait_for_runs(api_url: str, run_ids: list[str], timeout: float = 300) -> dict[str, Any]:
-    """Each run's final flow run record, once every one has finished."""
-    deadline = time.monotonic() + timeout
-    finished: dict[str, Any] = {}
-    with httpx.Client(base_url=api_url, timeout=30) as client:
-        while len(finished) < len(run_ids):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"flow runs still going after {timeout:.0f} s")
-            for run_id in run_ids:
-                run = client.get(f"/flow_runs/{run_id}").json()
-                if run["state"] and run["state"]["type"] in TERMINAL:
-                    finished[run_id] = run
-            time.sleep(1)
-    return finished

@@ -18,9 +18,8 @@ import pytest
 
 from dondoc.db import ready_database_url, session_scope
 from dondoc.settings import get_settings
-from dondoc.stack import Ports, Stack, free_port, running_stack
+from dondoc.stack import Ports, Stack, free_port, running_stack, wait_for_flow_runs
 from tests.conftest import ROOT, require
-from tests.prefect_services import wait_for_runs
 from tests.seeds import seed_song_ma
 
 CHROMIUM = "/usr/bin/chromium"
@@ -76,7 +75,7 @@ def test_an_admin_runs_send_reminders_for_a_date_from_the_prefect_ui(stack: Stac
         page.get_by_role("button", name="Submit").click()
         page.wait_for_url("**/deployments/deployment/**")
         run_id = _run_with(stack.api_url, "send-reminders", {"date": "2019-03-28"})
-        [run] = wait_for_runs(stack.api_url, [run_id]).values()
+        [run] = wait_for_flow_runs(stack.api_url, [run_id]).values()
         page.goto(f"{stack.ui_url}/runs/flow-run/{run_id}", wait_until="networkidle")
         page.wait_for_timeout(1500)
         _shot(page, "3-flow-run")

@@ -13,15 +13,14 @@ import pytest
 from sqlalchemy import func, select
 
 from dondoc.db import session_scope
+from dondoc.stack import create_flow_run, wait_for_flow_runs
 from models import OutboxMessage
 from tests.prefect_services import (
     BIN,
     child,
-    create_run,
     postgres_database,
     prefect_cli,
     prefect_server,
-    wait_for_runs,
 )
 from tests.seeds import seed_song_ma
 from tests.smtp_support import SmtpSink
@@ -59,10 +58,12 @@ def test_two_workers_sending_the_same_day_send_every_email_once(
                 child([*worker, "--name", "two"], env, tmp_path / "worker-two.log"),
             ):
                 runs = [
-                    create_run(api_url, "send-reminders/send-reminders", {"date": "2019-03-28"})
+                    create_flow_run(
+                        api_url, "send-reminders/send-reminders", {"date": "2019-03-28"}
+                    )
                     for _ in range(2)
                 ]
-                finished = wait_for_runs(api_url, runs)
+                finished = wait_for_flow_runs(api_url, runs)
         with session_scope(app_url) as session:
             queued = session.scalar(select(func.count()).select_from(OutboxMessage))
     states = [run["state"]["type"] for run in finished.values()]
