@@ -24,3 +24,5 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/parse.py
 	$(BIN)/python benchmarks/compile.py
 	$(BIN)/python benchmarks/feeds.py
+	$(BIN)/python benchmarks/notify.py
+	$(BIN)/python benchmarks/notify_select.py
