@@ -11,6 +11,7 @@ look and keeps running until Ctrl-C."""
 from __future__ import annotations
 
 import os
+import signal
 import time
 from datetime import date
 from pathlib import Path
@@ -26,6 +27,7 @@ from dondoc.db import ready_database_url, session_scope
 from dondoc.output import console, fail, warn
 from dondoc.settings import get_settings
 from models import Agency, FeedToken, Plan
+from models.queries import directory_scopes
 from tasks.compile_plan import CompileOptions, compile_plan
 from tasks.directory import import_directory, load_directory
 from tasks.import_plan import import_plan_file
@@ -85,15 +87,19 @@ def _feed_urls(url: str, limit: int = 6) -> list[tuple[str, str]]:
     settings = get_settings()
     secret = settings.secret_key.get_secret_value()
     with session_scope(url) as session:
+        scopes = directory_scopes(session)
         rows = session.execute(
-            select(FeedToken.kind, FeedToken.salt, Agency.name)
+            select(FeedToken.kind, FeedToken.salt, Agency.name, Agency.scope_key)
             .join(Agency, Agency.id == FeedToken.agency_id)
             .where(FeedToken.revoked_at.is_(None))
             .order_by(FeedToken.kind.desc(), FeedToken.id)
         ).all()
     return [
-        (f"{name} ({kind})", FeedUrls.of(settings.base_url, derive_token(salt, secret)).url)
-        for kind, salt, name in rows[:limit]
+        (
+            f"{name}, {scopes.get(scope, scope) or '—'} ({kind})",
+            FeedUrls.of(settings.base_url, derive_token(salt, secret)).url,
+        )
+        for kind, salt, name, scope in rows[:limit]
     ]
 
 
@@ -103,6 +109,9 @@ def run_demo(
     ] = DEMO_DAY.isoformat(),
     examples: Annotated[Path, typer.Option(help="Folder with directories/ and plans/.")] = EXAMPLES,
     wait: Annotated[bool, typer.Option(help="Keep the services running until Ctrl-C.")] = True,
+    ui_port: Annotated[int, typer.Option(help="Port of the Prefect server and UI.")] = 4200,
+    feeds_port: Annotated[int, typer.Option(help="Port of the feed server.")] = 8000,
+    smtp_port: Annotated[int, typer.Option(help="Port of the local SMTP server.")] = 8025,
 ) -> None:
     """Start dondoc on this machine with the example plans and run a day's flows."""
     from dondoc.stack import (
@@ -118,8 +127,12 @@ def run_demo(
     except ValueError:
         fail(f"--date {day!r}: not a date; write it as YYYY-MM-DD", code=2)
     data_dir = get_settings().data_dir.resolve()
+    # Ctrl-C, and a TERM from a service manager, stop every service on the way out (a shell
+    # that starts the demo in the background ignores SIGINT unless it is set back).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
-        with running_stack(data_dir, Ports()) as stack:
+        with running_stack(data_dir, Ports(ui_port, feeds_port, smtp_port)) as stack:
             os.environ.update({k: stack.env[k] for k in ("DONDOC_BASE_URL", "DONDOC_DATA_DIR")})
             os.environ.update({k: v for k, v in stack.env.items() if k.startswith("DONDOC_SMTP")})
             get_settings.cache_clear()
@@ -143,6 +156,12 @@ def run_demo(
                     console.print("\nStopping…")
     except StackError as exc:
         fail(str(exc))
+    except KeyboardInterrupt:
+        console.print("Stopped.")
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _print_where(stack: Any, url: str) -> None:
