@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
@@ -223,16 +224,8 @@ def _build(
         run.deadlines += len(items)
 
 
-def _lead_notice(
-    row: Row,
-    item: ItemDetails,
-    days: int,
-    level: int,
-    lead: Contact,
-    links: LinkMaker,
-    day: date,
-) -> NoticeItem:
-    past = row.due < day
+def _notice(row: Row, item: ItemDetails, days: int, level: int, **about: Any) -> NoticeItem:
+    """What every notice of a deadline says; `about` adds the role-specific fields."""
     return NoticeItem(
         occurrence_id=row.id,
         item_id=row.item_id,
@@ -245,11 +238,30 @@ def _lead_notice(
         period_start=row.period_start,
         period_end=row.period_end,
         due=row.due,
-        role="lead",
         agency_id=row.agency_id,
-        agency_name=lead.name,
         working_days=days,
         level=level,
+        **about,
+    )
+
+
+def _lead_notice(
+    row: Row,
+    item: ItemDetails,
+    days: int,
+    level: int,
+    lead: Contact,
+    links: LinkMaker,
+    day: date,
+) -> NoticeItem:
+    past = row.due < day
+    return _notice(
+        row,
+        item,
+        days,
+        level,
+        role="lead",
+        agency_name=lead.name,
         link=links.completion(item, row.agency_id, day),
         ics_uid=lead_uid(row.id, links.host),
         # The feed's SEQUENCE rises once the date has passed (its title turns "QUÁ HẠN").
@@ -286,23 +298,13 @@ def _add_support(
             if agency_id in leads_of[row.item_id] or slot is None:
                 continue
             owed[agency_id].append(
-                NoticeItem(
-                    occurrence_id=row.id,
-                    item_id=row.item_id,
-                    plan_id=row.plan_id,
-                    plan_number=item.plan_number,
-                    plan_title=item.plan_title,
-                    seq=item.seq,
-                    content=item.content,
-                    kind=row.kind,
-                    period_start=row.period_start,
-                    period_end=row.period_end,
-                    due=row.due,
+                _notice(
+                    row,
+                    item,
+                    days,
+                    level,
                     role="coordinating",
-                    agency_id=row.agency_id,
                     agency_name="; ".join(item.leads) or "—",
-                    working_days=days,
-                    level=level,
                     link="",  # the lead reports the work done, not its supporters
                     ics_uid=slot_uid(f"sup-{agency_id}", slot.first_id, links.host),
                     ics_sequence=slot.sequence + (slot.past > 0),
