@@ -26,6 +26,7 @@ from tasks.notify_policy import NotifyPolicyError
 from tasks.workdays import WorkdayOverrideError
 
 SMTP_LIMIT = "dondoc-smtp"
+OVERDUE_SHOWN = 500  # rows of the overdue table artifact; the digests' XLSX has them all
 
 
 @task(
@@ -65,6 +66,23 @@ def _publish(report: DayReport, sent: SendReport | None, key: str) -> None:
     ]
     if rows:
         create_table_artifact(rows, key=f"{key}-digests", description=f"{report.day:%d/%m/%Y}")
+    if report.overdue:
+        create_table_artifact(
+            [
+                {
+                    "đơn vị chủ trì": row["agency"],
+                    "kế hoạch": row["plan"],
+                    "việc": row["item"],
+                    "hạn": row["due"],
+                    "số ngày làm việc quá hạn": row["working_days_overdue"],
+                    "lần đôn đốc": row["rung"],
+                }
+                for row in report.overdue[:OVERDUE_SHOWN]
+            ],
+            key=f"{key}-overdue",
+            description=f"{len(report.overdue)} hạn quá hạn lên bậc đôn đốc mới (hiện tối đa "
+            f"{OVERDUE_SHOWN} hạn lâu nhất)",
+        )
     lines = [f"# {key} {report.day:%d/%m/%Y}", ""]
     if report.skipped:
         lines.append(report.skipped)

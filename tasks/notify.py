@@ -53,6 +53,8 @@ class DayReport:
     digests: list[QueuedDigest] = field(default_factory=list)
     without_email: dict[int, str] = field(default_factory=dict)
     unmonitored: dict[int, str] = field(default_factory=dict)
+    # escalate: the overdue deadlines that reached a rung, longest overdue first.
+    overdue: list[dict[str, Any]] = field(default_factory=list)
 
     def kinds(self) -> Counter[str]:
         return Counter(d.kind for d in self.digests)
@@ -109,6 +111,7 @@ def queue_day(
             session, day, config.policy, config.calendar, config.links, now, dry_run=dry_run
         )
     report = _report(command, run, dry_run)
+    report.overdue = _overdue_rows(run.digests)
     for digest in run.digests:
         message = render_digest(
             digest,
@@ -146,6 +149,23 @@ def _report(command: Command, run: NoticeRun, dry_run: bool) -> DayReport:
         without_email=run.without_email,
         unmonitored=run.unmonitored,
     )
+
+
+def _overdue_rows(digests: list[Digest]) -> list[dict[str, Any]]:
+    """Each deadline that climbed a rung today, once, as the run's overdue table."""
+    seen: dict[int, dict[str, Any]] = {}
+    for digest in digests:
+        for item in digest.by_role("lead"):
+            if item.level and item.occurrence_id not in seen:
+                seen[item.occurrence_id] = {
+                    "agency": item.agency_name,
+                    "plan": item.plan_number or item.plan_title,
+                    "item": f"{item.seq}. {item.content}",
+                    "due": item.due.isoformat(),
+                    "working_days_overdue": item.working_days,
+                    "rung": item.level,
+                }
+    return sorted(seen.values(), key=lambda r: (-r["working_days_overdue"], r["agency"]))
 
 
 def _summary(digest: Digest, subject: str, inserted: bool) -> QueuedDigest:

@@ -5,6 +5,7 @@ run did is published as artifacts; a failed flow emails the admins."""
 from __future__ import annotations
 
 import email.policy
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,10 +78,17 @@ def test_escalate_overdue_sends_the_interior_office_its_digest(
 ) -> None:
     from datetime import date
 
+    from prefect.artifacts import Artifact
+
     from flows.notify import escalate_overdue
 
     report = escalate_overdue(date=date(2019, 4, 10))
     assert report.flipped > 0
+    table = Artifact.get("escalate-overdue-overdue")
+    assert table is not None
+    rows = json.loads(str(table.data))
+    assert len(rows) == len(report.overdue) > 100  # the first run: the whole backlog
+    assert any(r["đơn vị chủ trì"].startswith("Trung tâm Truyền thông") for r in rows)
     to_office = [r for r in smtp_server.received if INTERIOR_OFFICE in r.rcpt_tos]
     assert len(to_office) == 1
 
