@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from models.agency import Agency, agency_group_member
 from models.feed_queries import Slot, slots
@@ -28,38 +29,40 @@ class Contact:
     head_email: str | None
 
 
-def _deadline_columns() -> tuple:  # type: ignore[type-arg]
-    return (
-        OCC.c.id,
-        OCC.c.item_id,
-        OCC.c.plan_id,
-        OCC.c.agency_id,
-        OCC.c.kind,
-        OCC.c.period_start,
-        OCC.c.period_end,
-        OCC.c.due,
-        OCC.c.sequence,
-        OCC.c.updated_at,
-        OCC.c.escalation_level,
-        PlanItem.schedule_kind,
-    )
-
-
-def upcoming(session: Session, first: date, last: date) -> Sequence[Row]:
-    """Open (pending) deadlines due from `first` to `last`, in plans in force."""
+def _deadlines(session: Session, *conditions: ColumnElement[bool]) -> Sequence[Row]:
+    """Deadlines in plans in force matching `conditions`, with what a notice needs."""
     query = (
-        select(*_deadline_columns())
+        select(
+            OCC.c.id,
+            OCC.c.item_id,
+            OCC.c.plan_id,
+            OCC.c.agency_id,
+            OCC.c.kind,
+            OCC.c.period_start,
+            OCC.c.period_end,
+            OCC.c.due,
+            OCC.c.sequence,
+            OCC.c.updated_at,
+            OCC.c.escalation_level,
+            PlanItem.schedule_kind,
+        )
         .join(PlanItem, PlanItem.id == OCC.c.item_id)
         .join(Plan, Plan.id == OCC.c.plan_id)
-        .where(
-            OCC.c.status == "pending",
-            OCC.c.due >= first,
-            OCC.c.due <= last,
-            Plan.status == "approved",
-        )
+        .where(Plan.status == "approved", *conditions)
         .order_by(OCC.c.due, OCC.c.id)
     )
     return session.execute(query).all()
+
+
+def upcoming(session: Session, first: date, last: date) -> Sequence[Row]:
+    """Open (pending) deadlines due from `first` to `last`."""
+    return _deadlines(session, OCC.c.status == "pending", OCC.c.due >= first, OCC.c.due <= last)
+
+
+def escalation_due(session: Session, day: date) -> Sequence[Row]:
+    """Overdue work whose next escalation rung falls on or before `day` (a missed day is
+    caught up: the rung reached is sent, not every rung missed)."""
+    return _deadlines(session, OCC.c.status == "overdue", OCC.c.next_escalation_on <= day)
 
 
 def newly_overdue(session: Session, day: date) -> Sequence[Row]:
@@ -69,23 +72,6 @@ def newly_overdue(session: Session, day: date) -> Sequence[Row]:
         .join(Plan, Plan.id == OCC.c.plan_id)
         .where(OCC.c.status == "pending", OCC.c.due < day, Plan.status == "approved")
         .order_by(OCC.c.id)
-    )
-    return session.execute(query).all()
-
-
-def escalation_due(session: Session, day: date) -> Sequence[Row]:
-    """Overdue work whose next escalation rung falls on or before `day` (a missed day is
-    caught up: the rung reached is sent, not every rung missed)."""
-    query = (
-        select(*_deadline_columns())
-        .join(PlanItem, PlanItem.id == OCC.c.item_id)
-        .join(Plan, Plan.id == OCC.c.plan_id)
-        .where(
-            OCC.c.status == "overdue",
-            OCC.c.next_escalation_on <= day,
-            Plan.status == "approved",
-        )
-        .order_by(OCC.c.due, OCC.c.id)
     )
     return session.execute(query).all()
 
