@@ -44,6 +44,8 @@ SUBJECT_PLANS = 3  # plan numbers named in a subject
 # An escalation's HTML shows at most this many deadlines and lead agencies, so it stays under
 # the ~100 kB at which Gmail clips a message; the text part and the XLSX have them all.
 MAX_TABLE_ROWS = 40
+# Cards per role in a due-soon or overdue email's HTML: Gmail clips messages over ~100 KB.
+MAX_CARDS = 25
 MAX_SUMMARY_ROWS = 30
 Labels = Mapping[str, Any]
 _ROLES: tuple[tuple[Role, str], ...] = (("lead", "lead"), ("coordinating", "support"))
@@ -107,10 +109,14 @@ class ItemView:
 
 @dataclass(frozen=True)
 class Section:
+    """One role's deadlines: all of them (the text part) and the cards the HTML shows."""
+
     role: Role
     heading: str
     note: str
     items: list[ItemView]
+    shown: list[ItemView]
+    more: str  # what the HTML leaves out, said in a sentence ("" when nothing)
 
 
 @dataclass(frozen=True)
@@ -176,7 +182,10 @@ def _sections(digest: Digest, t: Labels) -> list[Section]:
     for role, key in _ROLES:
         items = [item_view(i, digest.day, t) for i in digest.by_role(role)]
         if items:
-            found.append(Section(role, str(t[f"{key}_heading"]), str(t[f"{key}_note"]), items))
+            hidden = len(items) - MAX_CARDS
+            more = say(t, "section_more", more=hidden) if hidden > 0 else ""
+            heading, note = str(t[f"{key}_heading"]), str(t[f"{key}_note"])
+            found.append(Section(role, heading, note, items, items[:MAX_CARDS], more))
     return found
 
 

@@ -436,3 +436,13 @@ def test_parts_nest_alternative_bodies_inside_mixed() -> None:
     assert first.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in first.get_payload()] == ["text/plain", "text/html"]
     assert first.get_payload()[0].get_content_charset() == "utf-8"
+
+
+def test_a_long_due_soon_digest_stays_under_gmail_clipping_with_every_item_in_text() -> None:
+    items = [notice(n) for n in range(1, 81)]
+    message = render(digest("due_soon", items))
+    page = html(message)
+    assert len(page.encode()) < 100_000  # Gmail clips longer messages
+    assert page.count('class="card card-lead"') == 25
+    assert "… và 55 việc khác" in page
+    assert all(f"Mục {n}." in text(message) for n in (1, 40, 80))
