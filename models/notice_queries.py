@@ -59,6 +59,12 @@ def upcoming(session: Session, first: date, last: date) -> Sequence[Row]:
     return _deadlines(session, OCC.c.status == "pending", OCC.c.due >= first, OCC.c.due <= last)
 
 
+def past_due(session: Session, day: date) -> Sequence[Row]:
+    """Pending deadlines before `day`: what the day's flip turns overdue (a dry run reads
+    them as such without writing the flip)."""
+    return _deadlines(session, OCC.c.status == "pending", OCC.c.due < day)
+
+
 def escalation_due(session: Session, day: date) -> Sequence[Row]:
     """Overdue work whose next escalation rung falls on or before `day` (a missed day is
     caught up: the rung reached is sent, not every rung missed)."""

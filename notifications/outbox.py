@@ -225,12 +225,13 @@ def _address(header: str) -> str:
     return parseaddr(header)[1]
 
 
-def _owned(row_id: int, worker: str) -> Any:
-    return and_(T.c.id == row_id, T.c.status == "sending", T.c.claimed_by == worker)
+def _owned(ids: Sequence[int], worker: str) -> Any:
+    """Rows still claimed by `worker`: the condition of every mark."""
+    return and_(T.c.id.in_(ids), T.c.status == "sending", T.c.claimed_by == worker)
 
 
 def _mark(session: Session, row_id: int, worker: str, what: str, **values: Any) -> bool:
-    done = session.execute(update(T).where(_owned(row_id, worker)).values(**values)).rowcount
+    done = session.execute(update(T).where(_owned([row_id], worker)).values(**values)).rowcount
     if done != 1:
         log.warning("outbox row %s is no longer claimed by %s: not marked %s", row_id, worker, what)
     return done == 1
@@ -253,7 +254,7 @@ def mark_sent_many(session: Session, ids: Sequence[int], worker: str, now: datet
         chunk = list(ids[start : start + _ID_CHUNK])
         statement = (
             update(T)
-            .where(T.c.id.in_(chunk), T.c.status == "sending", T.c.claimed_by == worker)
+            .where(_owned(chunk, worker))
             .values(status="sent", sent_at=_utc(now), refused={})
             .returning(T.c.id)
         )
@@ -287,7 +288,7 @@ def release(session: Session, ids: Sequence[int], worker: str) -> int:
         chunk = list(ids[start : start + _ID_CHUNK])
         statement = (
             update(T)
-            .where(T.c.id.in_(chunk), T.c.status == "sending", T.c.claimed_by == worker)
+            .where(_owned(chunk, worker))
             .values(status="queued", attempts=T.c.attempts - 1)
         )
         released += session.execute(statement).rowcount

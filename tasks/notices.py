@@ -22,7 +22,6 @@ from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from calendars.feeds import (
-    WINDOW_BACK,
     completion_expiry,
     event_modified,
     lead_uid,
@@ -36,6 +35,7 @@ from models.notice_queries import (
     coordinators,
     escalation_due,
     newly_overdue,
+    past_due,
     plan_monitors,
     support_slots,
     upcoming,
@@ -166,12 +166,7 @@ def _candidates(
     pending work past its date as if it were overdue now."""
     rows = list(escalation_due(session, day))
     if dry_run:
-        start = day - WINDOW_BACK * 40  # a decade back: anything still pending counts
-        rows += [
-            row
-            for row in upcoming(session, start, day)
-            if row.due < day and policy.rung_day(row.due, 1, calendar) <= day
-        ]
+        rows += [r for r in past_due(session, day) if policy.rung_day(r.due, 1, calendar) <= day]
     return rows
 
 

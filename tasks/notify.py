@@ -7,7 +7,6 @@ fails or a flow that is retried never selects, renders or queues anything twice.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -55,9 +54,6 @@ class DayReport:
     unmonitored: dict[int, str] = field(default_factory=dict)
     # escalate: the overdue deadlines that reached a rung, longest overdue first.
     overdue: list[dict[str, Any]] = field(default_factory=list)
-
-    def kinds(self) -> Counter[str]:
-        return Counter(d.kind for d in self.digests)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
