@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 
 from dondoc.clock import zone
 from dondoc.settings import get_settings
+from notifications.mime import mail_host, message_id, set_automatic
 
 
 def failure_alert(
@@ -22,14 +23,14 @@ def failure_alert(
     now: datetime,
 ) -> EmailMessage:
     settings = get_settings()
+    host = mail_host(settings.base_url, settings.mail_from)
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = ", ".join(admins)
     message["Subject"] = f"[dondoc] Flow {flow_name} thất bại / failed: {run_name}"
     message["Date"] = format_datetime(now.astimezone(zone()))
-    message["Message-ID"] = make_msgid(f"alert.{run_id}", domain="dondoc")
-    message["Auto-Submitted"] = "auto-generated"
-    message["X-Auto-Response-Suppress"] = "All"
+    message["Message-ID"] = message_id(f"alert:{run_id}", host)
+    set_automatic(message, host)
     ui = (settings.prefect_ui_url or "").rstrip("/")
     link = f"{ui}/runs/flow-run/{run_id}" if ui else f"flow run {run_id}"
     message.set_content(

@@ -17,7 +17,7 @@ from io import BytesIO
 from urllib.parse import urlsplit
 
 from calendars.ics import FeedEvent, single_event_calendar
-from notifications.digest import Digest, NoticeItem
+from notifications.digest import Digest, NoticeItem, Recipient
 
 MAX_ICS_PARTS = 20  # beyond this the email points to the calendar feed
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -66,9 +66,8 @@ def thread_root(digest: Digest, host: str) -> str:
     return f"<thread-{hashlib.sha256(seed.encode()).hexdigest()[:32]}@{host}>"
 
 
-def set_addresses(message: EmailMessage, digest: Digest, mail_from: str) -> None:
+def set_addresses(message: EmailMessage, recipient: Recipient, mail_from: str) -> None:
     """From, To (the agency's name, RFC 2047 encoded by the policy) and Cc."""
-    recipient = digest.recipient
     message["From"] = mail_from
     message["To"] = Address(display_name=one_line(recipient.name), addr_spec=recipient.email)
     if recipient.cc:

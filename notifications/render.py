@@ -347,7 +347,7 @@ def render_digest(
     text = TEMPLATES.get_template(f"mail_{digest.kind}.txt").render(context)
 
     message = EmailMessage(policy=email.policy.default)
-    set_addresses(message, digest, mail_from)
+    set_addresses(message, digest.recipient, mail_from)
     message["Subject"] = subject(digest, t)
     message["Date"] = format_datetime(now.astimezone(tz))
     set_thread(message, digest, host)

@@ -7,13 +7,19 @@ from __future__ import annotations
 import email.policy
 import io
 from datetime import datetime
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from zoneinfo import ZoneInfo
 
 from notifications.digest import Recipient
-from notifications.mime import XLSX_TYPE, mail_host, message_id, one_line, set_automatic
+from notifications.mime import (
+    XLSX_TYPE,
+    mail_host,
+    message_id,
+    one_line,
+    set_addresses,
+    set_automatic,
+)
 from notifications.render import INLINER, TEMPLATES, day_text, labels, say
 from tasks.progress import ProgressReport, chart_png, percent
 
@@ -62,8 +68,7 @@ def render_progress(
     text = TEMPLATES.get_template("mail_report.txt").render(context)
 
     message = EmailMessage(policy=email.policy.default)
-    message["From"] = mail_from
-    message["To"] = Address(display_name=one_line(recipient.name), addr_spec=recipient.email)
+    set_addresses(message, recipient, mail_from)
     message["Subject"] = say(t, "subject_report", day=f"{report.as_of:%d/%m/%Y}")
     message["Date"] = format_datetime(now.astimezone(tz))
     message["Message-ID"] = message_id(report_key(recipient, report), host)
