@@ -70,22 +70,38 @@ def port_in_use(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-def stack_env(data_dir: Path, ports: Ports, smtp_host: str | None) -> dict[str, str]:
-    """The environment every child shares: one database, one Prefect server, one mail
-    server, and no telemetry (this machine reaches no network)."""
+def prefect_env(api_url: str, home: Path) -> dict[str, str]:
+    """This process's environment for a child that talks to (or is) the Prefect server at
+    `api_url`: no telemetry (this machine reaches no network), output unbuffered."""
     env = dict(os.environ)
     env.update(
         {
-            "PREFECT_HOME": str((data_dir / "prefect").resolve()),
-            "PREFECT_API_URL": f"http://127.0.0.1:{ports.prefect}/api",
+            "PREFECT_HOME": str(home.resolve()),
+            "PREFECT_API_URL": api_url,
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "DO_NOT_TRACK": "1",
+            "DONDOC_HOME": str(ROOT),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def prefect_server_command(port: int) -> list[str]:
+    prefect = Path(sys.executable).parent / "prefect"
+    return [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+
+
+def stack_env(data_dir: Path, ports: Ports, smtp_host: str | None) -> dict[str, str]:
+    """The environment every child shares: one database, one Prefect server, one mail
+    server."""
+    env = prefect_env(f"http://127.0.0.1:{ports.prefect}/api", data_dir / "prefect")
+    env.update(
+        {
             "PREFECT_SERVER_API_HOST": "127.0.0.1",
             "PREFECT_SERVER_API_PORT": str(ports.prefect),
             "DONDOC_DATA_DIR": str(data_dir.resolve()),
             "DONDOC_BASE_URL": f"http://127.0.0.1:{ports.feeds}",
-            "DONDOC_HOME": str(ROOT),
-            "PYTHONUNBUFFERED": "1",
         }
     )
     if smtp_host is None:
@@ -93,8 +109,9 @@ def stack_env(data_dir: Path, ports: Ports, smtp_host: str | None) -> dict[str, 
     return env
 
 
-def _wait(what: str, ready: Callable[[], bool], process: subprocess.Popen[bytes], log: Path,
-          timeout: float) -> None:  # fmt: skip
+def wait_until(what: str, ready: Callable[[], bool], process: subprocess.Popen[bytes],
+               log: Path, timeout: float) -> None:  # fmt: skip
+    """Until `ready()`; StackError naming `log` if the process exits or time runs out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -177,12 +194,7 @@ def running_stack(
             if port_in_use(ports.smtp):
                 raise StackError(f"port {ports.smtp} for the local SMTP server is taken")
             cleanup.callback(start_mailcatcher(mail_dir, ports.smtp).stop)
-        server = _start(
-            stack,
-            "prefect-server",
-            [str(bin_dir / "prefect"), "server", "start", "--host", "127.0.0.1",
-             "--port", str(ports.prefect)],
-        )  # fmt: skip
+        server = _start(stack, "prefect-server", prefect_server_command(ports.prefect))
         cleanup.callback(stop_process, server)
         feeds = _start(
             stack,
@@ -190,14 +202,14 @@ def running_stack(
             [str(bin_dir / "dondoc"), "serve", "--host", "127.0.0.1", "--port", str(ports.feeds)],
         )
         cleanup.callback(stop_process, feeds)
-        _wait("the Prefect server", healthy(f"{stack.api_url}/health"), server,
+        wait_until("the Prefect server", healthy(f"{stack.api_url}/health"), server,
               data_dir / "logs" / "prefect-server.log", timeout)  # fmt: skip
-        _wait("the feed server", healthy(f"{stack.feeds_url}/healthz"), feeds,
+        wait_until("the feed server", healthy(f"{stack.feeds_url}/healthz"), feeds,
               data_dir / "logs" / "feed-server.log", timeout)  # fmt: skip
         if runner:
             served = _start(stack, "flows", [sys.executable, "-m", "flows.serve"])
             cleanup.callback(stop_process, served)
-            _wait("the flow runner", _deployed(stack.api_url), served,
+            wait_until("the flow runner", _deployed(stack.api_url), served,
                   data_dir / "logs" / "flows.log", timeout)  # fmt: skip
         yield stack
 

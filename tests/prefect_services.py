@@ -5,10 +5,8 @@ created and awaited through the REST API, as the UI and the scheduler create the
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,27 +15,18 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from dondoc.stack import ROOT, free_port, healthy, start_process, stop_process
+from dondoc.stack import (
+    ROOT,
+    free_port,
+    healthy,
+    prefect_env,
+    prefect_server_command,
+    start_process,
+    stop_process,
+    wait_until,
+)
 
 BIN = Path(sys.executable).parent
-
-
-def prefect_env(api_url: str, home: Path, **extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "PREFECT_API_URL": api_url,
-            "PREFECT_HOME": str(home),
-            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-            "DO_NOT_TRACK": "1",
-            "PREFECT_WORKER_QUERY_SECONDS": "1",
-            "PREFECT_WORKER_PREFETCH_SECONDS": "1",
-            "DONDOC_HOME": str(ROOT),
-            "PYTHONUNBUFFERED": "1",
-            **extra,
-        }
-    )
-    return env
 
 
 @contextmanager
@@ -75,15 +64,12 @@ def prefect_server(home: Path, **extra: str) -> Iterator[tuple[str, dict[str, st
     and the environment its clients use."""
     port = free_port()
     api_url = f"http://127.0.0.1:{port}/api"
-    env = prefect_env(api_url, home, **extra)
-    command = [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
-    with child(command, env, home / "server.log") as server:
-        ready = healthy(f"{api_url}/health")
-        deadline = time.monotonic() + 120
-        while not ready():
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the Prefect server did not start; see {home / 'server.log'}")
-            time.sleep(0.5)
+    env = prefect_env(api_url, home)
+    # Workers poll every second, so a test's runs start at once.
+    env.update(PREFECT_WORKER_QUERY_SECONDS="1", PREFECT_WORKER_PREFETCH_SECONDS="1", **extra)
+    log = home / "server.log"
+    with child(prefect_server_command(port), env, log) as server:
+        wait_until("the Prefect server", healthy(f"{api_url}/health"), server, log, 120)
         yield api_url, env
 
 
