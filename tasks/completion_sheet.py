@@ -7,7 +7,6 @@ every problem names file, line and column (tasks.directory_io's style)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import unicodedata
@@ -18,7 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from tasks.directory_io import DirectoryProblem as Problem
-from tasks.text import InputEncodingError, decode_bytes, normalize_text
+from tasks.text import (
+    CsvRowError,
+    InputEncodingError,
+    decode_bytes,
+    normalize_text,
+    numbered_csv_rows,
+)
 
 # Column -> the headers that mean it (compared folded: no case, accents or punctuation);
 # the first is how messages name a column the file lacks.
@@ -167,16 +172,10 @@ def _csv_rows(source: str, raw: bytes) -> Rows:
     except InputEncodingError as exc:
         raise CompletionImportError(source, [Problem(None, None, str(exc))]) from exc
     head = "\n".join([line for line in text.splitlines() if line.strip()][:5])
-    reader = csv.reader(io.StringIO(text), delimiter=max(",;\t", key=head.count))
-    rows: Rows = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            rows.append((start, next(reader)))
-        except StopIteration:
-            return rows
-        except csv.Error as exc:
-            raise CompletionImportError(source, [Problem(start, None, str(exc))]) from exc
+    try:
+        return list(numbered_csv_rows(text, delimiter=max(",;\t", key=head.count)))
+    except CsvRowError as exc:
+        raise CompletionImportError(source, [Problem(exc.line, None, str(exc))]) from exc
 
 
 def _xlsx_tables(source: str, raw: bytes) -> list[tuple[str, Rows]]:

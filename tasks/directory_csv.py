@@ -7,8 +7,6 @@ one agency a row, aliases and group names inside one cell, every problem at file
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from tasks.directory_io import (
@@ -24,7 +22,7 @@ from tasks.directory_io import (
     finish_directory,
     validate_entry,
 )
-from tasks.text import normalize_name
+from tasks.text import CsvRowError, normalize_name, numbered_csv_rows
 
 __all__ = ["load_csv"]
 
@@ -37,21 +35,16 @@ def load_csv(source: str, text: str) -> Directory:
     """One agency a row; the `groups` column makes the groups, in order of first mention;
     the `scope` column, if present, holds the directory's scope on every row."""
     header_line = text.lstrip("\n").split("\n", 1)[0]
-    delimiter = max(",;\t", key=header_line.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        rows = numbered_csv_rows(text, delimiter=max(",;\t", key=header_line.count))
+    except CsvRowError as exc:
+        raise DirectoryError(source, [DirectoryProblem(exc.line, None, str(exc))]) from exc
     directory = Directory(source)
     problems: list[DirectoryProblem] = []
     header: list[str] | None = None
     groups: dict[str, tuple[str, int, list[str]]] = {}
     scopes: list[tuple[int, str]] = []  # (line, cell) of the `scope` column
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise DirectoryError(source, [DirectoryProblem(start, None, str(exc))]) from exc
+    for start, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         if header is None:

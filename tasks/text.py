@@ -3,7 +3,9 @@ bytes decoded, NFC, non-breaking spaces, dash variants and CRLF folded."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -105,3 +107,26 @@ def item_keys(contents: list[str]) -> list[str]:
         seen[digest] = seen.get(digest, 0) + 1
         keys.append(digest if seen[digest] == 1 else f"{digest}-{seen[digest]}")
     return keys
+
+
+class CsvRowError(ValueError):
+    """A CSV the csv module cannot read (an unclosed quote): `line` is where the row began."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def numbered_csv_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """Every row with the line it starts on (a quoted cell may span lines), so errors can
+    name the line a spreadsheet user sees."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows: list[tuple[int, list[str]]] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            rows.append((start, next(reader)))
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            raise CsvRowError(start, str(exc)) from exc
