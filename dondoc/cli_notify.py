@@ -14,7 +14,6 @@ from rich.table import Table
 from dondoc.clock import local_date, now_utc
 from dondoc.db import ready_database_url, session_scope
 from dondoc.output import JsonFlag, console, fail, print_json, warn
-from dondoc.settings import get_settings
 
 if TYPE_CHECKING:
     from tasks.notify import DayReport
@@ -59,7 +58,7 @@ def _run(
     as_json: bool,
 ) -> None:
     # Imported here: mail rendering and SMTP are not needed by the rest of the CLI.
-    from notifications.smtp import DeliveryError, SmtpConfig, send_outbox_sync
+    from notifications.smtp import DeliveryError, send_if_configured
     from tasks.notify import NotifyConfig, queue_day
     from tasks.notify_policy import NotifyPolicyError
     from tasks.workdays import WorkdayOverrideError
@@ -75,12 +74,11 @@ def _run(
         report = queue_day(session, command, day, config, now, dry_run=dry_run)
     sent = None
     if not dry_run and not no_send:
-        if get_settings().smtp_host:
-            try:
-                sent = send_outbox_sync(url, SmtpConfig.from_settings())
-            except DeliveryError as exc:
-                fail(f"the digests are queued but could not be sent: {exc}")
-        elif report.queued:
+        try:
+            sent = send_if_configured(url)
+        except DeliveryError as exc:
+            fail(f"the digests are queued but could not be sent: {exc}")
+        if sent is None and report.queued:
             warn(
                 "DONDOC_SMTP_HOST is not set: the digests stay queued; "
                 "`dondoc outbox send` sends them once it is"

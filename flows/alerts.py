@@ -24,7 +24,7 @@ def email_admins_on_failure(flow: Any, flow_run: Any, state: Any) -> None:
     try:
         from notifications.alerts import failure_alert
         from notifications.outbox import queue
-        from notifications.smtp import SmtpConfig, send_outbox_sync
+        from notifications.smtp import send_if_configured
 
         now = now_utc()
         message = failure_alert(
@@ -47,7 +47,6 @@ def email_admins_on_failure(flow: Any, flow_run: Any, state: Any) -> None:
                 message=message,
                 occurrence_ids=[],
             )
-        if settings.smtp_host:
-            send_outbox_sync(url, SmtpConfig.from_settings())
+        send_if_configured(url)
     except Exception:  # the flow has failed already; say why the alert did not go
         log.exception("could not email the admins about the failed flow %s", flow.name)

@@ -17,10 +17,9 @@ from prefect.concurrency.sync import concurrency
 
 from dondoc.clock import local_date, now_utc
 from dondoc.db import ready_database_url, session_scope
-from dondoc.settings import get_settings
 from flows.alerts import email_admins_on_failure
 from flows.retries import retry_unless
-from notifications.smtp import SendReport, SmtpConfig, send_outbox_sync
+from notifications.smtp import SendReport, send_if_configured
 from tasks.notify import Command, DayReport, NotifyConfig, queue_day
 from tasks.notify_policy import NotifyPolicyError
 from tasks.workdays import WorkdayOverrideError
@@ -44,11 +43,11 @@ def queue_digests(command: Command, day: date) -> DayReport:
 @task(retries=3, retry_delay_seconds=[30, 120, 600])
 def send_queued() -> SendReport | None:
     """Send what the outbox holds, one sender across all workers at a time."""
-    if not get_settings().smtp_host:
-        get_run_logger().warning("DONDOC_SMTP_HOST is not set: the digests stay queued")
-        return None
     with concurrency(SMTP_LIMIT, occupy=1):
-        return send_outbox_sync(ready_database_url(), SmtpConfig.from_settings())
+        sent = send_if_configured(ready_database_url())
+    if sent is None:
+        get_run_logger().warning("DONDOC_SMTP_HOST is not set: the digests stay queued")
+    return sent
 
 
 def _publish(report: DayReport, sent: SendReport | None, key: str) -> None:

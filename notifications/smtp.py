@@ -411,3 +411,11 @@ async def send_outbox(
 def send_outbox_sync(database_url: str, config: SmtpConfig, **options: Any) -> SendReport:
     """`send_outbox` for synchronous callers (the CLI, Prefect tasks); same options."""
     return asyncio.run(send_outbox(database_url, config, **options))
+
+
+def send_if_configured(database_url: str, **options: Any) -> SendReport | None:
+    """Send the outbox when DONDOC_SMTP_HOST is set; None when it is not, and the mail stays
+    queued for `dondoc outbox send`."""
+    if not get_settings().smtp_host:
+        return None
+    return send_outbox_sync(database_url, SmtpConfig.from_settings(), **options)
