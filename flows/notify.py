@@ -18,7 +18,7 @@ from prefect.concurrency.sync import concurrency
 from dondoc.clock import local_date, now_utc
 from dondoc.db import ready_database_url, session_scope
 from flows.alerts import email_admins_on_failure
-from flows.retries import retry_unless
+from flows.retries import retry_unless, retry_unless_permanent
 from notifications.smtp import SendReport, send_if_configured
 from tasks.notify import Command, DayReport, NotifyConfig, queue_day
 from tasks.notify_policy import NotifyPolicyError
@@ -40,7 +40,7 @@ def queue_digests(command: Command, day: date) -> DayReport:
         return queue_day(session, command, day, NotifyConfig.from_settings(), now_utc())
 
 
-@task(retries=3, retry_delay_seconds=[30, 120, 600])
+@task(retries=3, retry_delay_seconds=[30, 120, 600], retry_condition_fn=retry_unless_permanent)
 def send_queued() -> SendReport | None:
     """Send what the outbox holds, one sender across all workers at a time."""
     with concurrency(SMTP_LIMIT, occupy=1):

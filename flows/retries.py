@@ -16,3 +16,12 @@ def retry_unless(*errors: type[Exception]) -> RetryConditionCallable:
         return not isinstance(state.result(raise_on_failure=False), errors)
 
     return condition
+
+
+def retry_unless_permanent(_task: object, _run: TaskRun, state: State[Any]) -> bool:
+    """Retry a send unless the SMTP server refused for good (bad credentials, 5xx at
+    connect): waiting and trying again would only delay the admins' alert."""
+    from notifications.smtp import DeliveryError
+
+    error = state.result(raise_on_failure=False)
+    return not (isinstance(error, DeliveryError) and not error.transient)
