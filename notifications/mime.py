@@ -75,7 +75,7 @@ def set_addresses(message: EmailMessage, recipient: Recipient, mail_from: str) -
 
 
 def set_thread(message: EmailMessage, digest: Digest, host: str) -> None:
-    message["Message-ID"] = message_id(digest.key, host)
+    """Overdue and escalation emails reply to their thread's root (see thread_root)."""
     if digest.kind != "due_soon":
         root = thread_root(digest, host)
         message["In-Reply-To"] = root

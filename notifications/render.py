@@ -25,12 +25,13 @@ import css_inline
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from notifications.digest import Digest, NoticeItem, Role
+from notifications.digest import Digest, NoticeItem, Recipient, Role
 from notifications.mime import (
     attach_calendars,
     attach_xlsx,
     calendar_parts,
     mail_host,
+    message_id,
     one_line,
     set_addresses,
     set_automatic,
@@ -318,6 +319,33 @@ def _table_rows(items: list[NoticeItem], t: Labels) -> list[dict[str, Any]]:
     ]
 
 
+def new_message(
+    recipient: Recipient,
+    *,
+    mail_from: str,
+    subject: str,
+    key: str,
+    host: str,
+    now: datetime,
+    tz: ZoneInfo,
+    text: str,
+    html: str,
+) -> EmailMessage:
+    """The headers and the text and HTML bodies every dondoc email has; the caller adds its
+    own parts. The Message-ID comes from the outbox key."""
+    message = EmailMessage(policy=email.policy.default)
+    set_addresses(message, recipient, mail_from)
+    message["Subject"] = subject
+    message["Date"] = format_datetime(now.astimezone(tz))
+    message["Message-ID"] = message_id(key, host)
+    set_automatic(message, host)
+    # base64: Vietnamese text in quoted-printable triples in size, and inlined HTML has
+    # lines longer than SMTP allows.
+    message.set_content(text, cte="base64")
+    message.add_alternative(INLINER.inline(html), subtype="html", cte="base64")
+    return message
+
+
 def render_digest(
     digest: Digest,
     *,
@@ -346,16 +374,11 @@ def render_digest(
     html = TEMPLATES.get_template(f"mail_{digest.kind}.html").render(context)
     text = TEMPLATES.get_template(f"mail_{digest.kind}.txt").render(context)
 
-    message = EmailMessage(policy=email.policy.default)
-    set_addresses(message, digest.recipient, mail_from)
-    message["Subject"] = subject(digest, t)
-    message["Date"] = format_datetime(now.astimezone(tz))
+    message = new_message(
+        digest.recipient, mail_from=mail_from, subject=subject(digest, t), key=digest.key,
+        host=host, now=now, tz=tz, text=text, html=html,
+    )  # fmt: skip
     set_thread(message, digest, host)
-    set_automatic(message, host)
-    # base64: Vietnamese text in quoted-printable triples in size, and inlined HTML has
-    # lines longer than SMTP allows.
-    message.set_content(text, cte="base64")
-    message.add_alternative(INLINER.inline(html), subtype="html", cte="base64")
     message.make_mixed()
     attach_calendars(message, ics)
     if digest.kind == "escalation":

@@ -4,23 +4,19 @@ with the same layout, headers and labels as the digests (notifications/render.py
 
 from __future__ import annotations
 
-import email.policy
 import io
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import make_msgid
 from zoneinfo import ZoneInfo
 
 from notifications.digest import Recipient
 from notifications.mime import (
     XLSX_TYPE,
     mail_host,
-    message_id,
     one_line,
-    set_addresses,
-    set_automatic,
 )
-from notifications.render import INLINER, TEMPLATES, day_text, labels, say
+from notifications.render import TEMPLATES, day_text, labels, new_message, say
 from tasks.progress import ProgressReport, chart_png, percent
 
 
@@ -67,14 +63,11 @@ def render_progress(
     html = TEMPLATES.get_template("mail_report.html").render(context)
     text = TEMPLATES.get_template("mail_report.txt").render(context)
 
-    message = EmailMessage(policy=email.policy.default)
-    set_addresses(message, recipient, mail_from)
-    message["Subject"] = say(t, "subject_report", day=f"{report.as_of:%d/%m/%Y}")
-    message["Date"] = format_datetime(now.astimezone(tz))
-    message["Message-ID"] = message_id(report_key(recipient, report), host)
-    set_automatic(message, host)
-    message.set_content(text, cte="base64")
-    message.add_alternative(INLINER.inline(html), subtype="html", cte="base64")
+    message = new_message(
+        recipient, mail_from=mail_from, key=report_key(recipient, report), host=host,
+        subject=say(t, "subject_report", day=f"{report.as_of:%d/%m/%Y}"),
+        now=now, tz=tz, text=text, html=html,
+    )  # fmt: skip
     html_part = message.get_payload()[1]  # type: ignore[index]
     html_part.add_related(chart_png(report), "image", "png", cid=chart_id)
     buffer = io.BytesIO()
