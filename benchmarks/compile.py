@@ -30,12 +30,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, select, text
 
-from dondoc.db import get_engine, migrate, scratch_schema, session_scope
+from dondoc.core.db import get_engine, session_scope
 from models import Occurrence
 from models.bulk import insert_occurrences
-from tasks.compile_plan import CompileOptions, compile_plan, expand_items, prepare_compile
-from tasks.compile_store import new_row  # the very rows the compile inserts
-from tasks.workdays import WorkCalendar
+from models.schema import migrate, scratch_schema
+from tasks.schedule.compile import CompileOptions, compile_plan, expand_items, prepare_compile
+from tasks.schedule.store import new_row  # the very rows the compile inserts
+from tasks.schedule.workdays import WorkCalendar
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 OCC = Occurrence.__table__

@@ -20,11 +20,11 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, text
 
-from dondoc.db import get_engine
+from dondoc.core.db import get_engine
+from dondoc.core.text import item_keys, normalize_name
 from models import Agency, AgencyGroup, Assignment, Plan, PlanItem, agency_group_member
-from tasks.parsed import Schedule
-from tasks.schedules import WorkingDays, expand, rule_for
-from tasks.text import item_keys, normalize_name
+from tasks.plans.parsed import Schedule
+from tasks.schedule.rules import WorkingDays, expand, rule_for
 
 YEAR = 2025
 AGENCIES_PER_LOCALITY = 20

@@ -33,9 +33,10 @@ from rich.console import Console
 from rich.progress import track
 
 from calendars.feeds import FeedBuilder, FeedSpec, all_specs, write_feeds
-from dondoc.db import get_engine, migrate, session_scope
-from tasks.compile_plan import CompileOptions, compile_plan
-from tasks.workdays import WorkCalendar
+from dondoc.core.db import get_engine, session_scope
+from models.schema import migrate
+from tasks.schedule.compile import CompileOptions, compile_plan
+from tasks.schedule.workdays import WorkCalendar
 
 STDERR = Console(stderr=True)
 TODAY = date(2025, 6, 16)  # mid-year: the window holds half a year back and the rest ahead
@@ -79,7 +80,7 @@ def _serve(url: str, static_dir: str, port: int) -> None:
     from starlette.routing import Mount
     from starlette.staticfiles import StaticFiles
 
-    from calendars.server import create_app
+    from dondoc.web.app import create_app
 
     app = create_app(database_url=url, cache_seconds=3600, today=lambda: TODAY)
     app.router.routes.append(Mount("/static", StaticFiles(directory=static_dir)))
@@ -192,7 +193,7 @@ def main() -> None:
 def serve_rows(url: str, args: argparse.Namespace) -> list[tuple[str, str, float, float, float]]:
     """The busiest agency's feed through the feed route and as a static file."""
     from calendars.tokens import new_token
-    from dondoc.settings import get_settings
+    from dondoc.core.settings import get_settings
 
     with session_scope(url) as session:
         specs = [spec for spec in all_specs(session) if spec.kind == "agency"]

@@ -36,9 +36,10 @@ from rich.console import Console
 from sqlalchemy import update
 from sqlalchemy.engine import make_url
 
-from dondoc.db import get_engine, migrate, scratch_schema, session_scope
-from dondoc.settings import Settings
+from dondoc.core.db import get_engine, session_scope
+from dondoc.core.settings import Settings
 from models.outbox import OutboxMessage
+from models.schema import migrate, scratch_schema
 from notifications.outbox import NewMessage, counts, envelope_recipients, queue_many
 from notifications.smtp import SmtpConfig, send_outbox
 

@@ -3,14 +3,14 @@
 
     .venv/bin/python benchmarks/notify_select.py [--sizes 2500:500,10000:2000]
 
-For each corpus size (agencies:plans, benchmarks/corpus.py, compiled untimed on SQLite), 90 %
-of the work due before the first measured day is marked done, as agencies would have reported
-it, and the escalation of the day before each measured day is run untimed, as the daily flow
-would have. Then, per day, it times `tasks.notices.due_soon` and `tasks.notices.overdue`
-(flips and rung claims included, rolled back afterwards) against a baseline measured in the
-same run: the bare index reads of the same rows ((status, due) and (status,
-next_escalation_on)). The days differ in how much falls due, so the table shows the time
-following the number due rather than the corpus's total."""
+For each corpus size (agencies:plans, benchmarks/corpus.py, compiled untimed on SQLite), 90 % of
+the work due before the first measured day is marked done, as agencies would have reported it,
+and the escalation of the day before each measured day is run untimed, as the daily flow would
+have. Then, per day, it times `tasks.notify.selection.due_soon` and
+`tasks.notify.selection.overdue` (flips and rung claims included, rolled back afterwards)
+against a baseline measured in the same run: the bare index reads of the same rows ((status,
+due) and (status, next_escalation_on)). The days differ in how much falls due, so the table
+shows the time following the number due rather than the corpus's total."""
 
 from __future__ import annotations
 
@@ -27,11 +27,12 @@ from rich.console import Console
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from dondoc.db import get_engine, migrate, session_scope
+from dondoc.core.db import get_engine, session_scope
 from models import Occurrence
-from tasks.notices import LinkMaker, due_soon, overdue
-from tasks.notify_policy import NotifyPolicy
-from tasks.workdays import WorkCalendar
+from models.schema import migrate
+from tasks.notify.policy import NotifyPolicy
+from tasks.notify.selection import LinkMaker, due_soon, overdue
+from tasks.schedule.workdays import WorkCalendar
 
 STDERR = Console(stderr=True)
 SETTLED = date(2025, 6, 1)  # work due before this is mostly reported done

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from tasks.parse_plan import parse_plan_text
-from tasks.text import normalize_text
+from dondoc.core.text import normalize_text
+from tasks.plans.parse import parse_plan_text
 
 TIMEFRAMES = [
     "Thường xuyên trong năm {year}",

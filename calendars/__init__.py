@@ -1,1 +1,3 @@
-"""iCal feeds and the ASGI server that serves them."""
+"""iCal feeds: which deadlines each feed shows (`feeds`), the iCalendar bytes (`ics`), the
+ETag-carrying document (`documents`) and subscription tokens (`tokens`). Served by dondoc.web.
+May import tasks, models and dondoc.core, never notifications."""

@@ -16,7 +16,6 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,8 +23,8 @@ from sqlalchemy.orm import Session
 from calendars.documents import FeedDocument
 from calendars.ics import FeedEvent, calendar_bytes
 from calendars.tokens import find_token
-from dondoc.db import session_scope
-from dondoc.settings import get_settings
+from dondoc.core.db import session_scope
+from dondoc.core.settings import get_settings
 from models import Agency, FeedToken, Occurrence, Plan
 from models.feed_queries import (
     ItemDetails,
@@ -38,10 +37,10 @@ from models.feed_queries import (
     supported_items,
 )
 from models.occurrence import effective_status
-from notifications.links import completion_link
+from tasks.completion.links import LinkMaker
+from tasks.schedule.uids import event_modified, lead_uid, slot_uid
 
 WINDOW_BACK = timedelta(days=90)
-LINK_GRACE = timedelta(days=90)  # completion links stay valid this long after the plan ends
 LATE_NAMES_SHOWN = 10
 SHARE = 250  # feeds per task when several processes build them
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -176,11 +175,9 @@ class FeedBuilder:
         self.session = session
         self.today = today
         self.since = today - WINDOW_BACK
-        self.base_url = settings.base_url
-        self.secret = settings.secret_key.get_secret_value()
-        self.host = uid_host(settings.base_url)
+        self.links = LinkMaker(settings.base_url, settings.secret_key.get_secret_value())
+        self.host = self.links.host
         self._items: dict[int, ItemDetails] = {}
-        self._links: dict[tuple[int, int], str] = {}
         self._descriptions: dict[int, str] = {}
 
     def build(self, spec: FeedSpec) -> FeedDocument:
@@ -291,39 +288,7 @@ class FeedBuilder:
         return found
 
     def _link(self, item: ItemDetails, agency_id: int) -> str:
-        """The agency's completion link for the item, signed once per feed build."""
-        key = (item.item_id, agency_id)
-        link = self._links.get(key)
-        if link is None:
-            link = self._links[key] = completion_link(
-                self.base_url,
-                agency_id=agency_id,
-                item_id=item.item_id,
-                expires=completion_expiry(item.plan_end, self.today),
-                secret=self.secret,
-            )
-        return link
-
-
-def uid_host(base_url: str) -> str:
-    """The domain part of every event UID: the service's own host name."""
-    return urlsplit(base_url).hostname or "dondoc"
-
-
-def lead_uid(occurrence_id: int, host: str) -> str:
-    """The UID of a lead agency's own deadline, in its feed and in emails' .ics parts."""
-    return f"dondoc-occ-{occurrence_id}@{host}"
-
-
-def slot_uid(prefix: str, first_id: int, host: str) -> str:
-    """The UID of a deadline grouped across lead agencies: `sup-<agency>` in a supporting
-    agency's feed, `plan` or `mon` in plan and monitoring feeds."""
-    return f"dondoc-{prefix}-{first_id}@{host}"
-
-
-def completion_expiry(plan_end: date | None, today: date) -> date:
-    """How long a completion link stays valid: until well after the plan ends."""
-    return (plan_end or today) + LINK_GRACE
+        return self.links.completion(item, agency_id, self.today)
 
 
 def _describe(item: ItemDetails) -> str:
@@ -353,13 +318,3 @@ def _counts(slot: Slot) -> str:
         return ""
     late = f", {slot.late} quá hạn" if slot.late else ""
     return f"[{slot.done}/{slot.total - slot.cancelled} ✓{late}] "
-
-
-def event_modified(updated_at: datetime, late_since: date | None) -> datetime:
-    """When the event last changed: its row's update, or the day its due date passed (its
-    title may have turned "QUÁ HẠN" then with no row changing)."""
-    moment = updated_at if updated_at.tzinfo else updated_at.replace(tzinfo=UTC)
-    if late_since is None:
-        return moment
-    turned = datetime.combine(late_since + timedelta(days=1), time(0), tzinfo=UTC)
-    return max(moment, turned)

@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from dondoc.settings import get_settings
+from dondoc.core.settings import get_settings
 from notifications.mailcatcher import start_mailcatcher
 
 ROOT = Path(__file__).resolve().parents[1]

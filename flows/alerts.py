@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from dondoc.clock import now_utc
-from dondoc.db import ready_database_url, session_scope
-from dondoc.settings import get_settings
+from dondoc.core.clock import now_utc
+from dondoc.core.db import session_scope
+from dondoc.core.settings import get_settings
+from models.schema import ready_database_url
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,11 @@ from prefect.input import RunInput
 from pydantic import Field, ValidationError, field_validator
 from sqlalchemy.orm import selectinload
 
-from dondoc.clock import now_utc
-from dondoc.db import ready_database_url, session_scope
+from dondoc.core.clock import now_utc
+from dondoc.core.db import session_scope
 from flows.retries import retry_unless
 from models import Plan, PlanItem, PlanStateError
+from models.schema import ready_database_url
 
 # A paused run keeps its worker process alive: a day is long enough for an admin to decide
 # and short enough not to pin a worker slot for a forgotten review (re-run the flow then).

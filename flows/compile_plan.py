@@ -1,6 +1,6 @@
 """compile-plan: an admin turns an approved plan into dated work from the Prefect UI.
 
-The flow only orchestrates the three steps of tasks.compile_plan: `prepare` reads and checks
+The flow only orchestrates the three steps of tasks.schedule.compile: `prepare` reads and checks
 the plan, `expand` dates the items (one task run per item, or 50 batches for a long plan, so
 the run's size follows the plan, never its occurrences), `store` writes the difference in one
 transaction, and `publish` shows the admin what the plan now owes and what changed."""
@@ -15,13 +15,14 @@ from typing import Any
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from dondoc.clock import local_date, now_utc
-from dondoc.db import ready_database_url, session_scope
+from dondoc.core.clock import local_date, now_utc
+from dondoc.core.db import session_scope
 from flows.retries import retry_unless
 from models import Agency
-from tasks.compile_plan import CompileOptions, expand_items, parse_period, prepare_compile
-from tasks.compile_store import apply_compile
-from tasks.compiled import CompileError, CompileInput, CompileResult, DesiredRow, ItemSpec
+from models.schema import ready_database_url
+from tasks.schedule.compile import CompileOptions, expand_items, parse_period, prepare_compile
+from tasks.schedule.compiled import CompileError, CompileInput, CompileResult, DesiredRow, ItemSpec
+from tasks.schedule.store import apply_compile
 
 MAX_BATCHES = 50  # a task run costs little, thousands of them destabilise the server
 NEXT_DUES = 3  # due dates shown per (item, agency) in the plan-compile table

@@ -9,8 +9,9 @@ from __future__ import annotations
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from dondoc.db import ready_database_url, session_scope
-from tasks.import_plan import PlanFileImport, import_plan_file
+from dondoc.core.db import session_scope
+from models.schema import ready_database_url
+from tasks.plans.importer import PlanFileImport, import_plan_file
 
 
 @task(retries=2, retry_delay_seconds=5)

@@ -15,14 +15,15 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.concurrency.sync import concurrency
 
-from dondoc.clock import local_date, now_utc
-from dondoc.db import ready_database_url, session_scope
+from dondoc.core.clock import local_date, now_utc
+from dondoc.core.db import session_scope
 from flows.alerts import email_admins_on_failure
 from flows.retries import retry_unless, retry_unless_permanent
+from models.schema import ready_database_url
+from notifications.daily import Command, DayReport, NotifyConfig, queue_day
 from notifications.smtp import SendReport, send_if_configured
-from tasks.notify import Command, DayReport, NotifyConfig, queue_day
-from tasks.notify_policy import NotifyPolicyError
-from tasks.workdays import WorkdayOverrideError
+from tasks.notify.policy import NotifyPolicyError
+from tasks.schedule.workdays import WorkdayOverrideError
 
 SMTP_LIMIT = "dondoc-smtp"
 OVERDUE_SHOWN = 500  # rows of the overdue table artifact; the digests' XLSX has them all

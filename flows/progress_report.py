@@ -12,16 +12,17 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from sqlalchemy import select
 
-from dondoc.clock import local_date, now_utc, zone
-from dondoc.db import ready_database_url, session_scope
-from dondoc.settings import get_settings
+from dondoc.core.clock import local_date, now_utc, zone
+from dondoc.core.db import session_scope
+from dondoc.core.settings import get_settings
 from flows.alerts import email_admins_on_failure
 from flows.notify import send_queued
 from models import Agency, Plan
-from notifications.digest import Recipient
+from models.schema import ready_database_url
 from notifications.outbox import queue
 from notifications.report_mail import render_progress, report_key
-from tasks.progress import ProgressReport, build_progress_report, percent
+from tasks.notify.digest import Recipient
+from tasks.reports.progress import ProgressReport, build_progress_report, percent
 
 
 @task(retries=2, retry_delay_seconds=10)

@@ -18,10 +18,11 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from calendars.feeds import write_feeds
 from calendars.tokens import create_missing_tokens
-from dondoc.clock import local_date, now_utc
-from dondoc.db import ready_database_url, session_scope
-from dondoc.settings import get_settings
+from dondoc.core.clock import local_date, now_utc
+from dondoc.core.db import session_scope
+from dondoc.core.settings import get_settings
 from flows.alerts import email_admins_on_failure
+from models.schema import ready_database_url
 
 
 @task(retries=2, retry_delay_seconds=10)

@@ -1,4 +1,7 @@
-"""SQLAlchemy models of dondoc's state, and the queries over it (functions taking a session)."""
+"""SQLAlchemy 2 models of dondoc's state (agencies, plans, occurrences, feed tokens, the
+outbox), the queries over them (`*_queries`, functions taking a session), bulk writes (`bulk`)
+and the schema's Alembic migrations (`schema`, `migrations/`). Models import only dondoc.core;
+revisions import nothing of dondoc and carry frozen copies of what they compute."""
 
 from models.agency import Agency, AgencyGroup, agency_group_member
 from models.base import Base

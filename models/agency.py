@@ -10,8 +10,8 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dondoc.core.text import normalize_name
 from models.base import Base, CreatedAt
-from tasks.text import normalize_name
 
 agency_group_member = Table(
     "agency_group_member",

@@ -116,7 +116,7 @@ class PlanItem(Base):
     position: Mapped[int] = mapped_column(Integer)
     section: Mapped[str | None] = mapped_column(String(20))
     seq: Mapped[str] = mapped_column(String(20))
-    # Stable identity across amendments of the plan (tasks.text.item_key of the content).
+    # Stable identity across amendments of the plan (dondoc.core.text.item_key of the content).
     key: Mapped[str] = mapped_column(String(40))
     content: Mapped[str] = mapped_column(Text)
     details: Mapped[str | None] = mapped_column(Text)

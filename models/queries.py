@@ -34,7 +34,7 @@ def list_groups(
 
 
 def agency_by_key(session: Session, key: str, scope_key: str = "") -> Agency | None:
-    """`key` and `scope_key` are tasks.text.normalize_name of the name and of the scope."""
+    """`key` and `scope_key` are dondoc.core.text.normalize_name of the name and of the scope."""
     query = select(Agency).where(Agency.scope_key == scope_key, Agency.key == key)
     return session.scalars(query).one_or_none()
 
@@ -170,3 +170,14 @@ def next_due_dates(session: Session, plan_id: int, today: date) -> dict[tuple[in
         .group_by(Occurrence.item_id, Occurrence.agency_id)
     )
     return {(item_id, agency_id): due for item_id, agency_id, due in rows}
+
+
+def default_monitoring_agency_id(session: Session, scope_key: str) -> int | None:
+    """The directory's agency flagged `monitoring`, for a plan whose text names none: the
+    plan's own locality first, then the global scope. Without a locality only a single
+    flagged agency is taken; one of several districts' offices would be a guess."""
+    if scope_key:
+        candidates = monitoring_agencies(session, scope_key)
+        return candidates[0].id if candidates else None
+    candidates = monitoring_agencies(session)
+    return candidates[0].id if len(candidates) == 1 else None

@@ -7,8 +7,8 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from dondoc.clock import zone
-from dondoc.settings import get_settings
+from dondoc.core.clock import zone
+from dondoc.core.settings import get_settings
 from notifications.mime import mail_host, message_id, set_automatic
 
 

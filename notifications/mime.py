@@ -17,7 +17,7 @@ from io import BytesIO
 from urllib.parse import urlsplit
 
 from calendars.ics import FeedEvent, single_event_calendar
-from notifications.digest import Digest, NoticeItem, Recipient
+from tasks.notify.digest import Digest, NoticeItem, Recipient
 
 MAX_ICS_PARTS = 20  # beyond this the email points to the calendar feed
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")

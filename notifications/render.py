@@ -25,7 +25,6 @@ import css_inline
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from notifications.digest import Digest, NoticeItem, Recipient, Role
 from notifications.mime import (
     attach_calendars,
     attach_xlsx,
@@ -39,6 +38,7 @@ from notifications.mime import (
     shorten,
     xlsx_bytes,
 )
+from tasks.notify.digest import Digest, NoticeItem, Recipient, Role
 
 SUBJECT_CONTENT = 70  # characters of an item's content in a subject
 SUBJECT_PLANS = 3  # plan numbers named in a subject

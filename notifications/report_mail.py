@@ -10,14 +10,14 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from zoneinfo import ZoneInfo
 
-from notifications.digest import Recipient
 from notifications.mime import (
     XLSX_TYPE,
     mail_host,
     one_line,
 )
 from notifications.render import TEMPLATES, day_text, labels, new_message, say
-from tasks.progress import ProgressReport, chart_png, percent
+from tasks.notify.digest import Recipient
+from tasks.reports.progress import ProgressReport, chart_png, percent
 
 
 def report_key(recipient: Recipient, report: ProgressReport) -> str:

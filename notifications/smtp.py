@@ -39,9 +39,9 @@ from aiosmtplib import (
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from dondoc.clock import now_utc
-from dondoc.db import get_engine
-from dondoc.settings import Settings, get_settings
+from dondoc.core.clock import now_utc
+from dondoc.core.db import get_engine
+from dondoc.core.settings import Settings, get_settings
 from notifications import outbox
 from notifications.outbox import Claimed
 

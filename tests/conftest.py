@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from dondoc.db import get_engine, migrate, scratch_schema, session_scope
-from tests.smtp_support import smtp_server  # noqa: F401
+from dondoc.core.db import get_engine, session_scope
+from models.schema import migrate, scratch_schema
+from tests.support.smtp import smtp_server  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from dondoc.db import session_scope
+from dondoc.core.db import session_scope
 from models import Agency, Plan
-from tasks.parsed import SCHEDULE_KINDS
-from tests.cli_support import Cli
+from tasks.plans.parsed import SCHEDULE_KINDS
 from tests.conftest import EXAMPLES
+from tests.support.cli import Cli
 
 SONG_MA_PLAN = EXAMPLES / "plans" / "song-ma-2019-kh33.txt"
 TUY_PHUOC_PLAN = EXAMPLES / "plans" / "tuy-phuoc-2023-truyen-thong.txt"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dondoc.output import console
-from tests.cli_support import Cli
+from dondoc.cli.output import console
 from tests.conftest import EXAMPLES, FIXTURES
+from tests.support.cli import Cli
 
 SONG_MA_PLAN = EXAMPLES / "plans" / "song-ma-2019-kh33.txt"
 SONG_MA_DIRECTORY = EXAMPLES / "directories" / "song-ma.yaml"
@@ -123,7 +123,7 @@ def test_an_amended_plan_compiles_with_its_diff(cli: Cli, approved: str) -> None
 
 
 def test_the_demo_imports_approves_and_compiles_every_example(cli: Cli) -> None:
-    from dondoc.demo import EXAMPLES, load_examples
+    from dondoc.cli.demo import EXAMPLES, load_examples
 
     assert len(load_examples(cli.database_url, EXAMPLES)) == 4
     plans = cli.json("plan", "list")

@@ -15,11 +15,11 @@ import uvicorn
 from icalendar import Calendar
 from starlette.applications import Starlette
 
-from calendars.server import create_app
 from calendars.tokens import TOKEN_SHAPE
-from dondoc.cli import app as dondoc_app
-from tests.cli_support import Cli
+from dondoc.cli.app import app as dondoc_app
+from dondoc.web.app import create_app
 from tests.conftest import EXAMPLES
+from tests.support.cli import Cli
 
 SONG_MA_PLAN = EXAMPLES / "plans" / "song-ma-2019-kh33.txt"
 SONG_MA_DIRECTORY = EXAMPLES / "directories" / "song-ma.yaml"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli_support import Cli
-from tests.smtp_support import SmtpSink
+from tests.support.cli import Cli
+from tests.support.smtp import SmtpSink
 
 CENTRE = "ttttvh.songma@example.org"
 INTERIOR_OFFICE = "pnv.songma@example.org"

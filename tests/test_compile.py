@@ -11,16 +11,16 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dondoc.db import session_scope
+from dondoc.core.db import session_scope
 from models import Occurrence, OccurrenceEvent, Plan, PlanCompilation
-from tasks.compile_plan import compile_plan
-from tasks.compiled import CompileError, CompileResult
-from tasks.directory import import_directory, load_directory
-from tasks.import_plan import import_parsed_plan, import_plan_file
-from tasks.parsed import ParsedItem, ParsedPlan
-from tasks.timeframes import parse_timeframe
+from tasks.directory.store import import_directory, load_directory
+from tasks.plans.importer import import_parsed_plan, import_plan_file
+from tasks.plans.parsed import ParsedItem, ParsedPlan
+from tasks.plans.timeframes import parse_timeframe
+from tasks.schedule.compile import compile_plan
+from tasks.schedule.compiled import CompileError, CompileResult
 from tests.conftest import EXAMPLES, FIXTURES
-from tests.seeds import OPTIONS, SONG_MA_PLAN, seed_song_ma
+from tests.support.seeds import OPTIONS, SONG_MA_PLAN, seed_song_ma
 
 AMENDED_PLAN = FIXTURES / "plans" / "song-ma-2019-kh33-amended.txt"
 NOW = datetime(2019, 1, 15, 3, 0, tzinfo=UTC)

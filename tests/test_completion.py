@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import select
 
 from calendars.feeds import FeedBuilder, FeedSpec
-from calendars.server import create_app
-from dondoc.db import session_scope
-from dondoc.settings import get_settings
+from dondoc.core.db import session_scope
+from dondoc.core.settings import get_settings
+from dondoc.web.app import create_app
 from models import Agency, Occurrence, OccurrenceEvent, PlanItem
-from notifications.links import completion_link, sign_link
-from tests.ical_check import read_with_icalendar
-from tests.seeds import seed_song_ma
+from tasks.completion.links import completion_link, sign_link
+from tests.support.ical_check import read_with_icalendar
+from tests.support.seeds import seed_song_ma
 
 TODAY = date(2019, 3, 1)
 COMMUNE = "UBND xã Chiềng Khương"

@@ -11,12 +11,12 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from dondoc.db import session_scope
+from dondoc.core.db import session_scope
 from models import Occurrence, OccurrenceEvent, PlanItem
 from models.agency import Agency
-from tests.cli_support import Cli
 from tests.conftest import EXAMPLES, FIXTURES
-from tests.seeds import seed_song_ma
+from tests.support.cli import Cli
+from tests.support.seeds import seed_song_ma
 
 EXAMPLE = EXAMPLES / "completions" / "song-ma-2019-q1.csv"
 SHEETS = FIXTURES / "completions"

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tasks.directory import (
+from dondoc.core.text import normalize_name
+from tasks.directory.store import (
     Directory,
     DirectoryError,
     NamedEntry,
     Resolver,
     load_directory,
 )
-from tasks.text import normalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 DIRECTORIES = ROOT / "examples" / "directories"

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from dondoc.core.text import normalize_name
 from models import Agency, AgencyGroup, Plan
 from models.queries import (
     agencies_without_email,
@@ -17,17 +18,16 @@ from models.queries import (
     monitoring_agencies,
     unverified_agencies,
 )
-from tasks.directory import (
+from tasks.directory.resolve import stored_known_names
+from tasks.directory.store import (
     Resolver,
     create_unverified,
     guess_kind,
     import_directory,
     load_directory,
 )
-from tasks.import_plan import import_parsed_plan
-from tasks.parse_plan import read_plan_file
-from tasks.resolve import stored_known_names
-from tasks.text import normalize_name
+from tasks.plans.importer import import_parsed_plan
+from tasks.plans.parse import read_plan_file
 from tests.test_directory import DIRECTORIES, FIXTURES, ROOT, SONG_MA, TUY_PHUOC
 
 CHIENG_KHUONG = DIRECTORIES / "chieng-khuong-2025.yaml"

@@ -1,4 +1,4 @@
-"""The feed server (calendars.server) on SQLite and PostgreSQL: what calendar clients get for
+"""The feed server (dondoc.web.app) on SQLite and PostgreSQL: what calendar clients get for
 good, conditional, odd and hostile requests, and that a database outage is a 503."""
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from starlette.applications import Starlette
 
 from calendars.documents import FeedDocument
 from calendars.feeds import load_token_feed
-from calendars.server import RedactFeedTokens, create_app
 from calendars.tokens import find_token, new_token
-from dondoc.db import get_engine, session_scope
-from tasks.resolve import Resolver
-from tests.seeds import seed_song_ma
+from dondoc.core.db import get_engine, session_scope
+from dondoc.web.app import RedactFeedTokens, create_app
+from tasks.directory.resolve import Resolver
+from tests.support.seeds import seed_song_ma
 
 TODAY = date(2019, 3, 1)
 COMPILED_AT = datetime(2019, 1, 15, 8, tzinfo=UTC)

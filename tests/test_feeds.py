@@ -12,16 +12,16 @@ from sqlalchemy.orm import Session
 
 from calendars.feeds import FeedBuilder, FeedSpec, write_feeds
 from calendars.ics import MAX_EVENTS
-from dondoc.db import session_scope
+from dondoc.core.db import session_scope
 from models import Agency, Occurrence, Plan
-from tasks.compile_plan import compile_plan
-from tasks.directory import import_directory, load_directory
-from tasks.import_plan import import_parsed_plan, import_plan_file
-from tasks.parsed import ParsedItem, ParsedPlan
-from tasks.timeframes import parse_timeframe
+from tasks.directory.store import import_directory, load_directory
+from tasks.plans.importer import import_parsed_plan, import_plan_file
+from tasks.plans.parsed import ParsedItem, ParsedPlan
+from tasks.plans.timeframes import parse_timeframe
+from tasks.schedule.compile import compile_plan
 from tests.conftest import EXAMPLES, FIXTURES
-from tests.ical_check import assert_parsers_agree, assert_well_folded, read_with_icalendar
-from tests.seeds import OPTIONS, SONG_MA_PLAN, seed_song_ma
+from tests.support.ical_check import assert_parsers_agree, assert_well_folded, read_with_icalendar
+from tests.support.seeds import OPTIONS, SONG_MA_PLAN, seed_song_ma
 
 NOW = datetime(2019, 1, 12, 3, 0, tzinfo=UTC)
 TODAY = date(2019, 3, 1)

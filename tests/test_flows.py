@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from dondoc.db import session_scope
-from dondoc.settings import get_settings
+from dondoc.core.db import session_scope
+from dondoc.core.settings import get_settings
 from models import Plan
 from tests.conftest import EXAMPLES
 

@@ -29,11 +29,11 @@ from prefect.client.schemas.objects import Artifact, FlowRun, StateType, TaskRun
 from prefect.flow_runs import resume_flow_run
 from sqlalchemy import func, select
 
-from dondoc.clock import now_utc
-from dondoc.db import session_scope
-from dondoc.settings import get_settings
+from dondoc.core.clock import now_utc
+from dondoc.core.db import session_scope
+from dondoc.core.settings import get_settings
 from models import Occurrence, Plan
-from tests.seeds import seed_song_ma
+from tests.support.seeds import seed_song_ma
 
 WAIT_SECONDS = 60
 
@@ -268,7 +268,7 @@ def test_approve_plan_flow_refuses_a_plan_that_is_not_a_draft_without_pausing(
 
 def test_split_batches_caps_a_long_plan_at_fifty_task_runs_in_plan_order() -> None:
     from flows.compile_plan import batch_run_name, split_batches
-    from tasks.compiled import ItemSpec
+    from tasks.schedule.compiled import ItemSpec
 
     specs = [ItemSpec(i, str(i), f"k{i}", "…", {"kind": "once"}, (1,)) for i in range(1, 131)]
     batches = split_batches(specs)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from dondoc.db import session_scope
-from dondoc.settings import get_settings
-from tests.seeds import seed_song_ma
-from tests.smtp_support import SmtpSink
+from dondoc.core.db import session_scope
+from dondoc.core.settings import get_settings
+from tests.support.seeds import seed_song_ma
+from tests.support.smtp import SmtpSink
 
 ADMIN = "quantri@example.org"
 INTERIOR_OFFICE = "pnv.songma@example.org"

@@ -1,4 +1,4 @@
-"""Tests of tests/ical_check.py, the three-parser feed checker, on small fixtures.
+"""Tests of tests/support/ical_check.py, the three-parser feed checker, on small fixtures.
 
 valid-feed.ics was written once by icalendar (so its folding is icalendar's); the broken
 files are hand-written. Each test pins one thing the checker must notice, or one way the
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES
-from tests.ical_check import (
+from tests.support.ical_check import (
     JS_DIR,
     IcalJsError,
     SeenEvent,

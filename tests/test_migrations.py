@@ -1,6 +1,7 @@
 from sqlalchemy import inspect
 
-from dondoc.db import get_engine, migrate
+from dondoc.core.db import get_engine
+from models.schema import migrate
 
 
 def test_migrations_create_every_table_and_rerun_cleanly(database_url: str) -> None:

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dondoc.db import session_scope
+from dondoc.core.db import session_scope
 from models import Agency, Occurrence, OccurrenceEvent
-from tasks.notices import LinkMaker, NoticeRun, due_soon, overdue
-from tasks.notify_policy import NotifyPolicy, NotifyPolicyError
-from tasks.workdays import WorkCalendar
-from tests.seeds import seed_song_ma
+from tasks.notify.policy import NotifyPolicy, NotifyPolicyError
+from tasks.notify.selection import LinkMaker, NoticeRun, due_soon, overdue
+from tasks.schedule.workdays import WorkCalendar
+from tests.support.seeds import seed_song_ma
 
 POLICY = NotifyPolicy.from_file()
 CALENDAR = WorkCalendar.from_file(None)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select, update
 
-from dondoc.db import get_engine, session_scope
+from dondoc.core.db import get_engine, session_scope
 from models.outbox import OutboxMessage
 from notifications.outbox import (
     NewMessage,
@@ -26,8 +26,8 @@ from notifications.outbox import (
     queue_many,
     requeue,
 )
-from tests.cli_support import Cli
-from tests.smtp_support import SmtpSink, digest_like
+from tests.support.cli import Cli
+from tests.support.smtp import SmtpSink, digest_like
 
 DAY = date(2025, 6, 16)
 NOW = datetime(2025, 6, 16, 0, 30, tzinfo=UTC)

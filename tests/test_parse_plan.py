@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tasks.parse_plan import parse_plan_text, read_plan_file
-from tasks.parsed import ParsedPlan, ParseWarning, PlanParseError, Schedule, deadline_warning
+from tasks.plans.parse import parse_plan_text, read_plan_file
+from tasks.plans.parsed import ParsedPlan, ParseWarning, PlanParseError, Schedule, deadline_warning
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_PLANS = ROOT / "examples" / "plans"

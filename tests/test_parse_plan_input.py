@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tasks.parse_plan import parse_plan_text, read_plan_file
-from tasks.parsed import PlanParseError
+from tasks.plans.parse import parse_plan_text, read_plan_file
+from tasks.plans.parsed import PlanParseError
 
 EXAMPLE_PLANS = Path(__file__).resolve().parents[1] / "examples" / "plans"
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from dondoc.db import session_scope
+from dondoc.core.db import session_scope
 from models import Plan
-from tasks.directory import import_directory, load_directory
-from tests.cli_support import Cli
+from tasks.directory.store import import_directory, load_directory
 from tests.conftest import EXAMPLES
-from tests.seeds import seed_song_ma
+from tests.support.cli import Cli
+from tests.support.seeds import seed_song_ma
 
 
 @pytest.fixture

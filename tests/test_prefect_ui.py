@@ -16,11 +16,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dondoc.db import ready_database_url, session_scope
-from dondoc.settings import get_settings
+from dondoc.core.db import session_scope
+from dondoc.core.settings import get_settings
 from dondoc.stack import Ports, Stack, free_port, running_stack, wait_for_flow_runs
+from models.schema import ready_database_url
 from tests.conftest import ROOT, require
-from tests.seeds import seed_song_ma
+from tests.support.seeds import seed_song_ma
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

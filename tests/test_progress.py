@@ -16,21 +16,21 @@ import pytest
 from PIL import Image
 from sqlalchemy.orm import Session
 
-from dondoc.db import session_scope
+from dondoc.core.db import session_scope
 from models import Agency, Occurrence, Plan
 from models.occurrence import mark_overdue
 from models.progress_queries import ProgressCounts
 from models.queries import list_occurrences
-from tasks.compile_store import cancel
-from tasks.progress import (
+from tasks.reports.progress import (
     ProgressReport,
     Tally,
     build_progress_report,
     chart_png,
 )
-from tests.cli_support import Cli
+from tasks.schedule.store import cancel
 from tests.conftest import ROOT
-from tests.seeds import seed_song_ma
+from tests.support.cli import Cli
+from tests.support.seeds import seed_song_ma
 
 TODAY = date(2019, 4, 10)
 NOW = datetime(2019, 4, 10, 9, 0, tzinfo=UTC)

@@ -19,8 +19,8 @@ import pytest
 from icalendar import Calendar
 
 from calendars.feeds import _mark, _title
-from notifications.digest import Digest, DigestKind, NoticeItem, Recipient
 from notifications.render import all_labels, render_digest
+from tasks.notify.digest import Digest, DigestKind, NoticeItem, Recipient
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 BASE_URL = "https://dondoc.example.org"

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from tasks.parsed import Schedule
-from tasks.schedules import Slot, expand, rule_for
-from tasks.timeframes import parse_timeframe
-from tasks.workdays import WorkCalendar
+from tasks.plans.parsed import Schedule
+from tasks.plans.timeframes import parse_timeframe
+from tasks.schedule.rules import Slot, expand, rule_for
+from tasks.schedule.workdays import WorkCalendar
 
 YEAR_2026 = (date(2026, 1, 1), date(2026, 12, 31))
 

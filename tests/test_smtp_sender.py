@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from dondoc.db import session_scope
+from dondoc.core.db import session_scope
 from models.outbox import OutboxMessage
 from notifications.outbox import NewMessage, counts, queue_many
 from notifications.smtp import (
@@ -24,7 +24,7 @@ from notifications.smtp import (
     send_outbox,
     send_outbox_sync,
 )
-from tests.smtp_support import SmtpSink, digest_like
+from tests.support.smtp import SmtpSink, digest_like
 
 DAY = date(2025, 6, 16)
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from tasks.parse_plan import read_plan_file
-from tasks.parsed import ParsedItem, ParsedPlan, PlanParseError, Schedule
-from tasks.structured import (
+from tasks.plans.parse import read_plan_file
+from tasks.plans.parsed import ParsedItem, ParsedPlan, PlanParseError, Schedule
+from tasks.plans.structured import (
     ITEMS_SHEET,
     PLAN_SHEET,
     STRUCTURED_SUFFIXES,

@@ -12,18 +12,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from dondoc.db import session_scope
+from dondoc.core.db import session_scope
 from dondoc.stack import create_flow_run, wait_for_flow_runs
 from models import OutboxMessage
-from tests.prefect_services import (
+from tests.support.prefect_services import (
     BIN,
     child,
     postgres_database,
     prefect_cli,
     prefect_server,
 )
-from tests.seeds import seed_song_ma
-from tests.smtp_support import SmtpSink
+from tests.support.seeds import seed_song_ma
+from tests.support.smtp import SmtpSink
 
 pytestmark = pytest.mark.postgres
 POOL = "dondoc-test"
@@ -32,7 +32,7 @@ POOL = "dondoc-test"
 def test_two_workers_sending_the_same_day_send_every_email_once(
     postgres_server: str, tmp_path: Path, smtp_server: SmtpSink
 ) -> None:
-    from dondoc.db import scratch_schema
+    from models.schema import scratch_schema
 
     with (
         scratch_schema(postgres_server, "w") as app_url,

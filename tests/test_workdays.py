@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dondoc.cli_calendar import calendar_app
-from dondoc.settings import get_settings
-from tasks.workdays import (
+from dondoc.cli.calendar import calendar_app
+from dondoc.core.settings import get_settings
+from tasks.schedule.workdays import (
     DayOverride,
     WorkCalendar,
     WorkdayException,

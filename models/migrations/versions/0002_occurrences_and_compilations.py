@@ -6,12 +6,13 @@ Create Date: 2026-11-25 03:43:41.106034
 
 """
 
+import hashlib
+import re
+import unicodedata
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-
-from tasks.text import item_keys
 
 # revision identifiers, used by Alembic.
 revision: str = "0002"
@@ -21,6 +22,75 @@ depends_on: str | Sequence[str] | None = None
 
 OLD_STATUSES = "status IN ('draft', 'approved', 'archived')"
 NEW_STATUSES = "status IN ('draft', 'approved', 'rejected', 'superseded', 'archived')"
+
+
+# --- A frozen copy of the item keys as this revision computed them (dondoc.core.text at
+# the time): a migration must give the same keys whatever the live code becomes.
+_SPACES = re.compile(r"[\u00a0\u2007\u202f\u2000-\u200a\u3000\t]+")
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_DASHES = re.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2015\u2212]")
+_WS = re.compile(r"\s+")
+# Old ("hoá", "uỷ") and new ("hóa", "ủy") tone placement both appear in real documents.
+_TONE_PLACEMENT = {
+    "oá": "óa",
+    "oà": "òa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oé": "óe",
+    "oè": "òe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+    "uý": "úy",
+    "uỳ": "ùy",
+    "uỷ": "ủy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
+}
+_TONE_RE = re.compile("|".join(_TONE_PLACEMENT))
+_TRAILING = " .;,:-–"
+
+
+def normalize_text(text: str) -> str:
+    """NFC, LF line ends, plain spaces and one dash, with line structure kept."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ZERO_WIDTH.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _DASHES.sub("–", text)
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def clean_name(name: str) -> str:
+    """An agency name as written, tidied: NFC, single spaces, no trailing punctuation."""
+    name = _WS.sub(" ", normalize_text(name)).strip()
+    return name.strip(_TRAILING).strip()
+
+
+def normalize_name(name: str) -> str:
+    """The comparison key of a name: case, spacing, dashes, tone placement and
+    "Ủy ban nhân dân" versus "UBND" do not matter."""
+    key = clean_name(name).casefold()
+    key = _TONE_RE.sub(lambda m: _TONE_PLACEMENT[m.group(0)], key)
+    key = key.replace("ủy ban nhân dân", "ubnd")
+    key = re.sub(r"\s*[–-]\s*", " – ", key)
+    key = re.sub(r"\s*&\s*", " và ", key)
+    return _WS.sub(" ", key).strip()
+
+
+def item_keys(contents: list[str]) -> list[str]:
+    """Stable keys for a plan's items: a hash of the normalised content, so an amended text
+    that keeps an item keeps its key whatever its number or position; a repeated content gets
+    "-2", "-3" in order."""
+    keys: list[str] = []
+    seen: dict[str, int] = {}
+    for content in contents:
+        words = re.sub(r"[^\w]+", " ", normalize_name(content)).strip()
+        digest = hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
+        seen[digest] = seen.get(digest, 0) + 1
+        keys.append(digest if seen[digest] == 1 else f"{digest}-{seen[digest]}")
+    return keys
 
 
 def _backfill_item_keys() -> None:

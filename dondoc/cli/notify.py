@@ -1,0 +1,144 @@
+"""`dondoc remind` and `dondoc escalate`: queue the day's digests, then send what is queued.
+
+Queueing is one transaction (selection, overdue flips, rungs and outbox rows together), and
+sending reads only the outbox, so running a command twice for a day sends nothing more."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+from rich.table import Table
+
+from dondoc.cli.output import JsonFlag, console, fail, print_json, warn
+from dondoc.core.clock import local_date, now_utc
+from dondoc.core.db import session_scope
+from models.schema import ready_database_url
+
+if TYPE_CHECKING:
+    from notifications.daily import DayReport
+
+DayOption = Annotated[
+    str | None,
+    typer.Option("--date", metavar="YYYY-MM-DD", help="The day to run for (default: today)."),
+]
+DryRun = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would be queued; write and send nothing.")
+]
+NoSend = Annotated[
+    bool, typer.Option("--no-send", help="Queue only; `dondoc outbox send` sends later.")
+]
+
+
+def remind(
+    day: DayOption = None,
+    dry_run: DryRun = False,
+    no_send: NoSend = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Queue and send the "Sắp đến hạn" (due soon) digests of a day."""
+    _run("remind", day, dry_run, no_send, as_json)
+
+
+def escalate(
+    day: DayOption = None,
+    dry_run: DryRun = False,
+    no_send: NoSend = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Turn past-due work overdue; queue and send the "Quá hạn" (overdue) digests of a day."""
+    _run("escalate", day, dry_run, no_send, as_json)
+
+
+def _run(
+    command: Literal["remind", "escalate"],
+    text: str | None,
+    dry_run: bool,
+    no_send: bool,
+    as_json: bool,
+) -> None:
+    # Imported here: mail rendering and SMTP are not needed by the rest of the CLI.
+    from notifications.daily import NotifyConfig, queue_day
+    from notifications.smtp import DeliveryError, send_if_configured
+    from tasks.notify.policy import NotifyPolicyError
+    from tasks.schedule.workdays import WorkdayOverrideError
+
+    now = now_utc()
+    day = _parse_day(text) if text else local_date(now)
+    try:
+        config = NotifyConfig.from_settings()
+    except (NotifyPolicyError, WorkdayOverrideError) as exc:
+        fail(str(exc))
+    url = ready_database_url()
+    with session_scope(url) as session:
+        report = queue_day(session, command, day, config, now, dry_run=dry_run)
+    sent = None
+    if not dry_run and not no_send:
+        try:
+            sent = send_if_configured(url)
+        except DeliveryError as exc:
+            fail(f"the digests are queued but could not be sent: {exc}")
+        if sent is None and report.queued:
+            warn(
+                "DONDOC_SMTP_HOST is not set: the digests stay queued; "
+                "`dondoc outbox send` sends them once it is"
+            )
+    if as_json:
+        data = report.to_json()
+        if sent is not None:
+            data["sent"] = {
+                "sent": sent.sent,
+                "failed": len(sent.failed),
+                "queued": sent.still_queued,
+            }
+        print_json(data)
+    else:
+        _print(report)
+        if sent is not None:
+            console.print(
+                f"Sent {sent.sent}, failed {len(sent.failed)}, still queued {sent.still_queued}."
+            )
+    if sent is not None and sent.failed:
+        raise typer.Exit(1)
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"--date {text!r}: not a date; write it as YYYY-MM-DD", code=2)
+
+
+def _print(report: DayReport) -> None:
+    if report.skipped:
+        console.print(report.skipped)
+        return
+    verb = "Would queue" if report.dry_run else "Queued"
+    if report.flipped:
+        console.print(f"{report.flipped} deadlines turned overdue.")
+    if report.digests:
+        table = Table(title=f"{report.command} {report.day:%d/%m/%Y}")
+        for column in ("kind", "to", "cc", "chủ trì", "phối hợp", "subject", "new"):
+            table.add_column(column)
+        for d in report.digests:
+            table.add_row(
+                d.kind,
+                d.to,
+                str(len(d.cc)) if d.cc else "",
+                str(d.lead),
+                str(d.support),
+                d.subject,
+                "" if report.dry_run else ("yes" if d.queued else "already"),
+            )
+        console.print(table)
+    console.print(
+        f"{verb} {report.queued if not report.dry_run else len(report.digests)} digests about "
+        f"{report.deadlines} deadlines"
+        + (f"; {report.already_queued} were queued before" if report.already_queued else "")
+        + "."
+    )
+    for agency_id, name in sorted(report.without_email.items()):
+        warn(f"agency {agency_id} {name} has no email address: it was not notified")
+    for plan_id, scope in sorted(report.unmonitored.items()):
+        warn(f"plan {plan_id} ({scope}) has no monitoring agency: `dondoc plan monitor` sets one")

@@ -1,0 +1,136 @@
+"""`dondoc outbox`: the emails dondoc has queued, sent or given up on; retry and send them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from dondoc.cli.output import JsonFlag, console, fail, print_json, warn
+from dondoc.core.clock import now_utc
+from dondoc.core.db import session_scope
+from models.outbox import OUTBOX_STATUSES
+from models.schema import ready_database_url
+
+outbox_app = typer.Typer(
+    help="The emails dondoc sends: list them, retry failures, send what is queued.",
+    no_args_is_help=True,
+)
+
+
+@outbox_app.command("list")
+def outbox_list(
+    status: Annotated[str | None, typer.Option(help=", ".join(OUTBOX_STATUSES))] = None,
+    day: Annotated[
+        str | None, typer.Option(metavar="YYYY-MM-DD", help="Only what was queued for this day.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many (newest first).")] = 100,
+    as_json: JsonFlag = False,
+) -> None:
+    """Queued, sent and failed emails, newest first, with their last error."""
+    from notifications.outbox import counts, list_messages
+
+    if status is not None and status not in OUTBOX_STATUSES:
+        fail(f"--status must be one of {', '.join(OUTBOX_STATUSES)}, not {status!r}", code=2)
+    on = _day(day)
+    with session_scope(ready_database_url()) as session:
+        rows = [entry.to_json() for entry in list_messages(session, status, on, limit)]
+        totals = counts(session, on)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title=f"{len(rows)} emails")
+    for column in ("id", "day", "kind", "to", "subject", "status", "attempts", "last error"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            row["day"],
+            row["kind"],
+            ", ".join(row["to"]),
+            row["subject"],
+            row["status"],
+            str(row["attempts"]),
+            (row["last_error"] or "")[:120],
+        )
+    console.print(table)
+    console.print(", ".join(f"{name} {n}" for name, n in totals.items()))
+
+
+@outbox_app.command("retry")
+def outbox_retry(
+    ids: Annotated[list[int] | None, typer.Argument(metavar="[IDS]...")] = None,
+    failed: Annotated[bool, typer.Option("--failed", help="Every failed email.")] = False,
+) -> None:
+    """Queue failed emails again, due now, their attempts counted afresh.
+
+    `dondoc outbox send`, or the next daily flow, sends them."""
+    from notifications.outbox import requeue
+
+    if not ids and not failed:
+        fail("give the ids to retry, or --failed for every failed email", code=2)
+    with session_scope(ready_database_url()) as session:
+        done = set(requeue(session, None, now_utc())) if failed else set()
+        if ids:
+            done.update(requeue(session, ids, now_utc()))
+    for missing in sorted(set(ids or []) - done):
+        warn(f"email {missing} is not failed or queued (or does not exist): not requeued")
+    console.print(f"requeued {len(done)} emails")
+
+
+@outbox_app.command("send")
+def outbox_send(as_json: JsonFlag = False) -> None:
+    """Send what is queued and due now; exits 1 when an email failed for good."""
+    from notifications.outbox import counts
+    from notifications.smtp import DeliveryError, SendReport, SmtpConfig, send_outbox_sync
+
+    try:
+        config = SmtpConfig.from_settings()
+    except DeliveryError as exc:
+        fail(str(exc))
+    url = ready_database_url()
+    with session_scope(url) as session:
+        queued = counts(session)["queued"]
+    columns = (TextColumn("sending"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=console, disable=as_json, transient=True) as progress:
+        bar = progress.add_task("send", total=queued)
+
+        def advance(report: SendReport) -> None:
+            progress.update(bar, completed=report.sent + len(report.failed))
+
+        try:
+            report = send_outbox_sync(url, config, on_progress=advance)
+        except DeliveryError as exc:
+            fail(f"{exc} (nothing more was sent; the emails stay queued)")
+    if as_json:
+        print_json(
+            {
+                "sent": report.sent,
+                "retried": report.retried,
+                "still_queued": report.still_queued,
+                "failed": [{"key": k, "error": e} for k, e in report.failed],
+                "refused": [{"key": k, "address": a, "reply": r} for k, a, r in report.refused],
+            }
+        )
+    else:
+        for key, address, reply in report.refused:
+            warn(f"{key}: {address} refused: {reply}")
+        for key, error in report.failed:
+            warn(f"{key} failed: {error}")
+        console.print(
+            f"Sent {report.sent}, failed {len(report.failed)}, still queued {report.still_queued}."
+        )
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"--day {text!r}: not a date; write it as YYYY-MM-DD", code=2)

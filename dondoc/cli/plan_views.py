@@ -1,0 +1,154 @@
+"""How a stored plan is shown: as JSON for scripts and as Rich tables for people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.table import Table
+
+from dondoc.core.settings import get_settings
+from models import Assignment, Plan
+from tasks.plans.parsed import ParsedPlan, Schedule
+from tasks.schedule.rules import DueRule, rule_for
+
+
+def assignment_json(assignment: Assignment) -> dict[str, Any]:
+    return {
+        "name": assignment.name_as_written,
+        "resolved": assignment.target_name,
+        "kind": "group" if assignment.group_id else ("agency" if assignment.agency_id else None),
+        "match": assignment.match,
+        "score": assignment.score,
+    }
+
+
+def plan_summary_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "id": plan.id,
+        "number": plan.number,
+        "title": plan.title,
+        "issuer": plan.issuer,
+        "issued_on": plan.issued_on.isoformat() if plan.issued_on else None,
+        "year": plan.year,
+        "status": plan.status,
+        "items": len(plan.items),
+        "warnings": len(plan.warnings),
+    }
+
+
+def plan_detail_json(plan: Plan) -> dict[str, Any]:
+    monitoring = plan.monitoring_agency
+    return {
+        **plan_summary_json(plan),
+        "layout": plan.layout,
+        "scope": plan.scope_key,
+        "period_start": plan.period_start.isoformat() if plan.period_start else None,
+        "period_end": plan.period_end.isoformat() if plan.period_end else None,
+        "monitoring_agency": monitoring.name if monitoring else None,
+        "monitoring_agency_as_written": plan.monitoring_agency_text,
+        "approved_by": plan.approved_by,
+        "approved_at": plan.approved_at.isoformat() if plan.approved_at else None,
+        "source_name": plan.source_name,
+        "source_sha256": plan.source_sha256,
+        "items": [
+            {
+                "seq": item.seq,
+                "section": item.section,
+                "content": item.content,
+                "details": item.details,
+                "lead": [assignment_json(a) for a in item.assignments if a.role == "lead"],
+                "coordinating": [
+                    assignment_json(a) for a in item.assignments if a.role == "coordinating"
+                ],
+                "timeframe": item.schedule,
+                "rule": rule_json(rule_for_stored(item.schedule)),
+                "key": item.key,
+                "line": item.source_line,
+            }
+            for item in plan.items
+        ],
+        "warnings": list(plan.warnings),
+    }
+
+
+def rule_for_stored(schedule: dict[str, Any]) -> DueRule:
+    return rule_for(Schedule.from_json(schedule or {"text": ""}), get_settings().ongoing_checkin)
+
+
+def rule_json(rule: DueRule) -> dict[str, Any]:
+    """The rule compile will apply, as data: what `plan show --json` prints."""
+    return {
+        "rrule": rule.rrule,
+        "once": rule.once.isoformat() if rule.once else None,
+        "start": rule.start.isoformat() if rule.start else None,
+        "until": rule.until.isoformat() if rule.until else None,
+        "checkin": rule.checkin,
+        "shift": get_settings().due_shift,
+        "problem": rule.problem,
+    }
+
+
+def _names(names: list[str]) -> str:
+    return "\n".join(names) or "[dim]—[/]"
+
+
+def _timeframe_cell(schedule: dict[str, Any], with_rule: bool = False) -> str:
+    kind = schedule.get("kind", "unknown")
+    style = "red" if kind == "unknown" else "cyan"
+    cell = f"{schedule.get('text', '')}\n[{style}]{kind}[/]"
+    if schedule.get("due"):
+        cell += f" {schedule['due']}"
+    if with_rule and kind != "unknown":
+        cell += f"\n[dim]{rule_for_stored(schedule).describe(get_settings().due_shift)}[/]"
+    return cell
+
+
+def _items_table(title: str, rows: Iterable[tuple[str, str, str, str, str]]) -> Table:
+    table = Table(title=title, show_lines=True)
+    for column in ("#", "Nội dung", "Chủ trì", "Phối hợp", "Thời gian"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def parsed_plan_table(parsed: ParsedPlan) -> Table:
+    rows = (
+        (
+            item.seq,
+            item.content,
+            _names(item.lead),
+            _names(item.coordinating),
+            _timeframe_cell(item.timeframe.to_json()),
+        )
+        for item in parsed.items
+    )
+    return _items_table(f"{parsed.number or '(no number)'} — {parsed.title}", rows)
+
+
+def _assignment_cell(assignments: list[Assignment]) -> str:
+    lines = []
+    for a in assignments:
+        if a.match == "unresolved":
+            lines.append(f"[red]{a.name_as_written} (unresolved)[/]")
+        elif a.match in ("exact", "alias"):
+            lines.append(a.target_name or a.name_as_written)
+        else:
+            lines.append(f"{a.target_name} [dim]({a.match} {a.score or 0:.0f})[/]")
+    return "\n".join(lines) or "[dim]—[/]"
+
+
+def stored_plan_table(plan: Plan) -> Table:
+    rows = (
+        (
+            item.seq,
+            item.content,
+            _assignment_cell([a for a in item.assignments if a.role == "lead"]),
+            _assignment_cell([a for a in item.assignments if a.role == "coordinating"]),
+            _timeframe_cell(item.schedule, with_rule=True),
+        )
+        for item in plan.items
+    )
+    title = f"#{plan.id} {plan.number or '(no number)'} — {plan.title} [{plan.status}]"
+    return _items_table(title, rows)

@@ -1,0 +1,99 @@
+"""`dondoc report`: what the monitoring agency reports up — how much of the work that has
+fallen due was done on time, late, or not at all."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from dondoc.cli.output import JsonFlag, console, err_console, fail, print_json
+from dondoc.core.clock import local_date, now_utc
+from dondoc.core.db import session_scope
+from models import Agency, Plan
+from models.schema import ready_database_url
+from tasks.reports.progress import (
+    HEADINGS,
+    RATE,
+    ProgressReport,
+    build_progress_report,
+    chart_png,
+    percent,
+)
+
+report_app = typer.Typer(help="Reports on the work plans owe.", no_args_is_help=True)
+
+
+def _as_of(text: str | None) -> date:
+    if text is None:
+        return local_date(now_utc())
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"--date {text!r}: not a date; write it as YYYY-MM-DD", code=2)
+
+
+def print_progress(report: ProgressReport) -> None:
+    """One table per plan, its agencies worst first, then the totals."""
+    for plan in report.plans:
+        table = Table(
+            title=f"{plan.label} — {plan.title}",
+            caption=f"{RATE}: {percent(plan.tally.on_time_rate)}",
+        )
+        table.add_column("Cơ quan", overflow="fold")
+        for heading in (*HEADINGS.values(), RATE):
+            table.add_column(heading, justify="right")
+        for agency in plan.agencies:
+            tally = agency.tally
+            table.add_row(
+                agency.name, *(str(n) for n in tally.counts()), percent(tally.on_time_rate)
+            )
+        console.print(table)
+    total = report.total
+    console.print(
+        f"Đến ngày {report.as_of:%d/%m/%Y}: đến hạn {total.due}, đúng hạn {total.done}, "
+        f"trễ hạn {total.done_late}, quá hạn {total.overdue}, hạn hôm nay {total.open_today}; "
+        f"{RATE.lower()} {percent(total.on_time_rate)}",
+        highlight=False,
+    )
+
+
+@report_app.command("progress")
+def report_progress(
+    plan: Annotated[int | None, typer.Option(metavar="ID", help="Only this plan.")] = None,
+    monitor: Annotated[
+        int | None,
+        typer.Option(metavar="AGENCY_ID", help="Only the plans this agency monitors."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--date", metavar="YYYY-MM-DD", help="Report as of this day (default today)."),
+    ] = None,
+    xlsx: Annotated[Path | None, typer.Option(metavar="FILE", help="Write a workbook.")] = None,
+    png: Annotated[Path | None, typer.Option(metavar="FILE", help="Write the chart.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Deadlines fallen due in approved plans: done on time, late, overdue, per agency, worst
+    first. Only deliverables count (kind "due"); progress check-ins do not."""
+    today = _as_of(as_of)
+    with session_scope(ready_database_url()) as session:
+        if plan is not None and session.get(Plan, plan) is None:
+            fail(f"no plan with id {plan}")
+        if monitor is not None and session.get(Agency, monitor) is None:
+            fail(f"no agency with id {monitor}")
+        report = build_progress_report(session, today, plan_id=plan, monitor_id=monitor)
+    # With --json, stdout is the JSON alone: the files written are told on stderr.
+    told = err_console if as_json else console
+    if xlsx is not None:
+        report.to_xlsx(xlsx)
+        told.print(f"wrote {xlsx}", highlight=False)
+    if png is not None:
+        png.write_bytes(chart_png(report))
+        told.print(f"wrote {png}", highlight=False)
+    if as_json:
+        print_json(report.to_json())
+    else:
+        print_progress(report)

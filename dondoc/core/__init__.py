@@ -1,0 +1,4 @@
+"""The floor every other package stands on: settings (`settings`), the database engine and
+transactions (`db`), the clock and the service's time zone (`clock`) and text as it arrives
+from Word and web pages made uniform (`text`). It imports no other dondoc package, so anything
+may import it."""

@@ -1,0 +1,129 @@
+"""Reporting work done from the signed link in a feed event (and, later, an email).
+
+GET shows the item and the agency's open periods, each with a form; it never changes
+anything, because mail scanners and link previews fetch every URL. POST records who did the
+work, when and a note (done late after the due date), then shows the page again. A link that
+is malformed, forged or expired gets one page that says so, without saying which."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from urllib.parse import parse_qs
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dondoc.core.clock import now_utc
+from dondoc.core.db import session_scope
+from models import OPEN_STATUSES, Agency, Occurrence, OccurrenceStateError
+from models.feed_queries import item_details
+from tasks.completion.links import InvalidLink, open_link
+
+Answer = tuple[int, dict[str, str], bytes]
+AHEAD = timedelta(days=31)  # periods shown before they fall due
+MOST_SHOWN = 20
+MAX_FORM_BYTES = 16_384
+_HTML = {
+    "Content-Type": "text/html; charset=utf-8",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex",
+}
+_PAGES = Environment(
+    loader=PackageLoader("dondoc.web", "templates"), autoescape=select_autoescape()
+)
+INVALID_LINK = (
+    "Liên kết không hợp lệ hoặc đã hết hạn. Hãy dùng liên kết trong lịch hoặc email mới nhất."
+)
+
+
+def _target(token: str, secret: str, today: date) -> tuple[int, int]:
+    """(item id, agency id) of a completion link."""
+    subject = open_link(token, secret, today)
+    kind, item, what, agency = subject.split(":")
+    if kind != "item" or what != "agency":
+        raise InvalidLink("not a completion link")
+    return int(item), int(agency)
+
+
+def _page(status: int, **context: object) -> Answer:
+    body = _PAGES.get_template("done.html").render(**context).encode()
+    return status, _HTML, body
+
+
+class CompletionPages:
+    """GET and POST /done/{token}: handlers returning (status, headers, body)."""
+
+    def __init__(self, database_url: str, secret: str, today: Callable[[], date]) -> None:
+        self.database_url = database_url
+        self.secret = secret
+        self.today = today
+
+    def show(self, token: str, *, notice: str | None = None, problem: str | None = None) -> Answer:
+        today = self.today()
+        try:
+            item_id, agency_id = _target(token, self.secret, today)
+        except InvalidLink:
+            return _page(404, problem=INVALID_LINK)
+        with session_scope(self.database_url) as session:
+            item = item_details(session, [item_id]).get(item_id)
+            agency = session.get(Agency, agency_id)
+            if item is None or agency is None:
+                return _page(404, problem=INVALID_LINK)
+            work = _open_work(session, item_id, agency_id, today)
+            return _page(
+                200,
+                item=item,
+                agency=agency.name,
+                open_work=work,
+                today=today,
+                notice=notice,
+                problem=problem,
+            )
+
+    def record(self, token: str, form: bytes) -> Answer:
+        today = self.today()
+        try:
+            item_id, agency_id = _target(token, self.secret, today)
+        except InvalidLink:
+            return _page(404, problem=INVALID_LINK)
+        if len(form) > MAX_FORM_BYTES:
+            return _page(400, problem="Biểu mẫu quá dài.")
+        fields = {k: v[0] for k, v in parse_qs(form.decode("utf-8", "replace")).items()}
+        by = fields.get("by", "").strip()[:200]
+        note = fields.get("note", "").strip()[:2000] or None
+        if not by or not fields.get("occurrence", "").isdigit():
+            return self.show(token, problem="Hãy ghi tên người báo cáo.")
+        now = now_utc()
+        with session_scope(self.database_url) as session:
+            occurrence = session.get(Occurrence, int(fields["occurrence"]))
+            if occurrence is None or (occurrence.item_id, occurrence.agency_id) != (
+                item_id,
+                agency_id,
+            ):
+                return _page(404, problem=INVALID_LINK)
+            try:
+                session.add(occurrence.complete(by=by, at=now, note=note, on=today, now=now))
+            except OccurrenceStateError:
+                return self.show(token, problem="Kỳ này đã được báo cáo hoặc không còn phải làm.")
+            due, status = occurrence.due, occurrence.status
+        late = " (trễ hạn)" if status == "done_late" else ""
+        return self.show(token, notice=f"Đã ghi nhận hoàn thành kỳ hạn {due:%d/%m/%Y}{late}.")
+
+
+def _open_work(session: Session, item_id: int, agency_id: int, today: date) -> list[Occurrence]:
+    """The agency's open periods of the item, overdue ones first, up to a month ahead."""
+    query = (
+        select(Occurrence)
+        .where(
+            Occurrence.item_id == item_id,
+            Occurrence.agency_id == agency_id,
+            Occurrence.status.in_(OPEN_STATUSES),
+            Occurrence.due <= today + AHEAD,
+        )
+        .order_by(Occurrence.due)
+        .limit(MOST_SHOWN)
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,134 @@
+"""Split a "Cơ quan chủ trì" / "Cơ quan phối hợp" value into agency names.
+
+Commas and "và" both separate agencies and occur inside them ("Sở Văn hóa, Thể thao và Du
+lịch", "UBND các xã, thị trấn"), so a separator only splits where the next piece starts like a
+Vietnamese agency name, or where a known directory name ends."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from dondoc.core.text import clean_name, normalize_name, normalize_text
+
+# Words an agency name starts with. Compared on normalize_name keys (case, tone placement and
+# "Ủy ban nhân dân"/"UBND" folded), longest first so "Ban Chỉ huy" wins over "Ban".
+_HEAD_WORDS = (
+    "Phòng",
+    "Sở",
+    "Ban",
+    "Ban Chỉ huy",
+    "Trung tâm",
+    "UBND",
+    "Ủy ban",
+    "Văn phòng",
+    "Đài",
+    "Báo",
+    "Công an",
+    "Hội",
+    "Các",
+    "Đoàn",
+    "Bưu điện",
+    "Chi cục",
+    "Cục",
+    "Bộ",
+    "Liên đoàn",
+    "Mặt trận",
+    "Huyện đoàn",
+    "Tỉnh đoàn",
+    "Thanh tra",
+    "Kho bạc",
+    "Chi nhánh",
+    "Bệnh viện",
+    "Trường",
+    "Viện",
+    "Ngân hàng",
+    "Tòa án",
+    "Hạt Kiểm lâm",
+    "Đội",
+)
+_HEAD_KEYS = sorted((normalize_name(word) for word in _HEAD_WORDS), key=len, reverse=True)
+# Local units are heads only before a capitalised proper name: "xã Chiềng Khương" is an
+# agency, "xã hội" and a bare "thị trấn" (in "UBND các xã, thị trấn") are not.
+_LOCAL_UNIT = re.compile(r"(?i)^(?:thị trấn|xã|phường)\s+(\w)")
+# "Văn phòng HĐND & UBND huyện" is one office serving two bodies: "UBND …" after it does
+# not start a new agency.
+_JOINT_OFFICE = re.compile(r"(?i)^văn phòng\b.*\b(?:hđnd|hội đồng nhân dân|đoàn đbqh)$")
+_SEPARATOR = re.compile(r"(\s*[,;]\s*|\s+và\s+|\s*&\s*|\s*\n\s*)", re.IGNORECASE)
+_BULLET = re.compile(r"^[-+•*–]\s+")
+
+
+def starts_like_agency(text: str) -> bool:
+    """True when `text` opens with an agency head word followed by more name."""
+    text = _BULLET.sub("", clean_name(text))
+    local = _LOCAL_UNIT.match(text)
+    if local:
+        return local.group(1).isupper()
+    key = normalize_name(text)
+    for head in _HEAD_KEYS:
+        if key.startswith(head + " ") and key[len(head) :].strip(" ,.;:–-"):
+            return True
+    return False
+
+
+def split_agencies(cell: str, known: Iterable[str] = ()) -> list[str]:
+    """Agency or group names in one cell or label value, each as written (cleaned)."""
+    text = normalize_text(cell or "").strip()
+    if not text:
+        return []
+    atoms = _SEPARATOR.split(text)
+    pieces = [_BULLET.sub("", atom.strip()) for atom in atoms[0::2]]
+    separators = atoms[1::2]
+    known_keys = {normalize_name(name) for name in known if name and name.strip()}
+
+    names: list[str] = []
+    index = 0
+    while index < len(pieces):
+        end = _known_run_end(pieces, separators, index, known_keys)
+        protected = end is not None
+        end = index if end is None else end
+        chunk = _join(pieces, separators, index, end)
+        if names and not protected and not _opens_agency(names[-1], chunk):
+            names[-1] += separators[index - 1] + chunk
+        else:
+            names.append(chunk)
+        index = end + 1
+    return _unique(clean_name(name) for name in names)
+
+
+def _known_run_end(
+    pieces: list[str], separators: list[str], start: int, known_keys: set[str]
+) -> int | None:
+    """The last piece of the longest run from `start` that spells a known name."""
+    if not known_keys:
+        return None
+    for end in range(len(pieces) - 1, start - 1, -1):
+        if normalize_name(_join(pieces, separators, start, end)) in known_keys:
+            return end
+    return None
+
+
+def _join(pieces: list[str], separators: list[str], start: int, end: int) -> str:
+    text = pieces[start]
+    for index in range(start + 1, end + 1):
+        text += separators[index - 1] + pieces[index]
+    return text
+
+
+def _opens_agency(previous: str, piece: str) -> bool:
+    if not piece.strip(" .;,"):
+        return False
+    if _JOINT_OFFICE.match(clean_name(previous)) and normalize_name(piece).startswith("ubnd"):
+        return False
+    return starts_like_agency(piece)
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for name in names:
+        key = normalize_name(name)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(name)
+    return out

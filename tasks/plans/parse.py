@@ -1,0 +1,149 @@
+"""Read a plan (Kế hoạch) from its text: header facts, then the items of a numbered list, a
+table, or both in document order. Agencies are split into names and timeframes read into
+Schedules; whatever is missing or odd becomes a warning with its line instead of being dropped."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from dondoc.core.text import InputEncodingError, decode_bytes, normalize_text
+from tasks.plans.agency_names import split_agencies
+from tasks.plans.header import PlanHeader, find_monitoring_agency, read_header
+from tasks.plans.layouts import ITEM_HEADING, ROMAN_HEADING, RawItem, parse_list, parse_tables
+from tasks.plans.parsed import (
+    ParsedItem,
+    ParsedPlan,
+    ParseWarning,
+    PlanParseError,
+    Schedule,
+    deadline_warning,
+)
+from tasks.plans.timeframes import BeforeRule, parse_timeframe
+
+LOOKED_FOR = (
+    "numbered items with 'Cơ quan chủ trì'/'Thời gian thực hiện' lines, "
+    "or a table with 'Nội dung' and 'chủ trì' columns"
+)
+
+
+def normalize_plan_text(text: str) -> str:
+    """normalize_text line by line and cell by cell: tabs separate table cells in Word copies,
+    so they are kept, trailing ones too (an empty last cell); normalize_text alone would turn
+    them into spaces."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join("\t".join(normalize_text(cell) for cell in line.split("\t")) for line in lines)
+
+
+def read_plan_file(
+    path: Path, *, known_names: Iterable[str] = (), before: BeforeRule = "on"
+) -> tuple[ParsedPlan, str]:
+    """The parsed plan and its normalised text (what the importer hashes and stores)."""
+    try:
+        decoded = decode_bytes(Path(path).read_bytes())
+    except InputEncodingError as error:
+        raise PlanParseError(f"cannot read the file: {error}", source=str(path)) from error
+    except OSError as error:
+        raise PlanParseError(f"cannot open the file: {error.strerror}", source=str(path)) from error
+    text = normalize_plan_text(decoded.text)
+    plan = parse_plan_text(text, source=str(path), known_names=known_names, before=before)
+    if decoded.notice:
+        plan.warnings.insert(0, ParseWarning(0, decoded.notice))
+    return plan, text
+
+
+def parse_plan_text(
+    text: str,
+    *,
+    source: str = "",
+    known_names: Iterable[str] = (),
+    before: BeforeRule = "on",
+) -> ParsedPlan:
+    """Parse one plan; raises PlanParseError when the text holds no plan item at all."""
+    lines = normalize_plan_text(text).split("\n")
+    section_of = _sections(lines)
+    tables = parse_tables(lines, section_of)
+    listed = parse_list(lines, section_of, taken=tables.claimed)
+    raw_items = sorted(tables.items + listed.items, key=lambda item: item.line)
+    if not raw_items:
+        found = (
+            f"a table header at line {tables.table_headers[0]} but no numbered rows under it"
+            if tables.table_headers
+            else "neither"
+        )
+        raise PlanParseError(
+            f"no plan items: looked for {LOOKED_FOR}; found {found}", source=source
+        )
+
+    header = read_header(lines, _body_start(lines))
+    known = list(known_names)
+    warnings = [*header.warnings, *tables.warnings, *listed.warnings]
+    items = [_interpret(raw, header, known, before, warnings) for raw in raw_items]
+    plan = ParsedPlan(
+        title=header.title,
+        number=header.number,
+        issuer=header.issuer,
+        issued_on=header.issued_on,
+        year=header.year,
+        monitoring_agency=find_monitoring_agency(lines, tables.claimed | listed.claimed),
+        layout="table" if tables.table_headers else "list",
+        items=items,
+        warnings=sorted(warnings, key=lambda warning: warning.line),
+    )
+    return plan
+
+
+def _sections(lines: list[str]) -> list[str | None]:
+    """The Roman-numeral section ("III") each line sits in."""
+    current: str | None = None
+    out: list[str | None] = []
+    for line in lines:
+        if found := ROMAN_HEADING.match(line):
+            current = found["roman"]
+        out.append(current)
+    return out
+
+
+def _body_start(lines: list[str]) -> int:
+    for index, line in enumerate(lines):
+        if ROMAN_HEADING.match(line) or ITEM_HEADING.match(line):
+            return index
+    return len(lines)
+
+
+def _interpret(
+    raw: RawItem,
+    header: PlanHeader,
+    known: list[str],
+    before: BeforeRule,
+    warnings: list[ParseWarning],
+) -> ParsedItem:
+    label = f"item {raw.seq}"
+    lead = [name for value in raw.lead for name in split_agencies(value, known)]
+    coordinating = [name for value in raw.coordinating for name in split_agencies(value, known)]
+    if not lead:
+        warnings.append(ParseWarning(raw.line, f"{label}: no lead agency ('Cơ quan chủ trì')"))
+    if raw.timeframe:
+        schedule = parse_timeframe(raw.timeframe, year=header.year, before=before)
+    else:
+        schedule = Schedule(text="", kind="unknown", problem="no timeframe given")
+        warnings.append(ParseWarning(raw.line, f"{label}: no timeframe ('Thời gian thực hiện')"))
+    line = raw.timeframe_line or raw.line
+    if raw.timeframe and schedule.kind == "unknown":
+        warnings.append(
+            ParseWarning(line, f"{label}: timeframe {schedule.text!r} not read: {schedule.problem}")
+        )
+    if late := deadline_warning(
+        schedule, label=label, issued_on=header.issued_on, year=header.year, line=line
+    ):
+        warnings.append(late)
+    return ParsedItem(
+        seq=raw.seq,
+        content=raw.content.strip().rstrip(" ;,"),
+        lead=lead,
+        coordinating=coordinating,
+        timeframe=schedule,
+        section=raw.section,
+        details="\n".join(raw.details) or None,
+        line=raw.line,
+    )

@@ -1,0 +1,360 @@
+"""A plan item's timeframe ("thời gian thực hiện") read into a Schedule.
+
+The wording of real plans is matched, whole, against a table of patterns. Whatever no pattern
+covers is kept verbatim as kind "unknown" with a `problem`, because a guessed deadline does more
+harm than a flagged one. Recurrence is not expanded here: a Schedule only carries the rule.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from dondoc.core.text import clean_name
+from tasks.plans.parsed import Schedule, ScheduleKind
+
+# "trước ngày 15/12": due on the 15th ("on", as agencies read it) or on the 14th.
+BeforeRule = Literal["on", "day_before"]
+
+NOT_UNDERSTOOD = "timeframe not understood"
+
+
+class _Unreadable(Exception):
+    """A pattern matched but its numbers make no date; the message becomes Schedule.problem."""
+
+
+@dataclass(frozen=True)
+class _Context:
+    text: str
+    year: int | None
+    before: BeforeRule
+
+    def make(self, kind: ScheduleKind, **fields: Any) -> Schedule:
+        return Schedule(text=self.text, kind=kind, **fields)
+
+    def year_of(self, written: str | None) -> int:
+        """The year as written (two digits mean 20xx), else the plan's year."""
+        if written is None:
+            if self.year is None:
+                raise _Unreadable(f"no year: {self.text!r} gives none and the plan has none")
+            return self.year
+        value = int(written) + (2000 if len(written) == 2 else 0)
+        if not 1900 <= value <= 2100:
+            raise _Unreadable(f"impossible year: {written}")
+        return value
+
+    def day_before(self, match: re.Match[str]) -> bool:
+        """True when the text says "trước" and the setting reads it as the day before."""
+        return self.before == "day_before" and bool(match.groupdict().get("before"))
+
+
+Builder = Callable[[re.Match[str], _Context], Schedule]
+
+# --- pattern fragments (matched against the normalised key, see _key) ---------------------
+_EVERY = r"(?:định kỳ )?(?:hàng|mỗi)"
+_YEAR = r"(?:(?:[/-]| năm | )(?P<year>\d{4}))?"
+_YEAR_WORD = r"(?: (?P<year>\d{4}))?"
+# A deadline word before a date: "trước" (before-rule applies), "vào", "đến", "chậm nhất"...
+_DEADLINE = r"(?:chậm nhất )?(?:(?P<before>trước) |vào |đến |tới )?(?:hết )?(?:ngày )?"
+# A bare day number must follow "ngày" or "trước" ("3 tháng" is a duration, not the 3rd).
+_ANCHOR = r"(?:chậm nhất )?(?:(?P<before>trước) |vào |đến |tới )?(?:hết )?(?:ngày |(?<=trước ))"
+_DAY = r"(?P<day>\d{1,2})"
+_DAY_MONTH = r"(?P<day>\d{1,2})(?:[/.-]| tháng )(?P<month>\d{1,2})"
+_DATE = _DAY_MONTH + r"(?:(?:[/.-]| năm )(?P<year>\d{4}|\d{2}))?"
+_QUARTER = r"quý (?P<quarter>[ivxlc]+|\d{1,2})" + _YEAR
+_WEEKDAY = (
+    r"(?:(?:sáng|chiều) )?(?:ngày )?"
+    r"(?P<weekday>thứ (?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ nhật)"
+)
+_MONTH_IN_QUARTER = (
+    r"(?P<which>đầu tiên|đầu|thứ nhất|giữa|thứ hai|cuối cùng|cuối|thứ ba|thứ [1-3]|[1-3])"
+)
+
+_WEEKDAYS = {"hai": 0, "ba": 1, "tư": 2, "năm": 3, "sáu": 4, "bảy": 5, "bẩy": 5}
+_WHICH_MONTH = {"đầu": 1, "đầu tiên": 1, "thứ nhất": 1, "giữa": 2, "thứ hai": 2}
+_WHICH_MONTH |= {"cuối": 3, "cuối cùng": 3, "thứ ba": 3}
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+_FILLER = re.compile(
+    r"^(?:thời gian thực hiện|thời gian|thời hạn hoàn thành|thời hạn|hoàn thành|thực hiện"
+    r"|hạn chót|chậm nhất|dự kiến) "
+)
+_UNTIL_YEAR = re.compile(
+    r"(?P<rest>.+?)(?: từ nay)?(?: (?:trong|cả|suốt|đến hết|đến cuối|tới hết|đến))? năm "
+    r"(?P<year>\d{4})"
+)
+_EVENT = re.compile(
+    r"\b(?:trước trong và sau|hội nghị|hội thảo|hội thi|cuộc thi|đại hội|kỳ họp|sự kiện|lễ"
+    r"|đột xuất|theo chỉ đạo|theo yêu cầu|khi có|khi được|sau khi|ngay sau|kịp thời"
+    r"|theo kế hoạch|theo tiến độ)\b"
+)
+_VAGUE = re.compile(r"\b(?:đầu|giữa) (?:năm|tháng|quý|tuần)\b")
+_RECURRING = {"weekly", "monthly", "quarterly", "semiannual", "yearly", "ongoing"}
+
+
+# --- small date helpers ---------------------------------------------------------------------
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _date(year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise _Unreadable(f"impossible date: {day:02d}/{month:02d}/{year}") from None
+
+
+def _month(written: str) -> int:
+    if not 1 <= int(written) <= 12:
+        raise _Unreadable(f"no such month: {written}")
+    return int(written)
+
+
+def _day_of_month(written: str) -> int:
+    if not 1 <= int(written) <= 31:
+        raise _Unreadable(f"no such day of the month: {written}")
+    return int(written)
+
+
+def _quarter(written: str) -> int:
+    number = int(written) if written.isdigit() else _ROMAN.get(written, 0)
+    if not 1 <= number <= 4:
+        raise _Unreadable(f"no such quarter: {written.upper()}")
+    return number
+
+
+def _previous_day(month: int | None, day: int) -> tuple[int | None, int | None]:
+    """An anchor one day earlier. The 1st becomes the last day of the month before, written
+    as day None (month None when that is the end of the previous quarter or year)."""
+    if day > 1:
+        return month, day - 1
+    return (month - 1 if month and month > 1 else None), None
+
+
+# --- builders -------------------------------------------------------------------------------
+def _kind(kind: ScheduleKind) -> Builder:
+    return lambda _match, context: context.make(kind)
+
+
+def _weekly(match: re.Match[str], context: _Context) -> Schedule:
+    written = match.group("weekday")
+    if written is None:
+        return context.make("weekly")
+    name = written.removeprefix("thứ ")
+    if written == "chủ nhật":
+        weekday = 6
+    else:  # "thứ sáu" or "thứ 6" (Monday is "thứ hai" / "thứ 2")
+        weekday = _WEEKDAYS[name] if name in _WEEKDAYS else int(name) - 2
+    return context.make("weekly", weekday=weekday)
+
+
+def _monthly_day(match: re.Match[str], context: _Context) -> Schedule:
+    day = _day_of_month(match.group("day"))
+    if context.day_before(match):
+        return context.make("monthly", day=_previous_day(None, day)[1])
+    return context.make("monthly", day=day)
+
+
+def _quarterly_day(match: re.Match[str], context: _Context) -> Schedule:
+    which = match.group("which")
+    month = _WHICH_MONTH[which] if which in _WHICH_MONTH else int(which[-1])
+    day = _day_of_month(match.group("day"))
+    if context.day_before(match):
+        earlier_month, earlier_day = _previous_day(month, day)
+        return context.make("quarterly", month=earlier_month, day=earlier_day)
+    return context.make("quarterly", month=month, day=day)
+
+
+def _yearly_day(match: re.Match[str], context: _Context) -> Schedule:
+    month, day = _month(match.group("month")), _day_of_month(match.group("day"))
+    if day > calendar.monthrange(2000, month)[1]:  # 2000 is a leap year: 29/2 is allowed
+        raise _Unreadable(f"impossible date: {day:02d}/{month:02d}")
+    if context.day_before(match):
+        earlier_month, earlier_day = _previous_day(month, day)
+        return context.make("yearly", month=earlier_month, day=earlier_day)
+    return context.make("yearly", month=month, day=day)
+
+
+def _quarter_window(match: re.Match[str], context: _Context) -> Schedule:
+    first = 3 * _quarter(match.group("quarter")) - 2
+    year = context.year_of(match.group("year"))
+    return context.make("once", start=date(year, first, 1), due=_month_end(year, first + 2))
+
+
+def _quarter_end(match: re.Match[str], context: _Context) -> Schedule:
+    last = 3 * _quarter(match.group("quarter"))
+    return context.make("once", due=_month_end(context.year_of(match.group("year")), last))
+
+
+def _month_window(match: re.Match[str], context: _Context) -> Schedule:
+    first = _month(match.group("month"))
+    last = _month(match.groupdict().get("month2") or match.group("month"))
+    if last < first:
+        raise _Unreadable(f"month range runs backwards: {first} to {last}")
+    year = context.year_of(match.group("year"))
+    return context.make("once", start=date(year, first, 1), due=_month_end(year, last))
+
+
+def _month_end_once(match: re.Match[str], context: _Context) -> Schedule:
+    month = _month(match.group("month"))
+    return context.make("once", due=_month_end(context.year_of(match.group("year")), month))
+
+
+def _year_window(match: re.Match[str], context: _Context) -> Schedule:
+    year = context.year_of(match.groupdict().get("year"))
+    return context.make("once", start=date(year, 1, 1), due=date(year, 12, 31))
+
+
+def _on(month: int, day: int) -> Builder:
+    """A fixed day of the (written or plan) year: "giữa năm" 30/6, "cuối năm" 31/12."""
+
+    def build(match: re.Match[str], context: _Context) -> Schedule:
+        return context.make("once", due=date(context.year_of(match.group("year")), month, day))
+
+    return build
+
+
+def _half_year(match: re.Match[str], context: _Context) -> Schedule:
+    year = context.year_of(match.group("year"))
+    if match.group("half") == "đầu":
+        return context.make("once", start=date(year, 1, 1), due=date(year, 6, 30))
+    return context.make("once", start=date(year, 7, 1), due=date(year, 12, 31))
+
+
+def _on_date(match: re.Match[str], context: _Context) -> Schedule:
+    year = context.year_of(match.group("year"))
+    due = _date(year, _month(match.group("month")), int(match.group("day")))
+    if context.day_before(match):
+        due -= timedelta(days=1)
+    return context.make("once", due=due)
+
+
+def _date_range(match: re.Match[str], context: _Context) -> Schedule:
+    end = _on_date(match, context)
+    assert end.due is not None
+    written = match.group("year1")
+    year = int(written) if written else end.due.year
+    start = _date(year, _month(match.group("month1")), int(match.group("day1")))
+    if start > end.due:
+        raise _Unreadable(f"date range ends before it starts: {start} to {end.due}")
+    return context.make("once", start=start, due=end.due)
+
+
+def _rules() -> list[tuple[re.Pattern[str], Builder]]:
+    """The table: each pattern must match the whole normalised text; first match wins."""
+    table: list[tuple[str, Builder]] = [
+        # "Thường xuyên và đột xuất": the regular part is schedulable, ad hoc requests are not.
+        (r"thường xuyên(?: liên tục)?(?: và đột xuất)?|liên tục", _kind("ongoing")),
+        # weekly: "hàng tuần", "hàng tuần thứ sáu", "vào thứ 6 hàng tuần"
+        (rf"{_EVERY} tuần(?: (?:vào )?{_WEEKDAY})?", _weekly),
+        (rf"(?:vào )?{_WEEKDAY} (?:hàng|mỗi|các) tuần", _weekly),
+        # monthly: "hàng tháng", "cuối tháng", "trước ngày 15 của tháng", "hàng tháng trước ngày 20"
+        (rf"{_EVERY} tháng|cuối (?:hàng |mỗi |các )?tháng", _kind("monthly")),
+        (
+            rf"(?:{_EVERY} tháng )?{_ANCHOR}{_DAY}(?: của| trong)?(?: hàng| mỗi| các)? tháng"
+            r"(?: sau| tiếp theo)?",
+            _monthly_day,
+        ),
+        (rf"{_EVERY} tháng {_ANCHOR}{_DAY}", _monthly_day),
+        # quarterly: "hàng quý", "trước ngày 05 tháng cuối cùng của mỗi quý"
+        (rf"{_EVERY} quý|cuối (?:hàng |mỗi |các )?quý", _kind("quarterly")),
+        (
+            rf"(?:{_EVERY} quý )?{_ANCHOR}{_DAY}(?: của)? tháng {_MONTH_IN_QUARTER}(?: của)?"
+            r"(?: hàng| mỗi| các)? quý(?: sau| tiếp theo)?",
+            _quarterly_day,
+        ),
+        # half-yearly: "6 tháng, năm", "6 tháng và cả năm", "định kỳ 6 tháng"
+        (
+            r"(?:định kỳ |hàng |mỗi )?(?:6|sáu) tháng(?: (?:một|1) lần)?"
+            r"(?:(?: và | hoặc | |/)(?:cả |hàng |một |1 )?năm)?",
+            _kind("semiannual"),
+        ),
+        (rf"(?:trong )?(?:6|sáu) tháng (?P<half>đầu|cuối) năm{_YEAR_WORD}", _half_year),
+        # yearly: "hàng năm", "trước ngày 15/11 hàng năm"
+        (rf"{_EVERY} năm|cuối (?:hàng|mỗi|các) năm", _kind("yearly")),
+        (rf"(?:{_EVERY} năm )?{_DEADLINE}{_DAY_MONTH}(?: của)? (?:hàng|mỗi|các) năm", _yearly_day),
+        (rf"{_EVERY} năm {_DEADLINE}{_DAY_MONTH}", _yearly_day),
+        # one-off windows: quarter, month, year
+        (rf"(?:trong |vào )?{_QUARTER}", _quarter_window),
+        (rf"(?:(?:đến|tới) )?(?:hết|cuối) {_QUARTER}", _quarter_end),
+        (rf"(?:trong |vào )?tháng (?P<month>\d{{1,2}}){_YEAR}", _month_window),
+        (
+            rf"(?:trong |từ )?tháng (?P<month>\d{{1,2}})(?:-| đến | tới )(?:tháng )?"
+            rf"(?P<month2>\d{{1,2}}){_YEAR}",
+            _month_window,
+        ),
+        (rf"(?:(?:đến|tới) )?(?:hết|cuối) tháng (?P<month>\d{{1,2}}){_YEAR}", _month_end_once),
+        (r"(?:trong |cả |suốt )?năm (?P<year>\d{4})|(?:trong|cả|suốt) năm", _year_window),
+        (rf"(?:(?:đến|tới) )?(?:hết|cuối) năm{_YEAR_WORD}", _on(12, 31)),
+        (rf"(?:vào )?giữa năm{_YEAR_WORD}", _on(6, 30)),
+        # fixed dates: "trước ngày 10/9/2015", "từ 01/3 đến 30/6/2024"
+        (
+            r"(?:từ )?(?:ngày )?(?P<day1>\d{1,2})[/.](?P<month1>\d{1,2})(?:[/.](?P<year1>\d{4}))?"
+            rf"(?:-| đến | tới )(?:hết )?(?:ngày )?{_DATE}",
+            _date_range,
+        ),
+        (rf"{_DEADLINE}{_DATE}", _on_date),
+    ]
+    return [(re.compile(pattern), build) for pattern, build in table]
+
+
+_RULES = _rules()
+
+
+def _key(text: str) -> str:
+    """The comparison form: casefolded, "hằng" as "hàng", no brackets or commas, tight
+    slashes and hyphens, leading filler ("Hoàn thành", "Thời gian thực hiện:") dropped."""
+    key = text.casefold().replace("hằng", "hàng").replace("qúy", "quý")
+    key = re.sub(r"[()\[\],;:]", " ", key).replace("–", "-").replace("—", "-")
+    key = re.sub(r"\s*([/-])\s*", r"\1", key)
+    key = re.sub(r"\s+", " ", key).strip(" .-")
+    while (shorter := _FILLER.sub("", key)) != key:
+        key = shorter
+    return key
+
+
+def _match_table(key: str, context: _Context) -> Schedule | None:
+    for pattern, build in _RULES:
+        match = pattern.fullmatch(key)
+        if match:
+            return build(match, context)
+    return None
+
+
+def parse_timeframe(text: str, *, year: int | None, before: BeforeRule = "on") -> Schedule:
+    """Read a timeframe as written in a plan. `year` is the plan's year, used when the text
+    names none; `before` decides whether "trước ngày 15" means the 15th or the 14th.
+    Never raises on bad text: the result is then kind "unknown" with a `problem`."""
+    cleaned = clean_name(text or "")
+    context = _Context(cleaned, year, before)
+    key = _key(cleaned)
+    if not key:
+        return context.make("unknown", problem="no timeframe given")
+    try:
+        found = _match_table(key, context)
+        until_year = _UNTIL_YEAR.fullmatch(key)
+        if found is None and until_year:
+            # "Thường xuyên trong năm 2019", "Hàng tháng năm 2024": a series ending that year.
+            series = _match_table(until_year.group("rest"), context)
+            if series is not None and series.kind in _RECURRING:
+                end = date(context.year_of(until_year.group("year")), 12, 31)
+                found = replace(series, until=end)
+    except _Unreadable as error:
+        return context.make("unknown", problem=str(error))
+    if found is not None:
+        return found
+    if event := _EVENT.search(key):
+        return context.make(
+            "unknown",
+            problem=f"tied to an event or ad hoc ({event.group(0)!r}): "
+            "cannot be scheduled from the text",
+        )
+    if vague := _VAGUE.search(key):
+        return context.make(
+            "unknown", problem=f"vague ({vague.group(0)!r}): no fixed date; state one"
+        )
+    return context.make("unknown", problem=NOT_UNDERSTOOD)
