@@ -34,6 +34,7 @@ from rich.progress import track
 
 from calendars.feeds import FeedBuilder, FeedSpec, all_specs, write_feeds
 from dondoc.core.db import get_engine, session_scope
+from dondoc.stack import free_port
 from models.schema import migrate
 from tasks.schedule.compile import CompileOptions, compile_plan
 from tasks.schedule.workdays import WorkCalendar
@@ -64,12 +65,6 @@ def build_agency_feeds(url: str, out: Path, workers: int) -> tuple[float, int, i
         return seconds, len(written), sum(f.events for f in written), sum(sizes), max(sizes)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _serve(url: str, static_dir: str, port: int) -> None:

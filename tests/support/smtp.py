@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
-import socket
 import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -26,6 +25,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from dondoc.stack import free_port
 
 
 @dataclass
@@ -144,12 +145,6 @@ class _Controller(Controller):
     def factory(self) -> SMTP:
         faults = self.sink.faults if self.sink.serving else None
         return _FaultySMTP(self.handler, faults, **self.SMTP_kwargs)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class SmtpSink:
