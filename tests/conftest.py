@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from dondoc.core.db import get_engine, session_scope
 from models.schema import migrate, scratch_schema
+from tests.support.settings import fresh_settings, settings_env  # noqa: F401
 from tests.support.smtp import smtp_server  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]

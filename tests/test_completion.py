@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
@@ -15,26 +14,23 @@ from sqlalchemy import select
 
 from calendars.feeds import FeedBuilder, FeedSpec
 from dondoc.core.db import session_scope
-from dondoc.core.settings import get_settings
 from dondoc.web.app import create_app
 from models import Agency, Occurrence, OccurrenceEvent, PlanItem
 from tasks.completion.links import completion_link, sign_link
 from tests.support.ical_check import read_with_icalendar
 from tests.support.seeds import seed_song_ma
+from tests.support.settings import SettingsEnv
 
 TODAY = date(2019, 3, 1)
 COMMUNE = "UBND xã Chiềng Khương"
 
 
 @pytest.fixture
-def app_url(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("DONDOC_SECRET_KEY", "completion-secret")
-    monkeypatch.setenv("DONDOC_BASE_URL", "https://dondoc.example.org")
-    get_settings.cache_clear()
+def app_url(database_url: str, settings_env: SettingsEnv) -> str:
+    settings_env.set(secret_key="completion-secret", base_url="https://dondoc.example.org")
     with session_scope(database_url) as session:
         seed_song_ma(session, compile=True)
-    yield database_url
-    get_settings.cache_clear()
+    return database_url
 
 
 def call(url: str, method: str, path: str, form: dict[str, str] | None = None) -> httpx.Response:

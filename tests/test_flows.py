@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from dondoc.core.db import session_scope
-from dondoc.core.settings import get_settings
 from models import Plan
 from tests.conftest import EXAMPLES
+from tests.support.settings import SettingsEnv
 
 
 def test_import_plan_flow_stores_the_plan_once_and_publishes_its_summary(
-    prefect_server: None, database_url: str, monkeypatch: pytest.MonkeyPatch
+    prefect_server: None, database_url: str, settings_env: SettingsEnv
 ) -> None:
     from prefect.artifacts import Artifact
 
     from flows.import_plan import import_plan
 
-    monkeypatch.setenv("DONDOC_DATABASE_URL", database_url)
-    get_settings.cache_clear()
+    settings_env.set(database_url=database_url)
     path = str(EXAMPLES / "plans" / "song-ma-2019-kh33.txt")
     first = import_plan(path=path, auto_agencies=True)
     second = import_plan(path=path, auto_agencies=True)  # a retried or doubled run
@@ -31,4 +29,3 @@ def test_import_plan_flow_stores_the_plan_once_and_publishes_its_summary(
         artifact = Artifact.get(key)
         assert artifact is not None, f"no artifact {key!r}"
     assert "33/KH-UBND" in str(Artifact.get("plan-import-warnings").data)  # type: ignore[union-attr]
-    get_settings.cache_clear()

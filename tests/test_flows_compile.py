@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,20 +31,18 @@ from sqlalchemy import func, select
 
 from dondoc.core.clock import now_utc
 from dondoc.core.db import session_scope
-from dondoc.core.settings import get_settings
 from models import Occurrence, Plan
 from tests.support.seeds import seed_song_ma
+from tests.support.settings import SettingsEnv
 
 WAIT_SECONDS = 60
 
 
 @pytest.fixture
-def dondoc_db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def dondoc_db(database_url: str, settings_env: SettingsEnv) -> str:
     """The flows' database is the test's, through the settings as in production."""
-    monkeypatch.setenv("DONDOC_DATABASE_URL", database_url)
-    get_settings.cache_clear()
-    yield database_url
-    get_settings.cache_clear()
+    settings_env.set(database_url=database_url)
+    return database_url
 
 
 def seed_plan(url: str, *, approve: bool) -> int:

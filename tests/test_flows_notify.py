@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import email.policy
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from dondoc.core.db import session_scope
-from dondoc.core.settings import get_settings
 from tests.support.seeds import seed_song_ma
+from tests.support.settings import SettingsEnv
 from tests.support.smtp import SmtpSink
 
 ADMIN = "quantri@example.org"
@@ -25,17 +24,17 @@ def seeded(
     prefect_server: None,
     database_url: str,
     smtp_server: SmtpSink,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[str]:
+    settings_env: SettingsEnv,
+) -> str:
     with session_scope(database_url) as session:
         seed_song_ma(session, compile=True)
-    monkeypatch.setenv("DONDOC_DATABASE_URL", database_url)
-    monkeypatch.setenv("DONDOC_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("DONDOC_SMTP_PORT", str(smtp_server.port))
-    monkeypatch.setenv("DONDOC_ADMIN_EMAILS", ADMIN)
-    get_settings.cache_clear()
-    yield database_url
-    get_settings.cache_clear()
+    settings_env.set(
+        database_url=database_url,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_server.port,
+        admin_emails=ADMIN,
+    )
+    return database_url
 
 
 def _task_runs(flow_run_id: object) -> list[str]:
@@ -114,7 +113,7 @@ def test_progress_report_emails_each_monitoring_agency_its_chart_and_sheet(
 
 
 def test_a_failed_flow_emails_the_admins(
-    seeded: str, smtp_server: SmtpSink, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    seeded: str, smtp_server: SmtpSink, settings_env: SettingsEnv, tmp_path: Path
 ) -> None:
     from datetime import date
 
@@ -122,8 +121,7 @@ def test_a_failed_flow_emails_the_admins(
 
     bad = tmp_path / "policy.yaml"
     bad.write_text("reminders:\n  weekly: [-1]\n")
-    monkeypatch.setenv("DONDOC_NOTIFY_POLICY", str(bad))
-    get_settings.cache_clear()
+    settings_env.set(notify_policy=bad)
     state = send_reminders(date=date(2019, 3, 28), return_state=True)
     assert state.is_failed()
     [alert] = [r for r in smtp_server.received if ADMIN in r.rcpt_tos]

@@ -17,11 +17,11 @@ import httpx
 import pytest
 
 from dondoc.core.db import session_scope
-from dondoc.core.settings import get_settings
 from dondoc.stack import Ports, Stack, free_port, running_stack, wait_for_flow_runs
 from models.schema import ready_database_url
 from tests.conftest import ROOT, require
 from tests.support.seeds import seed_song_ma
+from tests.support.settings import SettingsEnv
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -34,16 +34,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     require(Path(CHROMIUM).exists(), f"Debian's chromium is not at {CHROMIUM}")
     data = tmp_path_factory.mktemp("stack")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DONDOC_DATA_DIR", str(data))
-        patch.delenv("DONDOC_DATABASE_URL", raising=False)
-        patch.delenv("DONDOC_SMTP_HOST", raising=False)
-        get_settings.cache_clear()
+        SettingsEnv(patch).set(data_dir=data, database_url=None, smtp_host=None)
         with session_scope(ready_database_url()) as session:
             seed_song_ma(session, compile=True)
         ports = Ports(prefect=free_port(), feeds=free_port(), smtp=free_port())
         with running_stack(data, ports) as running:
             yield running
-    get_settings.cache_clear()
 
 
 def _shot(page: object, name: str) -> None:

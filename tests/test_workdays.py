@@ -4,7 +4,6 @@ day arithmetic deadlines are counted with, and `dondoc calendar workdays`."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import pytest
 from typer.testing import CliRunner
 
 from dondoc.cli.calendar import calendar_app
-from dondoc.core.settings import get_settings
 from tasks.schedule.workdays import (
     DayOverride,
     WorkCalendar,
@@ -21,6 +19,7 @@ from tasks.schedule.workdays import (
     default_overrides_path,
     load_overrides,
 )
+from tests.support.settings import SettingsEnv
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "workdays"
 
@@ -289,11 +288,9 @@ def test_a_missing_override_file_is_an_override_error(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.delenv("DONDOC_WORKDAY_OVERRIDES", raising=False)
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
+def runner(settings_env: SettingsEnv) -> CliRunner:
+    settings_env.set(workday_overrides=None)
+    return CliRunner()
 
 
 def test_cli_workdays_prints_the_table(runner: CliRunner) -> None:
@@ -332,10 +329,9 @@ def test_cli_workdays_with_a_bad_override_file_exits_1(runner: CliRunner) -> Non
 
 
 def test_cli_workdays_reads_the_override_file_from_settings(
-    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+    runner: CliRunner, settings_env: SettingsEnv
 ) -> None:
-    monkeypatch.setenv("DONDOC_WORKDAY_OVERRIDES", str(FIXTURES / "duplicate-day.yaml"))
-    get_settings.cache_clear()
+    settings_env.set(workday_overrides=FIXTURES / "duplicate-day.yaml")
     result = runner.invoke(calendar_app, ["workdays", "2026", "--json"])
     assert result.exit_code == 1
     assert "duplicate-day.yaml:4:" in unwrapped(result.stderr)

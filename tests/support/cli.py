@@ -9,7 +9,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from dondoc.cli.app import app
-from dondoc.core.settings import get_settings
+from tests.support.settings import SettingsEnv
 
 
 @dataclass
@@ -18,10 +18,8 @@ class Cli:
     monkeypatch: Any
 
     def __call__(self, *args: str, expect: int = 0) -> Any:
-        self.monkeypatch.setenv("DONDOC_DATABASE_URL", self.database_url)
-        get_settings.cache_clear()
+        SettingsEnv(self.monkeypatch).set(database_url=self.database_url)
         result = CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
-        get_settings.cache_clear()
         output = result.stdout + result.stderr
         assert result.exit_code == expect, f"exit {result.exit_code}, wanted {expect}:\n{output}"
         return result
