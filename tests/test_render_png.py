@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, require
-from tests.test_render import due_soon_digest, escalation_digest, html, overdue_digest, render
+from tests.support.digests import (
+    due_soon_digest,
+    escalation_digest,
+    html,
+    overdue_digest,
+    render,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 OUT = ROOT / "test-output" / "mail"

@@ -1,0 +1,142 @@
+"""The parts a digest carries: .ics files that update the feeds' own events, and the
+escalation's table, summarised in the HTML and complete in an XLSX attachment."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from io import BytesIO
+
+import pandas as pd
+from icalendar import Calendar
+
+from calendars.feeds import _mark, _title
+from tests.support.digests import (
+    CENTRE,
+    COMMUNE,
+    CULTURE,
+    INTERIOR,
+    attachments,
+    digest,
+    due_soon_digest,
+    escalation_digest,
+    html,
+    late,
+    notice,
+    render,
+    supporting,
+    text,
+)
+
+
+def test_calendar_parts_carry_the_feed_uid_and_sequence() -> None:
+    d = due_soon_digest()
+    parts = attachments(render(d), "text/calendar")
+    assert [p.get_filename() for p in parts] == [
+        "han-1-20190329.ics",
+        "han-2-20190329.ics",
+        "han-3-20190401.ics",
+    ]
+    in_order = d.by_role("lead") + d.by_role("coordinating")
+    for part, item in zip(parts, in_order, strict=True):
+        assert part.get_param("method") == "PUBLISH"
+        assert part.get_content_charset() == "utf-8"
+        calendar = Calendar.from_ical(part.get_payload(decode=True))
+        assert str(calendar["METHOD"]) == "PUBLISH"
+        [event] = calendar.walk("VEVENT")
+        assert str(event["UID"]) == item.ics_uid
+        assert int(event["SEQUENCE"]) == item.ics_sequence
+        assert event.decoded("DTSTART") == item.due
+        assert event.decoded("DTEND") == item.due + timedelta(days=1)
+
+
+def test_calendar_summaries_read_like_the_feeds() -> None:
+    due_soon = render(due_soon_digest())
+    overdue = render(digest("overdue", [late(1, 2)], day=date(2019, 4, 1)))
+    summaries = [
+        str(Calendar.from_ical(p.get_payload(decode=True)).walk("VEVENT")[0]["SUMMARY"])
+        for m in (due_soon, overdue)
+        for p in attachments(m, "text/calendar")
+    ]
+    checkin = notice(2, kind="checkin", content="Tuyên truyền thường xuyên về cải cách hành chính")
+    assert summaries == [
+        _mark("pending") + "[Chủ trì] " + _title(notice(1), "due"),  # type: ignore[arg-type]
+        _mark("pending") + "[Chủ trì] " + _title(checkin, "checkin"),  # type: ignore[arg-type]
+        _mark("pending") + "[Phối hợp] " + _title(supporting(3), "due"),  # type: ignore[arg-type]
+        _mark("overdue") + "[Chủ trì] " + _title(notice(1), "due"),  # type: ignore[arg-type]
+    ]
+
+
+def test_calendar_parts_stop_at_twenty_and_point_to_the_feed() -> None:
+    items = [notice(n, due=date(2019, 3, 29) + timedelta(days=n)) for n in range(1, 26)]
+    message = render(digest("due_soon", items))
+    assert len(attachments(message, "text/calendar")) == 20
+    assert "chỉ kèm tệp lịch của 20 việc đầu; 5 việc còn lại" in text(message)
+    assert "20 việc đầu" in html(message)
+
+
+def test_escalation_says_why_and_groups_by_lead_agency_worst_first() -> None:
+    message = render(escalation_digest())
+    assert message["Subject"] == "Đôn đốc: 4 việc quá hạn — KH 33/KH-UBND, 45/KH-UBND"
+    assert message["In-Reply-To"]
+    page = html(message)
+    assert "theo dõi, đôn đốc việc thực hiện kế hoạch 33/KH-UBND, 45/KH-UBND" in page
+    assert "4 việc quá hạn của 3 đơn vị chủ trì." in page
+    details = page[page.index('<table class="grid"') :]
+    groups = re.findall(r"Đơn vị chủ trì: ([^<]+) <span", details)
+    assert groups == [CENTRE, CULTURE, COMMUNE]  # 9, 5 and 4 working days at worst
+    assert details.index("9 ngày") < details.index("3 ngày") < details.index(CULTURE)
+    assert "Lần 2" in page and "Lần 1" in page
+    assert attachments(message, "text/calendar") == []  # the leads' UIDs, not the monitor's
+
+
+def test_escalation_stays_under_gmail_clipping_with_every_row_in_xlsx() -> None:
+    items = [
+        late(n, 3 + n % 40, level=2, agency_id=1000 + n % 100, agency_name=f"UBND xã số {n % 100}")
+        for n in range(1, 601)
+    ]
+    message = render(digest("escalation", items, to=INTERIOR, day=date(2019, 4, 5)))
+    page = html(message)
+    assert len(page.encode()) < 100_000  # Gmail clips longer messages
+    assert page.count('<tr class="row"') == 40
+    assert "chỉ hiện 40 việc quá hạn lâu nhất trong tổng số 600 việc" in page
+    assert "Mục 39." in page and "Mục 1." not in page  # 42 days overdue shown, 4 days not
+    assert "… và 70 đơn vị khác (xem tệp Excel đính kèm)" in page
+    assert text(message).count("Quá hạn 4 ngày làm việc") == 15  # the text part has all
+    [sheet] = list(message.iter_attachments())
+    assert len(pd.read_excel(BytesIO(sheet.get_payload(decode=True)))) == 600
+
+
+def test_escalation_summarises_each_lead_agency() -> None:
+    page = html(render(escalation_digest()))
+    totals = page[page.index('<table class="totals"') : page.index('<table class="grid"')]
+    rows = re.findall(
+        r"<td[^>]*>([^<]+)</td>\s*<td[^>]*>(\d+)</td>\s*<td[^>]*>([^<]+)</td>", totals
+    )
+    assert rows == [(CENTRE, "2", "9 ngày"), (CULTURE, "1", "5 ngày"), (COMMUNE, "1", "4 ngày")]
+
+
+def test_escalation_attaches_the_table_as_xlsx() -> None:
+    message = render(escalation_digest())
+    [part] = list(message.iter_attachments())
+    assert part.get_content_type() == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert part.get_filename() == "qua-han-20190405.xlsx"
+    table = pd.read_excel(BytesIO(part.get_payload(decode=True)), sheet_name="Quá hạn")
+    assert len(table) == 4
+    assert list(table.columns) == [
+        "Quá hạn (ngày làm việc)",
+        "Kế hoạch",
+        "Tên kế hoạch",
+        "Mục",
+        "Nội dung công việc",
+        "Loại",
+        "Đơn vị chủ trì",
+        "Hạn",
+        "Lần đôn đốc",
+    ]
+    assert table["Quá hạn (ngày làm việc)"].tolist() == [9, 3, 5, 4]
+    assert table["Đơn vị chủ trì"].tolist() == [CENTRE, CENTRE, CULTURE, COMMUNE]
+    assert table["Loại"].tolist()[0] == "Báo cáo tiến độ"
+    assert table["Hạn"].iloc[0].date() == date(2019, 3, 18)
