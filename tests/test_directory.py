@@ -16,12 +16,9 @@ from tasks.directory.store import (
     Resolver,
     load_directory,
 )
+from tests.support.directories import DIRECTORIES, SONG_MA, TUY_PHUOC
+from tests.support.directories import DIRECTORY_FIXTURES as FIXTURES
 
-ROOT = Path(__file__).resolve().parents[1]
-DIRECTORIES = ROOT / "examples" / "directories"
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "directory"
-SONG_MA = DIRECTORIES / "song-ma.yaml"
-TUY_PHUOC = DIRECTORIES / "tuy-phuoc.yaml"
 SONG_MA_COMMUNES = 19
 
 

@@ -28,7 +28,9 @@ from tasks.directory.store import (
 )
 from tasks.plans.importer import import_parsed_plan
 from tasks.plans.parse import read_plan_file
-from tests.test_directory import DIRECTORIES, FIXTURES, ROOT, SONG_MA, TUY_PHUOC
+from tests.conftest import ROOT
+from tests.support.directories import DIRECTORIES, SONG_MA, TUY_PHUOC
+from tests.support.directories import DIRECTORY_FIXTURES as FIXTURES
 
 CHIENG_KHUONG = DIRECTORIES / "chieng-khuong-2025.yaml"
 SON_LA = DIRECTORIES / "son-la-2025.yaml"
