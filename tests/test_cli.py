@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from dondoc.core.db import session_scope
@@ -125,6 +127,16 @@ def test_export_yaml_to_stdout_is_loadable_text(cli: Cli) -> None:
     plan_id = str(cli.json("plan", "import", str(SONG_MA_PLAN))["plan_id"])
     out = cli("plan", "export", plan_id, "--format", "yaml").stdout
     assert "33/KH-UBND" in out and "items:" in out
+    plan = yaml.safe_load(out)
+    assert (plan["number"], plan["issuer"], plan["year"]) == (
+        "33/KH-UBND",
+        "UBND huyện Sông Mã",
+        2019,
+    )
+    assert plan["issued_on"] == date(2019, 1, 11)
+    assert [item["seq"] for item in plan["items"]] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert plan["items"][0]["lead"] == ["Các cơ quan, đơn vị", "UBND các xã, thị trấn"]
+    assert plan["items"][0]["timeframe"] == "Thường xuyên trong năm 2019"
 
 
 def test_export_refuses_an_unknown_format(cli: Cli) -> None:
