@@ -11,51 +11,105 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
+    """Every field is a DONDOC_<NAME> variable; its description is its row in README's
+    Configuration table (tests/test_docs.py checks the table is current)."""
+
     model_config = SettingsConfigDict(env_prefix="DONDOC_", env_file=".env", extra="ignore")
 
     data_dir: Path = Field(default=Path("data"), description="Where the embedded database lives.")
     database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; defaults to a SQLite file in data_dir."
+        default=None,
+        description="SQLAlchemy URL, e.g. `postgresql://user@host/db`; unset: a SQLite file in "
+        "the data dir.",
     )
-    base_url: str = "http://127.0.0.1:8000"
-    timezone: str = "Asia/Ho_Chi_Minh"
-    smtp_host: str | None = None
-    smtp_port: int = 25
-    smtp_username: str | None = None
-    smtp_password: SecretStr | None = None
-    smtp_starttls: bool = False
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public URL of the feed and completion server, in feed and email links.",
+    )
+    timezone: str = Field(
+        default="Asia/Ho_Chi_Minh", description="The time zone of dates in plans and emails."
+    )
+    smtp_host: str | None = Field(
+        default=None, description="The mail server; unset: emails stay queued in the outbox."
+    )
+    smtp_port: int = Field(default=25, description="The mail server's port.")
+    smtp_username: str | None = Field(default=None, description="SMTP login, if it wants one.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the connection with STARTTLS.")
     smtp_timeout: float = Field(default=30.0, description="Seconds before an SMTP reply is late.")
-    # Connections one sender keeps open and sends over at once.
-    smtp_connections: int = Field(default=4, ge=1, le=64)
-    # A transient failure (4xx, disconnect, timeout) is retried this many times in all...
-    smtp_max_attempts: int = Field(default=8, ge=1)
-    # ...waiting about base * 2^attempt seconds (with jitter) between tries.
-    smtp_backoff_seconds: float = Field(default=30.0, ge=0)
-    # A claimed row not marked sent within this long is claimed again (its sender died).
-    smtp_lease_seconds: float = Field(default=900.0, ge=1)
-    # One run keeps waiting this long for retries coming due; later ones wait for the next run.
-    smtp_retry_window_seconds: float = Field(default=60.0, ge=0)
-    mail_from: str = "dondoc <dondoc@example.org>"
-    # The language of emails: Vietnamese, or English for foreign-language staff.
-    mail_language: Literal["vi", "en"] = "vi"
-    # Lead times and the escalation ladder (YAML); None: the packaged defaults.
-    notify_policy: Path | None = None
-    # Who hears of a failed flow (comma-separated addresses), and the Prefect UI their
-    # email links to.
-    admin_emails: str = ""
-    prefect_ui_url: str | None = "http://127.0.0.1:4200"
-    secret_key: SecretStr = SecretStr("change-me")
-    # "trước ngày 15/12": due on the 15th ("on", the default, as agencies read it) or the 14th.
-    deadline_before: Literal["on", "day_before"] = "on"
-    # Fuzzy agency matches at or above this score (0–100) resolve; lower ones are suggestions.
-    fuzzy_threshold: float = 90.0
-    # The Government's announced day swaps and extra days off (YAML); None: the packaged file.
-    workday_overrides: Path | None = None
-    # A due date on a non-working day moves to the next working day (Civil Code art. 148) or,
-    # with "previous", to the one before. A month's last day always stays in its month.
-    due_shift: Literal["next", "previous"] = "next"
-    # How often ongoing ("Thường xuyên") work gets a progress check-in before its final due.
-    ongoing_checkin: Literal["monthly", "quarterly", "none"] = "monthly"
+    smtp_connections: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description="Connections one sender keeps open and sends over at once (1–64).",
+    )
+    smtp_max_attempts: int = Field(
+        default=8,
+        ge=1,
+        description="Tries in all for a transient failure (4xx, disconnect, timeout).",
+    )
+    smtp_backoff_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="Between tries, about this × 2^attempt seconds (with jitter).",
+    )
+    smtp_lease_seconds: float = Field(
+        default=900.0,
+        ge=1,
+        description="A claimed email not marked sent within this long is claimed again (its "
+        "sender died).",
+    )
+    smtp_retry_window_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="How long one run waits for retries coming due; later ones wait for the "
+        "next run.",
+    )
+    mail_from: str = Field(default="dondoc <dondoc@example.org>", description="The sender.")
+    mail_language: Literal["vi", "en"] = Field(
+        default="vi",
+        description="The language of emails: Vietnamese, or English for foreign-language staff.",
+    )
+    notify_policy: Path | None = Field(
+        default=None,
+        description="Lead times and the escalation ladder (YAML); unset: the packaged "
+        "`dondoc/data/notify-policy.yaml`.",
+    )
+    admin_emails: str = Field(
+        default="", description="Who hears of a failed flow (comma-separated addresses)."
+    )
+    prefect_ui_url: str | None = Field(
+        default="http://127.0.0.1:4200",
+        description="The Prefect UI the failure emails link to.",
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr("change-me"),
+        description="Signs completion links and derives feed tokens.",
+    )
+    deadline_before: Literal["on", "day_before"] = Field(
+        default="on",
+        description="`trước ngày D`: due on D (as agencies read it) or the day before.",
+    )
+    fuzzy_threshold: float = Field(
+        default=90.0,
+        description="Fuzzy agency-name matches at or above this score (0–100) resolve; lower "
+        "ones are suggestions.",
+    )
+    workday_overrides: Path | None = Field(
+        default=None,
+        description="The Government's announced day swaps and extra days off (YAML); unset: "
+        "the packaged `dondoc/data/vn-workdays.yaml`.",
+    )
+    due_shift: Literal["next", "previous"] = Field(
+        default="next",
+        description="A due date on a day off moves to the next working day (Civil Code art. "
+        "148) or the previous one; a month's last day always stays in its month.",
+    )
+    ongoing_checkin: Literal["monthly", "quarterly", "none"] = Field(
+        default="monthly",
+        description="How often ongoing (*Thường xuyên*) work gets a progress check-in before "
+        "its final due date.",
+    )
 
     @property
     def effective_database_url(self) -> str:
