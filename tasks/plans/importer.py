@@ -15,8 +15,8 @@ from dondoc.core.settings import get_settings
 from dondoc.core.text import item_keys
 from models import Assignment, Plan, PlanItem
 from models.queries import default_monitoring_agency_id
+from tasks.directory import Resolution, Resolver, create_unverified
 from tasks.directory.resolve import stored_known_names
-from tasks.directory.store import Resolution, Resolver, create_unverified
 from tasks.plans.parse import read_plan_file
 from tasks.plans.parsed import ParsedItem, ParsedPlan, ParseWarning, PlanParseError, Schedule
 from tasks.plans.structured import STRUCTURED_SUFFIXES, read_structured_file
