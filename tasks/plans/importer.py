@@ -142,7 +142,7 @@ def read_plan_source(
 ) -> tuple[ParsedPlan, str]:
     """A plan document (text) or a structured plan (YAML, CSV, XLSX), by its suffix."""
     if not path.is_file():
-        raise PlanParseError("no such file", source=str(path))
+        raise PlanParseError.one(str(path), "no such file")
     if path.suffix.lower() in STRUCTURED_SUFFIXES:
         return read_structured_file(path, before=before)
     return read_plan_file(path, known_names=known_names, before=before)
