@@ -9,17 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dondoc.core.problems import InputProblem
 from dondoc.core.text import CsvRowError, normalize_name, numbered_csv_rows
-from tasks.directory.entries import (
-    AgencyEntry,
-    Directory,
-    DirectoryError,
-    GroupEntry,
-    clean_scope,
-    finish_directory,
-    validate_entry,
-)
+from tasks.directory.entries import AgencyEntry, Directory, DirectoryError, GroupEntry, clean_scope
 
 __all__ = ["load_csv"]
 
@@ -42,7 +33,6 @@ def load_csv(source: str, text: str) -> Directory:
     except CsvRowError as exc:
         raise exc.in_file(source, DirectoryError) from exc
     directory = Directory(source)
-    problems: list[InputProblem] = []
     header: list[str] | None = None
     groups: dict[str, tuple[str, int, list[str]]] = {}
     scopes: list[tuple[int, str]] = []  # (line, cell) of the `scope` column
@@ -60,50 +50,39 @@ def load_csv(source: str, text: str) -> Directory:
             continue
         if len(row) > len(header):
             message = f"the row has {len(row)} cells, the header {len(header)}"
-            problems.append(InputProblem(source, start, None, message))
+            directory.problem(start, None, message)
             continue
         cells = dict(zip(header, row, strict=False))
         if "scope" in cells:
             scopes.append((start, cells["scope"]))
         raw: dict[str, Any] = {c: cells[c] for c in CSV_COLUMNS if c in cells}
         raw["aliases"] = _split(cells.get("aliases", ""))
-        entry, entry_problems = validate_entry(
-            source, AgencyEntry, raw, {c: start for c in header}, start
-        )
-        problems.extend(entry_problems)
-        if not isinstance(entry, AgencyEntry):
+        entry = directory.add(AgencyEntry, raw, {c: start for c in header}, start)
+        if entry is None:
             continue
-        directory.agencies.append(entry)
         for group_name in _split(cells.get("groups", "")):
             _, _, members = groups.setdefault(normalize_name(group_name), (group_name, start, []))
             members.append(entry.name)
     for name, line, members in groups.values():
-        raw = {"name": name, "members": members}
         lines = {"name": line, "members": line}
-        group, group_problems = validate_entry(source, GroupEntry, raw, lines, line)
-        problems.extend(group_problems)
-        if isinstance(group, GroupEntry):
-            directory.groups.append(group)
+        directory.add(GroupEntry, {"name": name, "members": members}, lines, line)
     if header is None:
         raise DirectoryError.one(source, "the file has no header row", line=1)
-    problems.extend(_csv_scope(directory, scopes))
-    return finish_directory(directory, problems)
+    _csv_scope(directory, scopes)
+    return directory.finish()
 
 
-def _csv_scope(directory: Directory, cells: list[tuple[int, str]]) -> list[InputProblem]:
+def _csv_scope(directory: Directory, cells: list[tuple[int, str]]) -> None:
     """A directory serves one scope: the first row's, which every other row must repeat."""
-    problems = []
     for line, cell in cells:
         try:
             scope = clean_scope(cell)
         except ValueError as exc:
-            problems.append(InputProblem(directory.source, line, "scope", str(exc)))
+            directory.problem(line, "scope", str(exc))
             continue
         if line == cells[0][0]:
             directory.scope = scope
         elif normalize_name(scope or "") != directory.scope_key:
             theirs, first = (repr(v) if v else "a blank cell" for v in (scope, directory.scope))
             message = f"{theirs} differs from {first} on line {cells[0][0]}:"
-            message += " one file, one scope"
-            problems.append(InputProblem(directory.source, line, "scope", message))
-    return problems
+            directory.problem(line, "scope", message + " one file, one scope")

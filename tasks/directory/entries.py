@@ -125,6 +125,11 @@ class _Entry(BaseModel):
     def line_of(self, field_name: str) -> int:
         return self.field_lines.get(field_name, self.line)
 
+    @classmethod
+    def field_names(cls) -> frozenset[str]:
+        """The fields a directory file may give (the lines are the reader's)."""
+        return frozenset(cls.model_fields) - {"line", "field_lines"}
+
 
 class AgencyEntry(_Entry):
     """One agency as the directory states it; `parent` names another agency of the file."""
@@ -145,8 +150,8 @@ class GroupEntry(_Entry):
     members: Annotated[list[str], BeforeValidator(_clean_members)]
 
 
-AGENCY_FIELDS = frozenset(AgencyEntry.model_fields) - {"line", "field_lines"}
-GROUP_FIELDS = frozenset(GroupEntry.model_fields) - {"line", "field_lines"}
+# The sections of a YAML directory and what each lists.
+SECTIONS: dict[str, type[_Entry]] = {"agencies": AgencyEntry, "groups": GroupEntry}
 
 
 @dataclass
@@ -158,6 +163,8 @@ class Directory:
     warnings: list[str] = field(default_factory=list)
     # The People's Committee whose plans the directory serves, as written; None: global.
     scope: str | None = None
+    # Found while reading, in any order; finish() adds the rules across entries and raises.
+    problems: list[InputProblem] = field(default_factory=list, repr=False)
 
     @property
     def scope_key(self) -> str:
@@ -168,6 +175,39 @@ class Directory:
         """Every name and alias, longest first: what a plan parser splits agency cells by."""
         entries: list[_Entry] = [*self.agencies, *self.groups]
         return longest_first(name for entry in entries for name in (entry.name, *entry.aliases))
+
+    def problem(self, line: int | None, field_name: str | None, message: str) -> None:
+        self.problems.append(InputProblem(self.source, line, field_name, message))
+
+    def add(
+        self, model: type[_Entry], raw: dict[str, Any], lines: dict[str, int], line: int
+    ) -> _Entry | None:
+        """Validate one entry and keep it, or note its problems at the line of each field:
+        both formats report alike."""
+        try:
+            entry = model.model_validate({**raw, "line": line, "field_lines": lines})
+        except ValidationError as exc:
+            for error in exc.errors():
+                name = str(error["loc"][0]) if error["loc"] else None
+                message = error["msg"].removeprefix("Value error, ")
+                if error["type"] == "missing":
+                    message = "is required"
+                elif error["type"].startswith("bool"):
+                    message = f"expected true or false, got {error['input']!r}"
+                self.problem(lines.get(name, line) if name else line, name, message)
+            return None
+        if isinstance(entry, AgencyEntry):
+            self.agencies.append(entry)
+        elif isinstance(entry, GroupEntry):
+            self.groups.append(entry)
+        return entry
+
+    def finish(self) -> Directory:
+        """Add the rules across entries and raise every problem at once, in file order."""
+        _check(self)
+        if self.problems:
+            raise DirectoryError(self.problems)
+        return self
 
 
 def clean_scope(value: Any) -> str | None:
@@ -180,32 +220,9 @@ def clean_scope(value: Any) -> str | None:
     return scope or None
 
 
-def validate_entry(
-    source: str, model: type[_Entry], raw: dict[str, Any], lines: dict[str, int], line: int
-) -> tuple[_Entry | None, list[InputProblem]]:
-    """One entry, or its problems at the line of each field: both formats report alike."""
-    try:
-        return model.model_validate({**raw, "line": line, "field_lines": lines}), []
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            name = str(error["loc"][0]) if error["loc"] else None
-            message = error["msg"].removeprefix("Value error, ")
-            if error["type"] == "missing":
-                message = "is required"
-            elif error["type"].startswith("bool"):
-                message = f"expected true or false, got {error['input']!r}"
-            at = lines.get(name, line) if name else line
-            problems.append(InputProblem(source, at, name, message))
-        return None, problems
-
-
-def _check(directory: Directory) -> list[InputProblem]:
+def _check(directory: Directory) -> None:
     """Rules across entries: one owner per name or alias, parents and members must exist."""
-    problems: list[InputProblem] = []
-
-    def problem(line: int, field_name: str, message: str) -> None:
-        problems.append(InputProblem(directory.source, line, field_name, message))
+    problem = directory.problem
 
     owners: dict[str, _Entry] = {}
 
@@ -245,12 +262,3 @@ def _check(directory: Directory) -> list[InputProblem]:
             if isinstance(owner, GroupEntry):
                 message = f"group member {member!r} is a group; a group lists agencies only"
             problem(group.line_of("members"), "members", message)
-    return problems
-
-
-def finish_directory(directory: Directory, problems: list[InputProblem]) -> Directory:
-    """Add the rules across entries and raise every problem at once, in file order."""
-    problems.extend(_check(directory))
-    if problems:
-        raise DirectoryError(problems)
-    return directory

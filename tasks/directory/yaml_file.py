@@ -8,23 +8,10 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from dondoc.core.problems import InputProblem
 from dondoc.core.yaml_lines import YamlFile, is_null, key_lines, load_yaml, node_line
-from tasks.directory.entries import (
-    AGENCY_FIELDS,
-    GROUP_FIELDS,
-    AgencyEntry,
-    Directory,
-    DirectoryError,
-    GroupEntry,
-    clean_scope,
-    finish_directory,
-    validate_entry,
-)
+from tasks.directory.entries import SECTIONS, Directory, DirectoryError, clean_scope
 
 __all__ = ["load_yaml_directory"]
-
-_SECTIONS = {"agencies": (AgencyEntry, AGENCY_FIELDS), "groups": (GroupEntry, GROUP_FIELDS)}
 
 
 def load_yaml_directory(source: str, text: str) -> Directory:
@@ -36,32 +23,24 @@ def load_yaml_directory(source: str, text: str) -> Directory:
         raise DirectoryError.one(source, message, line=line)
 
     directory = Directory(source)
-    problems: list[InputProblem] = []
     for key_node, value_node in root.value:
         section = str(key_node.value)
         if section == "scope":
             try:
                 directory.scope = clean_scope(document.value(value_node))
             except ValueError as exc:
-                problems.append(InputProblem(source, node_line(value_node), "scope", str(exc)))
+                directory.problem(node_line(value_node), "scope", str(exc))
             continue
-        if section not in _SECTIONS:
+        if section not in SECTIONS:
             directory.warnings.append(f"{source}:{node_line(key_node)}: {section!r} is not read")
             continue
-        model, known = _SECTIONS[section]
-        for item in _sequence_items(source, section, value_node, problems):
-            raw = _fields(document, item, known, directory.warnings)
-            entry, entry_problems = validate_entry(
-                source, model, raw, key_lines(item), node_line(item)
-            )
-            problems.extend(entry_problems)
-            if isinstance(entry, AgencyEntry):
-                directory.agencies.append(entry)
-            elif isinstance(entry, GroupEntry):
-                directory.groups.append(entry)
-    if not directory.agencies and not problems:
-        problems.append(InputProblem(source, 1, "agencies", "the directory lists no agency"))
-    return finish_directory(directory, problems)
+        model = SECTIONS[section]
+        for item in _sequence_items(directory, section, value_node):
+            raw = _fields(document, item, model.field_names(), directory.warnings)
+            directory.add(model, raw, key_lines(item), node_line(item))
+    if not directory.agencies and not directory.problems:
+        directory.problem(1, "agencies", "the directory lists no agency")
+    return directory.finish()
 
 
 def _fields(
@@ -78,18 +57,15 @@ def _fields(
     return raw
 
 
-def _sequence_items(
-    source: str, section: str, node: Node, problems: list[InputProblem]
-) -> Iterator[MappingNode]:
+def _sequence_items(directory: Directory, section: str, node: Node) -> Iterator[MappingNode]:
     if is_null(node):
         return
     if not isinstance(node, SequenceNode):
-        message = "expected a list of entries"
-        problems.append(InputProblem(source, node_line(node), section, message))
+        directory.problem(node_line(node), section, "expected a list of entries")
         return
     for item in node.value:
         if isinstance(item, MappingNode):
             yield item
         else:
             message = "each entry is a mapping with at least a name"
-            problems.append(InputProblem(source, node_line(item), section, message))
+            directory.problem(node_line(item), section, message)
