@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from dondoc.core.db import session_scope
 from models import Occurrence, OccurrenceEvent, Plan, PlanCompilation
-from tasks.directory.store import import_directory, load_directory
+from tasks.directory import import_directory, load_directory
 from tasks.plans.importer import import_parsed_plan, import_plan_file
 from tasks.plans.parsed import ParsedItem, ParsedPlan
 from tasks.plans.timeframes import parse_timeframe

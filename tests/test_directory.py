@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dondoc.core.text import normalize_name
-from tasks.directory.store import (
+from tasks.directory import (
     Directory,
     DirectoryError,
     NamedEntry,

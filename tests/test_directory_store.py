@@ -18,14 +18,14 @@ from models.queries import (
     monitoring_agencies,
     unverified_agencies,
 )
-from tasks.directory.resolve import stored_known_names
-from tasks.directory.store import (
+from tasks.directory import (
     Resolver,
     create_unverified,
     guess_kind,
     import_directory,
     load_directory,
 )
+from tasks.directory.resolve import stored_known_names
 from tasks.plans.importer import import_parsed_plan
 from tasks.plans.parse import read_plan_file
 from tests.conftest import ROOT

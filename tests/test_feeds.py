@@ -14,7 +14,7 @@ from calendars.feeds import FeedBuilder, FeedSpec, write_feeds
 from calendars.ics import MAX_EVENTS
 from dondoc.core.db import session_scope
 from models import Agency, Occurrence, Plan
-from tasks.directory.store import import_directory, load_directory
+from tasks.directory import import_directory, load_directory
 from tasks.plans.importer import import_parsed_plan, import_plan_file
 from tasks.plans.parsed import ParsedItem, ParsedPlan
 from tasks.plans.timeframes import parse_timeframe

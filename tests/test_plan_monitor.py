@@ -6,7 +6,7 @@ import pytest
 
 from dondoc.core.db import session_scope
 from models import Plan
-from tasks.directory.store import import_directory, load_directory
+from tasks.directory import import_directory, load_directory
 from tests.conftest import EXAMPLES
 from tests.support.cli import Cli
 from tests.support.seeds import seed_song_ma

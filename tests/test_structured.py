@@ -169,7 +169,7 @@ def test_warnings_name_the_line_of_each_doubtful_item() -> None:
         ("lead-not-list.yaml", 6, ["item 1", "field 'lead'", "list of agency names"]),
         ("no-items.yaml", 3, ["field 'items'", "no items"]),
         ("not-yaml.yaml", 6, ["not valid YAML", "quoted scalar from line 4"]),
-        ("duplicate-key.yaml", 6, ["duplicate key 'content'"]),
+        ("duplicate-key.yaml", 6, ["content: given twice (also on line 5)"]),
         ("due-on-recurring.yaml", 9, ["field 'due'", "monthly"]),
         ("bad-date.csv", 3, ["row 3", "column 'due'", "'31/12/2025' is not a date"]),
         ("unknown-column.csv", 1, ["row 1", "unknown column 'ghi chú'"]),

@@ -271,7 +271,7 @@ def test_an_override_file_reports_every_problem_at_once(tmp_path: Path) -> None:
     )
     with pytest.raises(WorkdayOverrideError) as raised:
         load_overrides(path)
-    assert [(line, field) for line, field, _ in raised.value.problems] == [
+    assert [(problem.line, problem.field) for problem in raised.value.problems] == [
         (2, "date"),
         (3, "to"),
         (4, "date"),

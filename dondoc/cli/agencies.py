@@ -11,7 +11,7 @@ from dondoc.cli.output import JsonFlag, console, fail, print_json, warn
 from dondoc.core.db import session_scope
 from models.queries import list_agencies, list_groups
 from models.schema import ready_database_url
-from tasks.directory.store import DirectoryError, import_directory, load_directory
+from tasks.directory import DirectoryError, import_directory, load_directory
 
 agencies_app = typer.Typer(help="The agency directory.", no_args_is_help=True)
 

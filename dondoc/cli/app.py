@@ -33,7 +33,7 @@ from dondoc.core.db import session_scope
 from dondoc.core.settings import get_settings
 from models import Plan, PlanStateError
 from models.schema import ready_database_url
-from tasks.directory.store import DirectoryError, load_directory
+from tasks.directory import DirectoryError, load_directory
 from tasks.plans.importer import import_plan_file, parsed_from_stored, read_plan_source
 from tasks.plans.parsed import ParsedPlan, PlanParseError
 from tasks.plans.structured import dump_csv, dump_xlsx, dump_yaml

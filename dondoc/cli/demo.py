@@ -29,7 +29,7 @@ from dondoc.core.settings import get_settings
 from models import Agency, FeedToken, Plan
 from models.queries import directory_scopes
 from models.schema import ready_database_url
-from tasks.directory.store import import_directory, load_directory
+from tasks.directory import import_directory, load_directory
 from tasks.plans.importer import import_plan_file
 from tasks.schedule.compile import CompileOptions, compile_plan
 

@@ -9,6 +9,9 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
+
+from dondoc.core.problems import InputFileError, read_input
 
 _SPACES = re.compile(r"[\u00a0\u2007\u202f\u2000-\u200a\u3000\t]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
@@ -36,7 +39,7 @@ _TONE_RE = re.compile("|".join(_TONE_PLACEMENT))
 _TRAILING = " .;,:-–"
 
 
-class InputEncodingError(ValueError):
+class InputEncodingError(InputFileError):
     """The bytes are not text we can read (binary, or an encoding we cannot detect)."""
 
 
@@ -51,21 +54,30 @@ def decode_bytes(raw: bytes) -> DecodedText:
     """UTF-8 (with or without BOM) and UTF-16 with a BOM are read; anything else is refused
     with a message, because guessing Windows-1258 or TCVN3 silently corrupts names."""
     if not raw.strip():
-        raise InputEncodingError("the file is empty")
+        raise InputEncodingError.one("", "the file is empty")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return DecodedText(raw.decode("utf-16"), "utf-16", "decoded from UTF-16")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if b"\x00" in raw[:4096]:
-        raise InputEncodingError("the file looks binary (it contains NUL bytes), not plan text")
+        message = "the file looks binary (it contains NUL bytes), not plan text"
+        raise InputEncodingError.one("", message)
     try:
         return DecodedText(raw.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
+        message = f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the document as UTF-8"
+        message += " (Windows-1258 and TCVN3 are not read)"
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputEncodingError(
-            f"line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
-            "save the document as UTF-8 (Windows-1258 and TCVN3 are not read)"
-        ) from exc
+        raise InputEncodingError.one("", message, line=line) from exc
+
+
+def read_text_input(path: Path, kind: type[InputFileError] = InputFileError) -> DecodedText:
+    """A user file's text (see decode_bytes), or a `kind` error naming the file."""
+    raw = read_input(path, kind)
+    try:
+        return decode_bytes(raw)
+    except InputEncodingError as exc:
+        raise exc.in_file(str(path), kind) from exc
 
 
 def normalize_text(text: str) -> str:
@@ -109,12 +121,8 @@ def item_keys(contents: list[str]) -> list[str]:
     return keys
 
 
-class CsvRowError(ValueError):
+class CsvRowError(InputFileError):
     """A CSV the csv module cannot read (an unclosed quote): `line` is where the row began."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
 
 
 def numbered_csv_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
@@ -129,4 +137,4 @@ def numbered_csv_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
         except StopIteration:
             return rows
         except csv.Error as exc:
-            raise CsvRowError(start, str(exc)) from exc
+            raise CsvRowError.one("", str(exc), line=start) from exc

@@ -138,7 +138,7 @@ def import_completions(
         except _RowError as exc:
             problems.extend(sheet.problem(row.line, c, message) for c, message in exc.problems)
     if problems:
-        raise CompletionImportError(sheet.source, problems)
+        raise CompletionImportError(problems)
     return report
 
 

@@ -3,19 +3,20 @@ a spreadsheet shows.
 
 Clerks fill these sheets by hand, with Vietnamese or English headers, accents or not, a title
 row above the header, dates as dd/mm/yyyy or real Excel dates: all of that is read, and
-every problem names file, line and column (tasks.directory.files's style)."""
+every problem names file, line and column (dondoc.core.problems)."""
 
 from __future__ import annotations
 
 import io
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from dondoc.core.problems import InputFileError, read_input
+from dondoc.core.problems import InputProblem as Problem
 from dondoc.core.text import (
     CsvRowError,
     InputEncodingError,
@@ -23,7 +24,6 @@ from dondoc.core.text import (
     normalize_text,
     numbered_csv_rows,
 )
-from tasks.directory.files import DirectoryProblem as Problem
 
 # Column -> the headers that mean it (compared folded: no case, accents or punctuation);
 # the first is how messages name a column the file lacks.
@@ -52,13 +52,8 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 
 
-class CompletionImportError(ValueError):
+class CompletionImportError(InputFileError):
     """The sheet cannot be imported; each problem names file, line and column."""
-
-    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
-        self.source = source
-        self.problems = sorted(problems, key=lambda problem: problem.line or 0)
-        super().__init__("\n".join(problem.render(source) for problem in self.problems))
 
 
 def fold(text: str) -> str:
@@ -130,7 +125,7 @@ class Sheet:
         return self.headers.get(column) or COLUMNS[column][0]
 
     def problem(self, line: int | None, column: str | None, message: str) -> Problem:
-        return Problem(line, self.title(column) if column else None, message)
+        return Problem(self.source, line, self.title(column) if column else None, message)
 
     @property
     def by_id(self) -> bool:
@@ -140,11 +135,7 @@ class Sheet:
 def read_sheet(path: Path) -> Sheet:
     """The first table (of a workbook: the first sheet) whose header names known columns."""
     source = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problem = Problem(None, None, f"cannot read the file: {exc.strerror or exc}")
-        raise CompletionImportError(source, [problem]) from exc
+    raw = read_input(path, CompletionImportError)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         tables = _xlsx_tables(source, raw)
@@ -152,14 +143,14 @@ def read_sheet(path: Path) -> Sheet:
         tables = [(source, _csv_rows(source, raw))]
     else:
         message = "unknown format: expected a .csv or .xlsx file (save an .xls as .xlsx)"
-        raise CompletionImportError(source, [Problem(None, None, message)])
+        raise CompletionImportError.one(source, message)
     for table_source, rows in tables:
         header = _find_header(rows)
         if header is not None:
             return _sheet(table_source, rows, header)
     message = "no header row: expected columns such as Mã or Số kế hoạch, Nhiệm vụ, Cơ quan, "
     message += "Hạn, and Trạng thái, Ngày hoàn thành"
-    raise CompletionImportError(source, [Problem(None, None, message)])
+    raise CompletionImportError.one(source, message)
 
 
 Rows = list[tuple[int, list[Any]]]
@@ -169,13 +160,10 @@ def _csv_rows(source: str, raw: bytes) -> Rows:
     """UTF-8 with or without BOM; comma, semicolon (Excel in Vietnamese) or tab separated."""
     try:
         text = decode_bytes(raw).text
-    except InputEncodingError as exc:
-        raise CompletionImportError(source, [Problem(None, None, str(exc))]) from exc
-    head = "\n".join([line for line in text.splitlines() if line.strip()][:5])
-    try:
+        head = "\n".join([line for line in text.splitlines() if line.strip()][:5])
         return list(numbered_csv_rows(text, delimiter=max(",;\t", key=head.count)))
-    except CsvRowError as exc:
-        raise CompletionImportError(source, [Problem(exc.line, None, str(exc))]) from exc
+    except (InputEncodingError, CsvRowError) as exc:
+        raise exc.in_file(source, CompletionImportError) from exc
 
 
 def _xlsx_tables(source: str, raw: bytes) -> list[tuple[str, Rows]]:
@@ -185,7 +173,7 @@ def _xlsx_tables(source: str, raw: bytes) -> list[tuple[str, Rows]]:
         book = load_workbook(io.BytesIO(raw), data_only=True)
     except Exception as exc:  # zip, XML and openpyxl errors alike mean a broken workbook
         message = f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})"
-        raise CompletionImportError(source, [Problem(None, None, message)]) from exc
+        raise CompletionImportError.one(source, message) from exc
     tables = []
     for sheet in book.worksheets:
         rows = [(cells[0].row, [cell.value for cell in cells]) for cells in sheet.iter_rows()]
@@ -218,12 +206,12 @@ def _sheet(source: str, rows: Rows, header_index: int) -> Sheet:
             sheet.warnings.append(f"{source}:{header_line}: column {written!r} is not read")
         elif column in positions:
             message = f"means the same as column {sheet.headers[column]!r}; keep one of them"
-            problems.append(Problem(header_line, written, message))
+            problems.append(Problem(source, header_line, written, message))
         else:
             positions[column], sheet.headers[column] = position, written
     problems.extend(_missing_columns(sheet))
     if problems:
-        raise CompletionImportError(source, problems)
+        raise CompletionImportError(problems)
     for line, cells in rows[header_index + 1 :]:
         if any(map(cell_text, cells)):
             values = {c: cells[p] if p < len(cells) else None for c, p in positions.items()}
@@ -235,10 +223,10 @@ def _missing_columns(sheet: Sheet) -> list[Problem]:
     problems = []
     if "status" not in sheet.headers:
         message = "no status column: add one headed Trạng thái (or status)"
-        problems.append(Problem(sheet.header_line, "Trạng thái", message))
+        problems.append(sheet.problem(sheet.header_line, "status", message))
     missing = [column for column in KEY_COLUMNS if column not in sheet.headers]
     if not sheet.by_id and missing:
         names = ", ".join(sheet.title(column) for column in missing)
         message = f"no Mã (occurrence_id) column, and without it the columns {names} are needed"
-        problems.append(Problem(sheet.header_line, None, message))
+        problems.append(sheet.problem(sheet.header_line, None, message))
     return problems

@@ -30,11 +30,12 @@ from models.queries import (
     list_agencies,
     list_groups,
 )
+from tasks.directory.entries import longest_first
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from tasks.directory.files import Directory
+    from tasks.directory.entries import Directory
 
 MatchKind = Literal["exact", "alias", "fuzzy", "unresolved"]
 # A fuzzy winner must lead the next agency by this many points, or the name is ambiguous.
@@ -81,12 +82,6 @@ class HasNames(Protocol):
     def aliases(self) -> Sequence[str]: ...
     @property
     def scope_key(self) -> str: ...
-
-
-def longest_first(names: Iterable[str]) -> list[str]:
-    """Known names for a splitter: "UBND các xã, thị trấn" is tried before it would be cut
-    at its comma."""
-    return sorted(set(names), key=lambda name: (-len(name), name))
 
 
 def stored_known_names(session: Session) -> list[str]:

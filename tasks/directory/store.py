@@ -1,7 +1,7 @@
-"""The agency directory: load it (tasks.directory.files), store it, resolve names against it
-(tasks.directory.resolve). Storing is an upsert by scope and normalised name, so re-importing an
-edited file updates agencies in place and plans keep pointing at them, while another locality's
-directory with the same names ("Phòng Nội vụ") lives beside it in its own scope."""
+"""Storing an agency directory (read by tasks.directory.files) as an upsert by scope and
+normalised name, so re-importing an edited file updates agencies in place and plans keep
+pointing at them, while another locality's directory with the same names ("Phòng Nội vụ")
+lives beside it in its own scope."""
 
 from __future__ import annotations
 
@@ -14,32 +14,9 @@ from sqlalchemy.orm import Session
 from dondoc.core.text import clean_name, normalize_name
 from models.agency import Agency, AgencyGroup
 from models.queries import agency_by_key, list_agencies, list_groups
-from tasks.directory.files import (
-    AgencyEntry,
-    Directory,
-    DirectoryError,
-    DirectoryProblem,
-    GroupEntry,
-    load_directory,
-)
-from tasks.directory.resolve import NamedEntry, Resolution, Resolver
+from tasks.directory.entries import AgencyEntry, Directory, GroupEntry
 
-__all__ = [
-    "AgencyEntry",
-    "ChangeCounts",
-    "Directory",
-    "DirectoryError",
-    "DirectoryProblem",
-    "GroupEntry",
-    "ImportCounts",
-    "NamedEntry",
-    "Resolution",
-    "Resolver",
-    "create_unverified",
-    "guess_kind",
-    "import_directory",
-    "load_directory",
-]
+__all__ = ["ChangeCounts", "ImportCounts", "create_unverified", "guess_kind", "import_directory"]
 
 
 @dataclass

@@ -9,19 +9,18 @@ from __future__ import annotations
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from yaml.nodes import MappingNode, Node, SequenceNode
 
+from dondoc.core.problems import InputFileError, InputProblem
+from dondoc.core.yaml_lines import read_yaml
 from tasks.schedule.workdays import WorkCalendar
 
 # The schedule kinds of tasks.plans.parsed that produce deadlines, and the ongoing check-in.
 REMINDER_KINDS = ("once", "weekly", "monthly", "quarterly", "semiannual", "yearly", "ongoing")
 
 
-class NotifyPolicyError(ValueError):
+class NotifyPolicyError(InputFileError):
     """The policy file cannot be used: the message names the file, line and field."""
 
 
@@ -93,36 +92,16 @@ class NotifyPolicy(BaseModel):
         """The policy of `path`, or the packaged default when None."""
         if path is None:
             path = Path(str(files("dondoc") / "data" / "notify-policy.yaml"))
+        document = read_yaml(path, NotifyPolicyError)
         try:
-            text = path.read_text(encoding="utf-8")
-            root = yaml.compose(text)
-            data = yaml.safe_load(text) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise NotifyPolicyError(f"{path}: cannot read the notification policy: {exc}") from exc
-        try:
-            return cls.model_validate(data)
+            return cls.model_validate(document.data or {})
         except ValidationError as exc:
-            problems = []
-            for error in exc.errors():
-                loc = [str(part) for part in error["loc"]]
-                line = _line_of(root, loc)
-                where = f"{path}:{line}" if line else str(path)
-                problems.append(f"{where}: {'.'.join(loc)}: {error['msg']}")
-            raise NotifyPolicyError("\n".join(problems)) from exc
-
-
-def _line_of(node: Node | None, path: list[str]) -> int | None:
-    """The 1-based line of the YAML node at `path`, or of its nearest existing parent."""
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in path:
-        child: Any = None
-        if isinstance(node, MappingNode):
-            child = next((v for k, v in node.value if k.value == part), None)
-            if child is None:  # an unknown key: point at the key itself
-                child = next((k for k, _ in node.value if k.value == part), None)
-        elif isinstance(node, SequenceNode) and part.isdigit() and int(part) < len(node.value):
-            child = node.value[int(part)]
-        if child is None:
-            break
-        node, line = child, child.start_mark.line + 1
-    return line
+            raise NotifyPolicyError(
+                InputProblem(
+                    str(path),
+                    document.line_of(*error["loc"]),
+                    ".".join(map(str, error["loc"])) or None,
+                    error["msg"],
+                )
+                for error in exc.errors()
+            ) from exc

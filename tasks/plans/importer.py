@@ -15,8 +15,8 @@ from dondoc.core.settings import get_settings
 from dondoc.core.text import item_keys
 from models import Assignment, Plan, PlanItem
 from models.queries import default_monitoring_agency_id
+from tasks.directory import Resolution, Resolver, create_unverified
 from tasks.directory.resolve import stored_known_names
-from tasks.directory.store import Resolution, Resolver, create_unverified
 from tasks.plans.parse import read_plan_file
 from tasks.plans.parsed import ParsedItem, ParsedPlan, ParseWarning, PlanParseError, Schedule
 from tasks.plans.structured import STRUCTURED_SUFFIXES, read_structured_file
@@ -142,7 +142,7 @@ def read_plan_source(
 ) -> tuple[ParsedPlan, str]:
     """A plan document (text) or a structured plan (YAML, CSV, XLSX), by its suffix."""
     if not path.is_file():
-        raise PlanParseError("no such file", source=str(path))
+        raise PlanParseError.one(str(path), "no such file")
     if path.suffix.lower() in STRUCTURED_SUFFIXES:
         return read_structured_file(path, before=before)
     return read_plan_file(path, known_names=known_names, before=before)

@@ -42,9 +42,10 @@ def read_plan_file(
     try:
         decoded = decode_bytes(Path(path).read_bytes())
     except InputEncodingError as error:
-        raise PlanParseError(f"cannot read the file: {error}", source=str(path)) from error
+        raise PlanParseError.one(str(path), f"cannot read the file: {error}") from error
     except OSError as error:
-        raise PlanParseError(f"cannot open the file: {error.strerror}", source=str(path)) from error
+        message = f"cannot open the file: {error.strerror}"
+        raise PlanParseError.one(str(path), message) from error
     text = normalize_plan_text(decoded.text)
     plan = parse_plan_text(text, source=str(path), known_names=known_names, before=before)
     if decoded.notice:
@@ -71,9 +72,8 @@ def parse_plan_text(
             if tables.table_headers
             else "neither"
         )
-        raise PlanParseError(
-            f"no plan items: looked for {LOOKED_FOR}; found {found}", source=source
-        )
+        message = f"no plan items: looked for {LOOKED_FOR}; found {found}"
+        raise PlanParseError.one(source, message)
 
     header = read_header(lines, _body_start(lines))
     known = list(known_names)

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from dondoc.core.problems import InputFileError
+
 ScheduleKind = Literal[
     "once", "weekly", "monthly", "quarterly", "semiannual", "yearly", "ongoing", "unknown"
 ]
@@ -143,14 +145,8 @@ def deadline_warning(
     return ParseWarning(line, f"{message}{reference.isoformat()}{blank}: {schedule.text!r}")
 
 
-class PlanParseError(ValueError):
+class PlanParseError(InputFileError):
     """The input is not a plan we can read; the message says where and what was looked for."""
-
-    def __init__(self, message: str, *, source: str = "", line: int | None = None) -> None:
-        self.source = source
-        self.line = line
-        where = source + (f":{line}" if line else "")
-        super().__init__(f"{where}: {message}" if where else message)
 
 
 def _iso(value: date | None) -> str | None:

@@ -8,7 +8,7 @@ each year and comes from an override file (dondoc/data/vn-workdays.yaml) that wi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib.resources import files
@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 import holidays
-import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from dondoc.core.text import InputEncodingError, decode_bytes
+from dondoc.core.problems import InputFileError, InputProblem
+from dondoc.core.yaml_lines import is_null, node_line, read_yaml
 
 Direction = Literal["next", "previous"]
 Source = Literal["holidays", "override"]
@@ -31,21 +31,11 @@ _ENTRY_KEYS = ("date", "from", "to", "reason")
 # The longest announced break (Tết) is nine days: a longer range is a mistyped year.
 _MAX_RANGE_DAYS = 31
 _ONE_DAY = timedelta(days=1)
-_Problem = tuple[int | None, str | None, str]
 
 
-class WorkdayOverrideError(ValueError):
+class WorkdayOverrideError(InputFileError):
     """The override file cannot be used; every problem names file, line and field, all at
     once, so the file is fixed in one pass."""
-
-    def __init__(self, source: str, problems: Iterable[_Problem]) -> None:
-        self.source = source
-        self.problems = sorted(problems, key=lambda problem: problem[0] or 0)
-        text = (
-            f"{source}{f':{n}' if n else ''}: {f'{f}: ' if f else ''}{m}"
-            for n, f, m in self.problems
-        )
-        super().__init__("\n".join(text))
 
 
 @dataclass(frozen=True)
@@ -82,102 +72,93 @@ def load_overrides(path: Path) -> list[DayOverride]:
     """Read the override file (`off:` and `work:` lists of dates or from/to ranges); every
     problem is reported at once, as for agency directories."""
     source = str(path)
-    try:
-        root = yaml.compose(decode_bytes(path.read_bytes()).text, Loader=yaml.SafeLoader)
-    except (OSError, InputEncodingError, yaml.YAMLError) as exc:
-        raise WorkdayOverrideError(source, [_unreadable(exc)]) from exc
+    root = read_yaml(path, WorkdayOverrideError).root
     if not isinstance(root, MappingNode):
-        line = _line(root) if root is not None else 1
-        problem = (line, None, "expected a mapping with the lists 'off' and 'work'")
-        raise WorkdayOverrideError(source, [problem])
+        line = node_line(root) if root is not None else 1
+        message = "expected a mapping with the lists 'off' and 'work'"
+        raise WorkdayOverrideError.one(source, message, line=line)
 
-    problems: list[_Problem] = []
+    problems: list[InputProblem] = []
     overrides: list[DayOverride] = []
     listed: dict[date, int] = {}
     for key_node, value_node in root.value:
         key = str(key_node.value)
         if key not in _LISTS:
-            problems.append((_line(key_node), key, "unknown key: expected 'off' or 'work'"))
+            message = "unknown key: expected 'off' or 'work'"
+            problems.append(InputProblem(source, node_line(key_node), key, message))
             continue
-        if isinstance(value_node, ScalarNode) and value_node.tag.endswith(":null"):
+        if is_null(value_node):
             continue  # an empty list
         if not isinstance(value_node, SequenceNode):
-            problems.append((_line(value_node), key, "expected a list of entries"))
+            message = "expected a list of entries"
+            problems.append(InputProblem(source, node_line(value_node), key, message))
             continue
         for item in value_node.value:
             if not isinstance(item, MappingNode):
                 message = "each entry is a mapping: {date: …, reason: …} or {from: …, to: …, …}"
-                problems.append((_line(item), key, message))
+                problems.append(InputProblem(source, node_line(item), key, message))
                 continue
-            if (entry := _entry(item, problems)) is None:
+            if (entry := _entry(source, item, problems)) is None:
                 continue
             days, reason, field = entry
             if (again := next((day for day in days if day in listed), None)) is not None:
                 message = f"{again} is listed twice (also on line {listed[again]})"
-                problems.append((_line(item), field, message))
+                problems.append(InputProblem(source, node_line(item), field, message))
                 continue
             for day in days:
-                listed[day] = _line(item)
-                overrides.append(DayOverride(day, _LISTS[key], reason, _line(item)))
+                listed[day] = node_line(item)
+                overrides.append(DayOverride(day, _LISTS[key], reason, node_line(item)))
     if problems:
-        raise WorkdayOverrideError(source, problems)
+        raise WorkdayOverrideError(problems)
     return overrides
 
 
-def _unreadable(exc: Exception) -> _Problem:
-    """Why the file cannot be read at all; YAML syntax errors say at which line."""
-    if isinstance(exc, OSError):
-        return None, None, f"cannot read the file: {exc.strerror or exc}"
-    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark is not None:
-        return exc.problem_mark.line + 1, None, f"not valid YAML: {exc.problem}"
-    return None, None, str(exc)
-
-
-def _line(node: Node) -> int:
-    return node.start_mark.line + 1
-
-
-def _entry(node: MappingNode, problems: list[_Problem]) -> tuple[list[date], str, str] | None:
+def _entry(
+    source: str, node: MappingNode, problems: list[InputProblem]
+) -> tuple[list[date], str, str] | None:
     """One entry's days, reason and the field naming its days; None when it has a problem."""
     before = len(problems)
+
+    def problem(at: Node, field: str, message: str) -> None:
+        problems.append(InputProblem(source, node_line(at), field, message))
+
     values: dict[str, Node] = {}
-    for key_node, value_node in node.value:
+    for key_node, value_node in node.value:  # a key given twice is refused by read_yaml
         key = str(key_node.value)
-        if key in _ENTRY_KEYS and key not in values:
+        if key in _ENTRY_KEYS:
             values[key] = value_node
         else:
-            known = key in values
-            message = "given twice" if known else "unknown key: expected date or from/to, reason"
-            problems.append((_line(key_node), key, message))
+            problem(key_node, key, "unknown key: expected date or from/to, reason")
     reason = values.get("reason")
     text = reason.value.strip() if isinstance(reason, ScalarNode) else ""
     if not text:
-        at = _line(reason if reason is not None else node)
-        problems.append((at, "reason", "missing: say why the day is off or worked"))
+        message = "missing: say why the day is off or worked"
+        problem(reason if reason is not None else node, "reason", message)
     if "date" in values and ("from" in values or "to" in values):
-        message = "give either date or from and to, not both"
-        problems.append((_line(values["date"]), "date", message))
+        problem(values["date"], "date", "give either date or from and to, not both")
         return None
     field = "date" if "date" in values else "from"
-    first = _date(values.get(field), field, _line(node), problems)
-    last = first if field == "date" else _date(values.get("to"), "to", _line(node), problems)
+    first = _date(values.get(field), field, node, problem)
+    last = first if field == "date" else _date(values.get("to"), "to", node, problem)
     if first is None or last is None or len(problems) > before:
         return None
     if last < first:
         message = f"{last} is before from {first}: the range ends before it starts"
-        problems.append((_line(values["to"]), "to", message))
+        problem(values["to"], "to", message)
     elif (last - first).days >= _MAX_RANGE_DAYS:
         message = f"{first} to {last} is {(last - first).days + 1} days: check the year"
-        problems.append((_line(values["to"]), "to", message))
+        problem(values["to"], "to", message)
     else:
         return [first + timedelta(days=i) for i in range((last - first).days + 1)], text, field
     return None
 
 
-def _date(node: Node | None, field: str, at: int, problems: list[_Problem]) -> date | None:
+def _date(
+    node: Node | None, field: str, entry: Node, problem: Callable[[Node, str, str], None]
+) -> date | None:
     """YYYY-MM-DD, checked here rather than by YAML so that 2025-02-30 names its line."""
     if node is None:
-        problems.append((at, field, "missing: give date, or from and to"))
+        problem(entry, field, "missing: give date, or from and to")
         return None
     written = node.value.strip() if isinstance(node, ScalarNode) else None
     if written and (match := _DATE.fullmatch(written)):
@@ -186,7 +167,7 @@ def _date(node: Node | None, field: str, at: int, problems: list[_Problem]) -> d
         except ValueError:
             pass
     shown = written or ("an empty value" if written == "" else "a list or mapping")
-    problems.append((_line(node), field, f"{shown} is not a date"))
+    problem(node, field, f"{shown} is not a date")
     return None
 
 

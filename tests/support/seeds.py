@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from models import Plan
-from tasks.directory.store import import_directory, load_directory
+from tasks.directory import import_directory, load_directory
 from tasks.plans.importer import import_plan_file
 from tasks.schedule.compile import CompileOptions, compile_plan
 from tasks.schedule.workdays import WorkCalendar

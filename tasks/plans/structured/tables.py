@@ -14,15 +14,8 @@ import pandas as pd
 from openpyxl.styles import Alignment
 
 from tasks.plans.parsed import ParsedItem, ParsedPlan
-from tasks.plans.structured_fields import (
-    ITEM_FIELDS,
-    NAME_FIELDS,
-    PLAN_FIELDS,
-    Record,
-    build_plan,
-    fail,
-    item_mapping,
-)
+from tasks.plans.structured.build import build_plan, item_mapping
+from tasks.plans.structured.fields import ITEM_FIELDS, NAME_FIELDS, PLAN_FIELDS, Record, fail
 from tasks.plans.timeframes import BeforeRule
 
 ITEMS_SHEET = "Nhiệm vụ"

@@ -1,0 +1,34 @@
+"""A structured plan file, whichever of the three formats the admin edited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dondoc.core.problems import read_input
+from dondoc.core.text import InputEncodingError, decode_bytes
+from tasks.plans.parsed import ParsedPlan, PlanParseError
+from tasks.plans.structured.fields import fail
+from tasks.plans.structured.tables import load_csv, load_xlsx
+from tasks.plans.structured.yaml_plan import dump_yaml, load_yaml
+from tasks.plans.timeframes import BeforeRule
+
+STRUCTURED_SUFFIXES: frozenset[str] = frozenset({".yaml", ".yml", ".csv", ".xlsx"})
+
+
+def read_structured_file(path: Path, *, before: BeforeRule = "on") -> tuple[ParsedPlan, str]:
+    """The plan in a .yaml/.yml/.csv/.xlsx file, and its YAML dump: the canonical text to hash
+    and store, the same whichever of the three formats the admin edited."""
+    source, suffix = str(path), path.suffix.lower()
+    if suffix not in STRUCTURED_SUFFIXES:
+        fail(f"not a structured plan (expected {', '.join(sorted(STRUCTURED_SUFFIXES))})", source)
+    raw = read_input(path, PlanParseError)
+    if suffix == ".xlsx":
+        plan = load_xlsx(raw, source=source, before=before)
+    else:
+        try:
+            text = decode_bytes(raw).text
+        except InputEncodingError as exc:
+            raise exc.in_file(source, PlanParseError) from exc
+        load = load_csv if suffix == ".csv" else load_yaml
+        plan = load(text, source=source, before=before)
+    return plan, dump_yaml(plan, before=before)

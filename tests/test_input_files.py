@@ -1,0 +1,102 @@
+"""Every user file's problems in one format, and the one YAML door: hostile YAML is refused
+with a message at its line, by every reader, instead of a hang, a RecursionError or a
+traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from dondoc.core.db import session_scope
+from dondoc.core.problems import InputFileError, InputProblem
+from models import Agency
+from tasks.directory import DirectoryError, load_directory
+from tasks.notify.policy import NotifyPolicy, NotifyPolicyError
+from tasks.plans.parsed import PlanParseError
+from tasks.plans.structured import read_structured_file
+from tasks.schedule.workdays import WorkdayOverrideError, load_overrides
+from tests.support.cli import Cli
+
+HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
+
+# Each user YAML file's reader and the error it raises.
+READERS: dict[str, tuple[Callable[[Path], Any], type[InputFileError]]] = {
+    "directory": (load_directory, DirectoryError),
+    "workday overrides": (load_overrides, WorkdayOverrideError),
+    "notification policy": (NotifyPolicy.from_file, NotifyPolicyError),
+    "structured plan": (read_structured_file, PlanParseError),
+}
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "field", "message", "shown"),
+    [
+        ("a.yaml", 3, "email", "invalid", "a.yaml:3: email: invalid"),
+        ("a.yaml", 3, None, "not valid YAML", "a.yaml:3: not valid YAML"),
+        ("a.yaml", None, None, "cannot read the file", "a.yaml: cannot read the file"),
+        ("", 4, None, "not UTF-8 text", "line 4: not UTF-8 text"),
+        ("", None, None, "the file is empty", "the file is empty"),
+    ],
+)
+def test_a_problem_names_file_line_and_field_leaving_out_what_is_unknown(
+    source: str, line: int | None, field: str | None, message: str, shown: str
+) -> None:
+    assert str(InputProblem(source, line, field, message)) == shown
+
+
+def test_an_input_file_error_lists_every_problem_in_line_order() -> None:
+    error = InputFileError(
+        [InputProblem("a.csv", 7, "due", "not a date"), InputProblem("a.csv", 2, None, "short")]
+    )
+    assert str(error) == "a.csv:2: short\na.csv:7: due: not a date"
+    assert (error.source, error.line) == ("a.csv", 2)
+
+
+@pytest.mark.parametrize("reader", READERS)
+@pytest.mark.parametrize(
+    ("file_name", "line", "fragment"),
+    [
+        ("billion-laughs.yaml", 6, "its aliases (*name) expand to more than 100000 values"),
+        ("deep-nesting.yaml", 2, "nested more than 50 levels deep"),
+        ("python-tag.yaml", 3, "the tag !!python/object/apply:os.system is not allowed"),
+        ("alias-loop.yaml", 2, "an alias (*name) refers to a list or mapping that contains it"),
+        ("key-twice.yaml", 4, "reason: given twice (also on line 3)"),
+    ],
+)
+def test_every_yaml_reader_refuses_a_hostile_file_at_its_line(
+    reader: str, file_name: str, line: int, fragment: str
+) -> None:
+    read, error = READERS[reader]
+    path = HOSTILE / file_name
+    with pytest.raises(error) as caught:
+        read(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}:{line}: ")
+    assert fragment in message
+    assert len(message.splitlines()) == 1
+
+
+def test_the_billion_laughs_message_does_not_print_what_the_aliases_expand_to() -> None:
+    with pytest.raises(DirectoryError) as caught:
+        load_directory(HOSTILE / "billion-laughs.yaml")
+    assert "lol" not in str(caught.value) and len(str(caught.value)) < 300
+
+
+@pytest.fixture
+def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return Cli(database_url, monkeypatch)
+
+
+@pytest.mark.parametrize("file_name", ["billion-laughs.yaml", "python-tag.yaml"])
+def test_agencies_import_of_a_hostile_file_fails_with_its_line_and_writes_nothing(
+    cli: Cli, database_url: str, file_name: str
+) -> None:
+    path = HOSTILE / file_name
+    result = cli("agencies", "import", str(path), expect=1)
+    assert f"{path}:" in result.stderr and "Traceback" not in result.stderr
+    with session_scope(database_url) as session:
+        assert session.scalar(select(func.count()).select_from(Agency)) == 0
