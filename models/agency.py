@@ -21,9 +21,9 @@ agency_group_member = Table(
 )
 
 
-class Agency(CreatedAt, Base):
-    __tablename__ = "agency"
-    __table_args__ = (UniqueConstraint("scope_key", "key"),)
+class _Named(CreatedAt):
+    """What agencies and groups share: a name unique within its scope, and the key the name
+    is looked up by (normalize_name of it, unless given)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # normalize_name of the directory's `scope`; "" is the global scope.
@@ -32,6 +32,19 @@ class Agency(CreatedAt, Base):
     # Lower-cased, accent-preserving, whitespace-folded name: the key lookups use.
     key: Mapped[str] = mapped_column(String(300), index=True)
     aliases: Mapped[list[str]] = mapped_column(default=list)
+
+    def __init__(self, **kw: object) -> None:
+        super().__init__(**kw)
+        if self.name and not self.key:
+            self.key = normalize_name(self.name)
+        if self.scope_key is None:
+            self.scope_key = ""
+
+
+class Agency(_Named, Base):
+    __tablename__ = "agency"
+    __table_args__ = (UniqueConstraint("scope_key", "key"),)
+
     kind: Mapped[str | None] = mapped_column(String(40))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id", ondelete="SET NULL"))
     email: Mapped[str | None] = mapped_column(String(320))
@@ -41,39 +54,19 @@ class Agency(CreatedAt, Base):
     verified: Mapped[bool] = mapped_column(Boolean, default=True)
     note: Mapped[str | None] = mapped_column(Text)
 
-    parent: Mapped[Agency | None] = relationship(remote_side=[id])
+    parent: Mapped[Agency | None] = relationship(remote_side="Agency.id")
     groups: Mapped[list[AgencyGroup]] = relationship(
         secondary=agency_group_member, back_populates="members"
     )
 
-    def __init__(self, **kw: object) -> None:
-        super().__init__(**kw)
-        if self.name and not self.key:
-            self.key = normalize_name(self.name)
-        if self.scope_key is None:
-            self.scope_key = ""
 
-
-class AgencyGroup(CreatedAt, Base):
+class AgencyGroup(_Named, Base):
     """A name such as "UBND các xã, thị trấn" that stands for several agencies: as lead,
     each member owes the work."""
 
     __tablename__ = "agency_group"
     __table_args__ = (UniqueConstraint("scope_key", "key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    scope_key: Mapped[str] = mapped_column(String(300), default="", server_default="")
-    name: Mapped[str] = mapped_column(String(300))
-    key: Mapped[str] = mapped_column(String(300), index=True)
-    aliases: Mapped[list[str]] = mapped_column(default=list)
-
     members: Mapped[list[Agency]] = relationship(
         secondary=agency_group_member, back_populates="groups", order_by="Agency.name"
     )
-
-    def __init__(self, **kw: object) -> None:
-        super().__init__(**kw)
-        if self.name and not self.key:
-            self.key = normalize_name(self.name)
-        if self.scope_key is None:
-            self.scope_key = ""

@@ -3,10 +3,11 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData
+from sqlalchemy import JSON, CheckConstraint, DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -35,3 +36,10 @@ class Base(DeclarativeBase):
 
 class CreatedAt:
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def one_of(column: str, values: Sequence[str]) -> CheckConstraint:
+    """The CHECK keeping `column` to `values`, named after the column: built from the tuple
+    the code reads, so the database and the code cannot drift apart."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=column)

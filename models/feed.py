@@ -13,7 +13,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.agency import Agency
-from models.base import Base, CreatedAt
+from models.base import Base, CreatedAt, one_of
 from models.plan import Plan
 
 # agency: what the agency leads and supports; monitoring: every plan it monitors; plan: one plan.
@@ -23,7 +23,7 @@ FEED_KINDS = ("agency", "monitoring", "plan")
 class FeedToken(CreatedAt, Base):
     __tablename__ = "feed_token"
     __table_args__ = (
-        CheckConstraint("kind IN ('agency', 'monitoring', 'plan')", name="kind"),
+        one_of("kind", FEED_KINDS),
         CheckConstraint(
             "(kind = 'plan') = (plan_id IS NOT NULL AND agency_id IS NULL)", name="target"
         ),

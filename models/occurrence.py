@@ -11,7 +11,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -29,7 +28,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from models.agency import Agency
-from models.base import Base, CreatedAt, utcnow
+from models.base import Base, CreatedAt, one_of, utcnow
 from models.plan import Plan, PlanItem
 
 OCCURRENCE_STATUSES = ("pending", "done", "done_late", "overdue", "cancelled")
@@ -47,10 +46,8 @@ class Occurrence(CreatedAt, Base):
     __table_args__ = (
         # The identity a recompile or an amendment matches on.
         UniqueConstraint("item_id", "agency_id", "kind", "period_start"),
-        CheckConstraint(
-            "status IN ('pending', 'done', 'done_late', 'overdue', 'cancelled')", name="status"
-        ),
-        CheckConstraint("kind IN ('due', 'checkin')", name="kind"),
+        one_of("status", OCCURRENCE_STATUSES),
+        one_of("kind", OCCURRENCE_KINDS),
         # The day's selection (due soon, overdue) reads a range of this index.
         Index("ix_occurrence_status_due", "status", "due"),
         Index("ix_occurrence_agency_due", "agency_id", "due"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -22,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, CreatedAt, utcnow
+from models.base import Base, CreatedAt, one_of, utcnow
 
 # queued → sending (claimed) → sent | failed; a transient failure puts it back to queued with a
 # later next_attempt_at. "sent" may carry recipients the server refused (partial delivery).
@@ -36,7 +35,7 @@ OUTBOX_KINDS = ("due_soon", "overdue", "escalation", "report", "alert")
 class OutboxMessage(CreatedAt, Base):
     __tablename__ = "outbox"
     __table_args__ = (
-        CheckConstraint("status IN ('queued', 'sending', 'sent', 'failed')", name="status"),
+        one_of("status", OUTBOX_STATUSES),
         # What a sender scans: the queued rows whose time has come.
         Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
     )

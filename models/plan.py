@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.agency import Agency, AgencyGroup
-from models.base import Base, CreatedAt, utcnow
+from models.base import Base, CreatedAt, one_of, utcnow
 
 # draft → approved (or rejected); an approved plan whose amended text compiles later becomes
 # superseded, and its occurrences move to the amendment.
@@ -33,11 +33,7 @@ class PlanStateError(ValueError):
 
 class Plan(CreatedAt, Base):
     __tablename__ = "plan"
-    __table_args__ = (
-        CheckConstraint(
-            "status IN ('draft', 'approved', 'rejected', 'superseded', 'archived')", name="status"
-        ),
-    )
+    __table_args__ = (one_of("status", PLAN_STATUSES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(80), index=True)
@@ -138,7 +134,7 @@ class Assignment(Base):
 
     __tablename__ = "assignment"
     __table_args__ = (
-        CheckConstraint("role IN ('lead', 'coordinating')", name="role"),
+        one_of("role", ROLES),
         CheckConstraint("agency_id IS NULL OR group_id IS NULL", name="one_target"),
         UniqueConstraint("item_id", "role", "position"),
     )
