@@ -3,7 +3,8 @@ compilations that produced them.
 
 Lateness lives in indexed columns (`status`, `due`), so "what is due or overdue today" is an
 index range scan however many occurrences the nation has. Status flips are rows of
-`occurrence_event`; an occurrence is never deleted: a removed item's work is cancelled."""
+`occurrence_event`, written only by `models.status`; an occurrence is never deleted: a
+removed item's work is cancelled."""
 
 from __future__ import annotations
 
@@ -20,11 +21,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
-    insert,
     or_,
-    update,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from models.agency import Agency
@@ -74,7 +73,8 @@ class Occurrence(CreatedAt, Base):
     # The highest rung of the escalation ladder already queued (0: none), the day it was, and
     # the day the next rung is due: set when the work turns overdue and at each rung, so the
     # day's escalations are an index range on (status, next_escalation_on), however much
-    # work is overdue. A rung is taken with a conditional UPDATE: never queued twice.
+    # work is overdue. A rung is taken with a conditional UPDATE (models.status.take_rung):
+    # never queued twice.
     escalation_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     escalated_on: Mapped[date | None] = mapped_column(Date)
     next_escalation_on: Mapped[date | None] = mapped_column(Date)
@@ -85,32 +85,6 @@ class Occurrence(CreatedAt, Base):
 
     def status_on(self, today: date) -> str:
         return effective_status(self.status, self.due, today)
-
-    def complete(
-        self, *, by: str, at: datetime, note: str | None, on: date, now: datetime
-    ) -> OccurrenceEvent:
-        """Record the work as done on the local date `on` (late when after the due date)."""
-        if self.status not in OPEN_STATUSES:
-            raise OccurrenceStateError(
-                f"occurrence {self.id} is {self.status}; only pending or overdue work is done"
-            )
-        if not by.strip():
-            raise OccurrenceStateError("completing work needs the name of who did it")
-        event = self._flip("done_late" if on > self.due else "done", by=by.strip(), now=now)
-        self.completed_at = at
-        self.completed_by = by.strip()
-        self.note = (note or "").strip() or None
-        event.note = self.note
-        return event
-
-    def _flip(self, status: str, *, by: str | None, now: datetime) -> OccurrenceEvent:
-        event = OccurrenceEvent(
-            occurrence_id=self.id, at=now, from_status=self.status, to_status=status, by=by
-        )
-        self.status = status
-        self.sequence += 1
-        self.updated_at = now
-        return event
 
 
 class OccurrenceEvent(Base):
@@ -163,53 +137,3 @@ def status_filter(status: str, today: date) -> ColumnElement[bool]:
     if status == "pending":
         return and_(column == "pending", due >= today)
     return column == status
-
-
-def mark_overdue(session: Session, first_rungs: dict[date, list[int]], now: datetime) -> int:
-    """pending → overdue for these occurrences, in bulk, each with its history row. The keys
-    are the days each group's first escalation rung falls due; the ladder starts afresh (a
-    rescheduled deadline that passes again is escalated again from the first rung). Rows
-    another run flipped meanwhile are left alone; returns how many this call flipped."""
-    table = Occurrence.__table__
-    flipped: list[int] = []
-    for rung_day, ids in first_rungs.items():
-        for start in range(0, len(ids), 5000):
-            chunk = ids[start : start + 5000]
-            returned = session.execute(
-                update(table)
-                .where(table.c.id.in_(chunk), table.c.status == "pending")
-                .values(
-                    status="overdue",
-                    sequence=table.c.sequence + 1,
-                    updated_at=now,
-                    escalation_level=0,
-                    escalated_on=None,
-                    next_escalation_on=rung_day,
-                )
-                .returning(table.c.id)
-            )
-            flipped.extend(returned.scalars())
-    events = [
-        {"occurrence_id": i, "at": now, "from_status": "pending", "to_status": "overdue"}
-        for i in flipped
-    ]
-    if events:
-        session.execute(insert(OccurrenceEvent.__table__), events)
-    return len(flipped)
-
-
-def take_rung(session: Session, ids: list[int], level: int, day: date, next_on: date) -> list[int]:
-    """Claim escalation rung `level` for these overdue occurrences: a conditional UPDATE, so
-    of two runs escalating at once only one gets each occurrence (healthchecks' way)."""
-    table = Occurrence.__table__
-    returned = session.execute(
-        update(table)
-        .where(
-            table.c.id.in_(ids),
-            table.c.status == "overdue",
-            table.c.escalation_level < level,
-        )
-        .values(escalation_level=level, escalated_on=day, next_escalation_on=next_on)
-        .returning(table.c.id)
-    )
-    return list(returned.scalars())

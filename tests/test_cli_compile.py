@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+
 import pytest
 
 from dondoc.cli.output import console
@@ -88,7 +90,8 @@ def test_occurrences_done_records_late_work_once(cli: Cli, approved: str) -> Non
     assert done[first["id"]]["completed_by"] == "Tester" and done[first["id"]]["note"] == "Đã xong"
     late = cli.json("occurrences", "list", "--status", "done_late")
     assert [r["id"] for r in late] == [int(late_id)]
-    assert "only pending or overdue" in cli("occurrences", "done", late_id, expect=1).stderr
+    again = cli("occurrences", "done", late_id, "--by", "Someone else", expect=1).stderr
+    assert "only pending or overdue" in again and f"(reported by {getpass.getuser()} on " in again
     assert (
         "in the future"
         in cli("occurrences", "done", late_id, "--at", "2999-01-01", expect=2).stderr

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from dondoc.core.db import session_scope
 from models import Occurrence, OccurrenceEvent, Plan, PlanCompilation
+from models.status import record_done
 from tasks.directory import import_directory, load_directory
 from tasks.plans.importer import import_parsed_plan, import_plan_file
 from tasks.plans.parsed import ParsedItem, ParsedPlan
@@ -173,7 +174,7 @@ def test_work_already_done_survives_the_amendment_that_drops_it(db_session: Sess
     old_id = seeded_plan(db_session)
     compile_now(db_session, old_id)
     done = by_item(db_session, old_id)["5"][0]
-    db_session.add(done.complete(by="Phòng Nội vụ", at=NOW, note=None, on=NOW.date(), now=NOW))
+    record_done(db_session, done, by="Phòng Nội vụ", at=NOW, note=None, on=NOW.date(), now=NOW)
     new_id = seeded_plan(db_session, AMENDED_PLAN)
     assert compile_now(db_session, new_id).counts["cancelled"] == 0
     db_session.refresh(done)
@@ -184,7 +185,7 @@ def test_an_amendment_moving_a_due_date_keeps_work_already_done(db_session: Sess
     old_id = seeded_plan(db_session)
     compile_now(db_session, old_id)
     june = next(o for o in by_item(db_session, old_id)["3"] if o.period_start == date(2019, 6, 1))
-    db_session.add(june.complete(by="UBND xã", at=NOW, note=None, on=date(2019, 6, 10), now=NOW))
+    record_done(db_session, june, by="UBND xã", at=NOW, note=None, on=date(2019, 6, 10), now=NOW)
     new_id = seeded_plan(db_session, AMENDED_PLAN)
     compile_now(db_session, new_id)  # item 3 moves from the month's end to the 20th
     db_session.refresh(june)
@@ -210,10 +211,15 @@ def test_completing_work_records_who_when_and_lateness(db_session: Session) -> N
     compile_now(db_session, plan_id)
     weekly = by_item(db_session, plan_id)["2"]
     on_time, late = weekly[0], weekly[1]
-    on_time.complete(by="Trung tâm", at=NOW, note="Bản tin số 1", on=on_time.due, now=NOW)
-    event = late.complete(by="Trung tâm", at=NOW, note=None, on=date(2019, 1, 21), now=NOW)
+    record_done(
+        db_session, on_time, by="Trung tâm", at=NOW, note="Bản tin số 1", on=on_time.due, now=NOW
+    )
+    record_done(db_session, late, by="Trung tâm", at=NOW, note=None, on=date(2019, 1, 21), now=NOW)
     assert (on_time.status, late.status) == ("done", "done_late")
-    assert (event.from_status, event.to_status) == ("pending", "done_late")
+    event = db_session.scalars(
+        select(OccurrenceEvent).where(OccurrenceEvent.occurrence_id == late.id)
+    ).one()
+    assert (event.from_status, event.to_status, event.by) == ("pending", "done_late", "Trung tâm")
     assert on_time.note == "Bản tin số 1" and on_time.sequence == 1
     assert weekly[2].status_on(date(2019, 2, 1)) == "overdue"
     assert weekly[2].status_on(date(2019, 1, 1)) == "pending"

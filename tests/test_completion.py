@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
@@ -15,6 +17,7 @@ from sqlalchemy import select
 from calendars.feeds import FeedBuilder, FeedSpec
 from dondoc.core.db import session_scope
 from dondoc.web.app import create_app
+from dondoc.web.completion import CompletionPages
 from models import Agency, Occurrence, OccurrenceEvent, PlanItem
 from tasks.completion.links import completion_link, sign_link
 from tests.support.ical_check import read_with_icalendar
@@ -74,10 +77,10 @@ def test_the_feeds_link_shows_the_open_periods_and_changes_nothing(app_url: str)
     assert statuses(app_url, agency_id) == before  # a link scanner's GET records nothing
 
 
-def test_posting_the_form_records_the_work_done_late(app_url: str) -> None:
-    path, agency_id = commune_link(app_url)
-    with session_scope(app_url) as session:
-        january = session.scalars(
+def january_of(url: str, agency_id: int) -> Occurrence:
+    """The commune's monthly item due 31/01/2019: past due on TODAY, so done late."""
+    with session_scope(url) as session:
+        return session.scalars(
             select(Occurrence)
             .join(PlanItem, PlanItem.id == Occurrence.item_id)
             .where(
@@ -86,6 +89,17 @@ def test_posting_the_form_records_the_work_done_late(app_url: str) -> None:
                 PlanItem.content.startswith("Phát thanh"),
             )
         ).one()
+
+
+def history(url: str) -> list[tuple[int, str, str, str | None]]:
+    with session_scope(url) as session:
+        events = session.scalars(select(OccurrenceEvent).order_by(OccurrenceEvent.id))
+        return [(e.occurrence_id, e.from_status, e.to_status, e.by) for e in events]
+
+
+def test_posting_the_form_records_the_work_done_late(app_url: str) -> None:
+    path, agency_id = commune_link(app_url)
+    january = january_of(app_url, agency_id)
     form = {"occurrence": str(january.id), "by": "Lò Văn A", "note": "Đã phát 4 buổi"}
     done = call(app_url, "POST", path, form)
     assert done.status_code == 200 and "Đã ghi nhận" in done.text and "trễ hạn" in done.text
@@ -97,13 +111,34 @@ def test_posting_the_form_records_the_work_done_late(app_url: str) -> None:
             "Lò Văn A",
             "Đã phát 4 buổi",
         )
-        events = session.scalars(select(OccurrenceEvent)).all()
-        assert [(e.occurrence_id, e.to_status, e.by) for e in events] == [
-            (january.id, "done_late", "Lò Văn A")
-        ]
-    again = call(app_url, "POST", path, form)  # a double submit records nothing more
-    assert "đã được báo cáo" in again.text
+    assert history(app_url) == [(january.id, "pending", "done_late", "Lò Văn A")]
+    again = call(app_url, "POST", path, form | {"by": "Lò Văn B"})  # records nothing more
+    assert "đã được báo cáo (Lò Văn A, ngày " in again.text
     assert statuses(app_url, agency_id)[date(2019, 1, 31)] == "done_late"
+    assert len(history(app_url)) == 1
+
+
+def test_simultaneous_reports_of_one_period_record_it_once(app_url: str) -> None:
+    path, agency_id = commune_link(app_url)
+    january = january_of(app_url, agency_id)
+    pages = CompletionPages(app_url, "completion-secret", lambda: TODAY)
+    reporters = [f"Cán bộ {n}" for n in range(10)]
+    start = threading.Barrier(len(reporters))
+
+    def report(name: str) -> tuple[str, str]:
+        form = urlencode({"occurrence": str(january.id), "by": name}).encode()
+        start.wait()  # each request opens its own session
+        status, _, body = pages.record(path.removeprefix("/done/"), form)
+        assert status == 200
+        return name, body.decode()
+
+    with ThreadPoolExecutor(len(reporters)) as pool:
+        answers = dict(pool.map(report, reporters))
+    recorded = [name for name, page in answers.items() if "Đã ghi nhận" in page]
+    assert len(recorded) == 1, recorded
+    told = [name for name, page in answers.items() if f"báo cáo ({recorded[0]}, ngày " in page]
+    assert sorted(told) == sorted(set(reporters) - set(recorded))
+    assert history(app_url) == [(january.id, "pending", "done_late", recorded[0])]
 
 
 def test_a_link_cannot_report_another_agencys_work(app_url: str) -> None:

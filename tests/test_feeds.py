@@ -14,6 +14,7 @@ from calendars.feeds import FeedBuilder, FeedSpec, write_feeds
 from calendars.ics import MAX_EVENTS
 from dondoc.core.db import session_scope
 from models import Agency, Occurrence, Plan
+from models.status import record_done
 from tasks.directory import import_directory, load_directory
 from tasks.plans.importer import import_parsed_plan, import_plan_file
 from tasks.plans.parsed import ParsedItem, ParsedPlan
@@ -80,8 +81,9 @@ def test_an_unchanged_feed_is_byte_identical_and_a_change_raises_sequence(
     ).first()
     assert occurrence is not None
     later = datetime(2019, 2, 1, tzinfo=UTC)
-    occurrence.complete(by="Trung tâm", at=later, note=None, on=date(2019, 2, 1), now=later)
-    db_session.flush()
+    record_done(
+        db_session, occurrence, by="Trung tâm", at=later, note=None, on=date(2019, 2, 1), now=later
+    )
     after = FeedBuilder(db_session, TODAY).build(spec)
     assert after.etag != before.etag and after.last_modified >= before.last_modified
     uid = f"dondoc-occ-{occurrence.id}@127.0.0.1"

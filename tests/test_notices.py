@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from dondoc.core.db import session_scope
 from models import Agency, Occurrence, OccurrenceEvent
+from models.status import record_done
 from tasks.notify.policy import NotifyPolicy, NotifyPolicyError
 from tasks.notify.selection import LinkMaker, NoticeRun, due_soon, overdue
 from tasks.schedule.workdays import WorkCalendar
@@ -141,8 +142,8 @@ def test_work_reported_done_is_not_escalated(seeded: str) -> None:
         )
         assert occurrence is not None
         moment = datetime(2019, 4, 5, 9, tzinfo=UTC)
-        session.add(
-            occurrence.complete(by="Cán bộ", at=moment, note=None, on=WEEKLY_DUE, now=moment)
+        record_done(
+            session, occurrence, by="Cán bộ", at=moment, note=None, on=WEEKLY_DUE, now=moment
         )
     assert not _centre_week(_escalate(seeded, date(2019, 4, 10)))
 

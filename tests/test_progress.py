@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from dondoc.core.db import session_scope
 from models import Agency, Occurrence, Plan
-from models.occurrence import mark_overdue
 from models.progress_queries import ProgressCounts
 from models.queries import list_occurrences
+from models.status import mark_overdue, record_done
 from tasks.reports.progress import (
     ProgressReport,
     Tally,
@@ -43,7 +43,7 @@ OUTPUT = ROOT / "test-output" / "report"
 
 def _complete(session: Session, occurrence: Occurrence, on: date) -> None:
     at = datetime.combine(on, datetime.min.time(), tzinfo=UTC) + timedelta(hours=3)
-    session.add(occurrence.complete(by="Cán bộ A", at=at, note=None, on=on, now=NOW))
+    record_done(session, occurrence, by="Cán bộ A", at=at, note=None, on=on, now=NOW)
 
 
 def _deadlines(session: Session, name: str, kind: str = "due") -> list[Occurrence]:

@@ -20,6 +20,7 @@ from dondoc.core.db import get_engine, session_scope
 from models import OCCURRENCE_STATUSES, Occurrence, OccurrenceStateError
 from models.queries import list_occurrences
 from models.schema import ready_database_url
+from models.status import record_done
 from tasks.completion.importer import (
     CompletionImportError,
     completion_instant,
@@ -142,12 +143,17 @@ def occurrences_done(
         if occurrence is None:
             fail(f"no occurrence with id {occurrence_id}")
         try:
-            event = occurrence.complete(
-                by=by or getpass.getuser(), at=completed_at, note=note, on=on, now=now
+            record_done(
+                session,
+                occurrence,
+                by=by or getpass.getuser(),
+                at=completed_at,
+                note=note,
+                on=on,
+                now=now,
             )
         except OccurrenceStateError as exc:
             fail(str(exc))
-        session.add(event)
         console.print(
             f"occurrence {occurrence.id} {occurrence.status} ({on}, due {occurrence.due})"
         )

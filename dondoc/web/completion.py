@@ -19,6 +19,7 @@ from dondoc.core.clock import now_utc
 from dondoc.core.db import session_scope
 from models import OPEN_STATUSES, Agency, Occurrence, OccurrenceStateError
 from models.feed_queries import item_details
+from models.status import AlreadyReported, record_done
 from tasks.completion.links import InvalidLink, open_link
 
 Answer = tuple[int, dict[str, str], bytes]
@@ -105,7 +106,10 @@ class CompletionPages:
             ):
                 return _page(404, problem=INVALID_LINK)
             try:
-                session.add(occurrence.complete(by=by, at=now, note=note, on=today, now=now))
+                record_done(session, occurrence, by=by, at=now, note=note, on=today, now=now)
+            except AlreadyReported as first:
+                reported = f"Kỳ này đã được báo cáo ({first.by}, ngày {first.on:%d/%m/%Y})."
+                return self.show(token, problem=reported)
             except OccurrenceStateError:
                 return self.show(token, problem="Kỳ này đã được báo cáo hoặc không còn phải làm.")
             due, status = occurrence.due, occurrence.status

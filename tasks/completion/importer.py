@@ -1,15 +1,15 @@
 """Completion status imported from a sheet an Interior Office clerk fills: each row names one
 occurrence (by its id, or by plan number, item, agency and due date) and says it is done.
 
-Every row goes through Occurrence.complete, as `dondoc occurrences done` does, so the model
-decides done or done late. Every row is checked before the caller commits: a single bad row
+Every row goes through models.status.record_done, as `dondoc occurrences done` does, so the
+model decides done or done late. Every row is checked before the caller commits: a single bad row
 fails the whole file with every problem listed, and nothing is written."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from dondoc.core.clock import local_date, start_of_local_day
 from dondoc.core.text import normalize_name
 from models import Occurrence, OccurrenceStateError, Plan, PlanItem
+from models.status import DONE_STATUSES, record_done, reported_on
 from tasks.completion.sheet import (
     KEY_COLUMNS,
     CompletionImportError,
@@ -180,8 +181,8 @@ class _Importer:
         key = "occurrence_id" if row.value("occurrence_id") is not None else "due"
         if (first := self.seen.setdefault(occurrence.id, row.line)) != row.line:
             raise _RowError([(key, f"names the same work as line {first}")])
-        if occurrence.status in ("done", "done_late"):
-            recorded = _local_day(occurrence.completed_at)
+        if occurrence.status in DONE_STATUSES:
+            recorded = reported_on(occurrence)
             if on is None or on == recorded:
                 return RowOutcome(row.line, occurrence, "unchanged", recorded)
             message = f"occurrence {occurrence.id} was already recorded {occurrence.status}"
@@ -192,10 +193,9 @@ class _Importer:
         day, at = completion_instant(on, self.now)
         note = row.text("note")
         try:
-            event = occurrence.complete(by=by, at=at, note=note, on=day, now=self.now)
+            record_done(self.session, occurrence, by=by, at=at, note=note, on=day, now=self.now)
         except OccurrenceStateError as exc:
             raise _RowError([("status", str(exc))]) from exc
-        self.session.add(event)
         return RowOutcome(row.line, occurrence, "completed", day)
 
     def find(self, row: SheetRow) -> Occurrence:
@@ -314,10 +314,3 @@ def _day(
     except ValueError as exc:
         bad.append((column, str(exc)))
         return None
-
-
-def _local_day(moment: datetime | None) -> date:
-    """SQLite hands back naive instants: they were stored as UTC or as local midnight, and
-    read as UTC both land on the right local day."""
-    assert moment is not None, "done work has a completion instant"
-    return local_date(moment if moment.tzinfo else moment.replace(tzinfo=UTC))

@@ -33,8 +33,8 @@ from models.notice_queries import (
     support_slots,
     upcoming,
 )
-from models.occurrence import mark_overdue, take_rung
 from models.queries import default_monitoring_agency_id
+from models.status import mark_overdue, take_rung
 from tasks.completion.links import LinkMaker
 from tasks.notify.digest import Digest, DigestKind, NoticeItem, Recipient
 from tasks.notify.policy import NotifyPolicy

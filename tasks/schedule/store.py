@@ -9,17 +9,18 @@ cancelled and the flip recorded, so the history of what was asked stays readable
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from dondoc.core.text import normalize_name
-from models import OPEN_STATUSES, Occurrence, OccurrenceEvent, Plan, PlanCompilation, PlanItem
+from models import OPEN_STATUSES, Occurrence, Plan, PlanCompilation, PlanItem
 from models.bulk import OccurrenceRow, insert_occurrences
+from models.status import Seen, flip
 from tasks.schedule.compiled import (
     CompileError,
     CompileInput,
@@ -30,9 +31,7 @@ from tasks.schedule.compiled import (
 
 # Two wordings of an item at least this similar (rapidfuzz, 0–100) are the same item edited.
 EDIT_SIMILARITY = 85.0
-_CHUNK = 900  # ids per IN (...) list: under SQLite's bound-parameter limit
 OCC = Occurrence.__table__
-EVENT = OccurrenceEvent.__table__
 Key = tuple[int, int, str, date]
 
 
@@ -94,7 +93,7 @@ def _diff_and_write(
     stored = _stored(session, plan_id)
     inserts: list[OccurrenceRow] = []
     updates: list[dict[str, Any]] = []
-    reinstated: list[tuple[int, str]] = []
+    reopened: list[Seen] = []
     wanted: set[Key] = set()
     for item_id, agency_id, kind, start, end, nominal, due in desired:
         key = (item_id, agency_id, kind, start)
@@ -109,7 +108,6 @@ def _diff_and_write(
         occurrence_id, status, stored_end, stored_nominal, stored_due = row
         moved = (stored_end, stored_nominal, stored_due) != (end, nominal, due)
         if status == "cancelled":
-            reinstated.append((occurrence_id, status))
             change.reinstated += 1
             counts["reinstated"] += 1
         elif moved:
@@ -120,40 +118,42 @@ def _diff_and_write(
             continue
         # Cancelled work owed again, and overdue work given a new date, are open again
         # (pending past its date reads as overdue); work already done stays done.
-        reopened = "pending" if status in ("cancelled", "overdue") else status
-        updates.append(
-            {
-                "oid": occurrence_id,
-                "p_end": end,
-                "p_nominal": nominal,
-                "p_due": due,
-                "p_status": reopened,
-                "now": now,
-            }
-        )
-    stale: list[tuple[int, str]] = []
+        if status in ("cancelled", "overdue"):
+            reopened.append((occurrence_id, status))
+        updates.append({"oid": occurrence_id, "p_end": end, "p_nominal": nominal, "p_due": due})
+    stale: list[Seen] = []
     for key, row in stored.items():
         if key not in wanted and row[1] in OPEN_STATUSES and row[4] >= window_start:
             stale.append((row[0], row[1]))
             changes[key[0]].cancelled += 1
     counts["cancelled"] += len(stale)
     insert_occurrences(session, inserts)
-    if updates:
-        statement = (
-            update(OCC)
-            .where(OCC.c.id == bindparam("oid"))
-            .values(
-                period_end=bindparam("p_end"),
-                nominal_due=bindparam("p_nominal"),
-                due=bindparam("p_due"),
-                status=bindparam("p_status"),
-                sequence=OCC.c.sequence + 1,
-                updated_at=bindparam("now"),
-            )
-        )
-        session.connection().execute(statement, updates)
-    _record_flips(session, reinstated, "pending", now)
+    _move(session, updates, reopened, now)
     cancel(session, stale, now)
+
+
+def _move(
+    session: Session, updates: list[dict[str, Any]], reopened: list[Seen], now: datetime
+) -> None:
+    """Reopen the work owed again, then write the new dates; the sequence rises once for
+    each occurrence (the reopening flip has already raised it for the rows it changed)."""
+    flipped = {i for i, _ in flip(session, reopened, "pending", now=now, by="compile")}
+    if not updates:
+        return
+    for row in updates:
+        row["p_step"] = 0 if row["oid"] in flipped else 1
+    statement = (
+        update(OCC)
+        .where(OCC.c.id == bindparam("oid"))
+        .values(
+            period_end=bindparam("p_end"),
+            nominal_due=bindparam("p_nominal"),
+            due=bindparam("p_due"),
+            sequence=OCC.c.sequence + bindparam("p_step"),
+            updated_at=now,
+        )
+    )
+    session.connection().execute(statement, updates)
 
 
 def _stored(session: Session, plan_id: int) -> dict[Key, tuple[int, str, date, date, date]]:
@@ -183,28 +183,9 @@ def new_row(
     return (plan_id, item_id, agency_id, kind, start, end, nominal, due, "pending", 0, now, now)
 
 
-def cancel(session: Session, occurrences: Sequence[tuple[int, str]], now: datetime) -> None:
-    """Cancel open occurrences (id, current status), raising their sequence so calendar
-    clients replace the event, and record each flip."""
-    for start in range(0, len(occurrences), _CHUNK):
-        ids = [occurrence_id for occurrence_id, _ in occurrences[start : start + _CHUNK]]
-        session.execute(
-            update(OCC)
-            .where(OCC.c.id.in_(ids))
-            .values(status="cancelled", sequence=OCC.c.sequence + 1, updated_at=now)
-        )
-    _record_flips(session, occurrences, "cancelled", now)
-
-
-def _record_flips(
-    session: Session, flips: Iterable[tuple[int, str]], to_status: str, now: datetime
-) -> None:
-    rows = [
-        {"occurrence_id": i, "at": now, "from_status": s, "to_status": to_status, "by": "compile"}
-        for i, s in flips
-    ]
-    if rows:
-        session.execute(insert(EVENT), rows)
+def cancel(session: Session, occurrences: Sequence[Seen], now: datetime) -> None:
+    """Cancel open occurrences (id, status read), each flip recorded as the compile's."""
+    flip(session, occurrences, "cancelled", now=now, by="compile")
 
 
 # --- amendments ----------------------------------------------------------------------------
