@@ -23,7 +23,7 @@ from models.base import Base, CreatedAt, one_of, utcnow
 
 # draft → approved (or rejected); an approved plan whose amended text compiles later becomes
 # superseded, and its occurrences move to the amendment.
-PLAN_STATUSES = ("draft", "approved", "rejected", "superseded", "archived")
+PLAN_STATUSES = ("draft", "approved", "rejected", "superseded")
 ROLES = ("lead", "coordinating")
 
 
@@ -96,11 +96,6 @@ class Plan(CreatedAt, Base):
         if self.status != "approved":
             raise PlanStateError(f"plan {self.id} is {self.status}: only approved plans amend")
         self.status = "superseded"
-
-    def archive(self) -> None:
-        if self.status == "archived":
-            raise PlanStateError(f"plan {self.id} is already archived")
-        self.status = "archived"
 
 
 class PlanItem(Base):

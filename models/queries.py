@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date
 
-from sqlalchemy import func, select, union
+from sqlalchemy import select, union
 from sqlalchemy.orm import Session, joinedload
 
 from models.agency import Agency, AgencyGroup, agency_group_member
-from models.occurrence import OPEN_STATUSES, Occurrence, status_filter
+from models.occurrence import Occurrence, status_filter
 
 # --- agency directory -------------------------------------------------------------------
 
@@ -36,11 +36,6 @@ def list_groups(
 def agency_by_key(session: Session, key: str, scope_key: str = "") -> Agency | None:
     """`key` and `scope_key` are dondoc.core.text.normalize_name of the name and of the scope."""
     query = select(Agency).where(Agency.scope_key == scope_key, Agency.key == key)
-    return session.scalars(query).one_or_none()
-
-
-def group_by_key(session: Session, key: str, scope_key: str = "") -> AgencyGroup | None:
-    query = select(AgencyGroup).where(AgencyGroup.scope_key == scope_key, AgencyGroup.key == key)
     return session.scalars(query).one_or_none()
 
 
@@ -156,20 +151,6 @@ def list_occurrences(
     if status is not None:
         query = query.where(status_filter(status, today))
     return session.scalars(query.limit(limit)).all()
-
-
-def next_due_dates(session: Session, plan_id: int, today: date) -> dict[tuple[int, int], date]:
-    """(item id, agency id) -> the next open due date from `today` on: the compile summary."""
-    rows = session.execute(
-        select(Occurrence.item_id, Occurrence.agency_id, func.min(Occurrence.due))
-        .where(
-            Occurrence.plan_id == plan_id,
-            Occurrence.status.in_(OPEN_STATUSES),
-            Occurrence.due >= today,
-        )
-        .group_by(Occurrence.item_id, Occurrence.agency_id)
-    )
-    return {(item_id, agency_id): due for item_id, agency_id, due in rows}
 
 
 def default_monitoring_agency_id(session: Session, scope_key: str) -> int | None:

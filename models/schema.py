@@ -5,7 +5,7 @@ schemas for tests and benchmarks. Every command opens the database through
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,13 +26,36 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def migrate(url: str) -> None:
-    """Bring the schema to the newest revision (cheap when it already is)."""
-    engine = get_engine(url)
-    with engine.begin() as connection:
-        config = alembic_config(url)
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+def migrate(url: str, revision: str = "head") -> None:
+    """Bring the schema up to `revision`, the newest by default (cheap when it is there)."""
+    _run_alembic(url, command.upgrade, revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Take the schema back down to `revision` (tests check every revision undoes itself)."""
+    _run_alembic(url, command.downgrade, revision)
+
+
+def _run_alembic(url: str, step: Callable[[Config, str], None], revision: str) -> None:
+    """One transaction of migrations. SQLite's foreign keys are off meanwhile: batch mode
+    rebuilds a table by dropping it, and with them on the drop would delete every row that
+    cascades from it (a plan's items and occurrences); they are checked before the commit."""
+    with get_engine(url).connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # outside any transaction, where the pragma takes effect
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                config = alembic_config(url)
+                config.attributes["connection"] = connection
+                step(config, revision)
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError(f"migrating {url} left rows with dangling foreign keys")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def ready_database_url() -> str:
