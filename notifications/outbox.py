@@ -21,14 +21,11 @@ from sqlalchemy import Engine, and_, func, or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from models.bulk import chunks
 from models.outbox import OUTBOX_STATUSES, OutboxMessage
 
 log = logging.getLogger(__name__)
 T = OutboxMessage.__table__
-# Rows per multi-row INSERT: 15 columns stay well under SQLite's 32,766 parameters.
-_INSERT_CHUNK = 500
-# Ids per IN (...) list.
-_ID_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -129,18 +126,18 @@ def _row(new: NewMessage, now: datetime) -> dict[str, Any]:
 
 
 def queue_many(session: Session, rows: Iterable[NewMessage], now: datetime | None = None) -> int:
-    """Queue messages, one INSERT per few hundred rows; a key already queued is skipped.
+    """Queue messages in multi-row INSERTs; a key already queued is skipped.
     Returns how many rows were inserted."""
     moment = _utc(now or datetime.now(UTC))
     values = [_row(new, moment) for new in rows]
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    inserted = 0
-    for start in range(0, len(values), _INSERT_CHUNK):
-        chunk = values[start : start + _INSERT_CHUNK]
-        statement = insert(T).values(chunk).on_conflict_do_nothing(index_elements=["key"])
-        # RETURNING, not rowcount: psycopg reports -1 for a multi-row INSERT.
-        inserted += len(session.execute(statement.returning(T.c.id)).all())
-    return inserted
+    if not values:
+        return 0
+    statement = insert(T).on_conflict_do_nothing(index_elements=["key"]).returning(T.c.id)
+    # SQLAlchemy batches the rows into multi-row INSERTs itself ("insertmanyvalues"), its
+    # pages under the database's parameter limit. RETURNING, not rowcount: psycopg
+    # reports -1 for a multi-row INSERT.
+    return len(session.execute(statement, values).all())
 
 
 def queue(
@@ -250,8 +247,7 @@ def mark_sent(
 def mark_sent_many(session: Session, ids: Sequence[int], worker: str, now: datetime) -> set[int]:
     """Mark sent, with no refusals, every row of `ids` still this worker's; the ids marked."""
     marked: set[int] = set()
-    for start in range(0, len(ids), _ID_CHUNK):
-        chunk = list(ids[start : start + _ID_CHUNK])
+    for chunk in chunks(session, ids):
         statement = (
             update(T)
             .where(_owned(chunk, worker))
@@ -284,8 +280,7 @@ def release(session: Session, ids: Sequence[int], worker: str) -> int:
     """Give back claimed rows this sender never handed to SMTP (it was stopped): queued and
     due as before, the attempt uncounted."""
     released = 0
-    for start in range(0, len(ids), _ID_CHUNK):
-        chunk = list(ids[start : start + _ID_CHUNK])
+    for chunk in chunks(session, ids):
         statement = (
             update(T)
             .where(_owned(chunk, worker))
