@@ -18,8 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dondoc.core.clock import now_utc
 from models.agency import Agency, AgencyGroup
-from models.base import Base, CreatedAt, utcnow
+from models.base import Base, CreatedAt
 
 # draft → approved (or rejected); an approved plan whose amended text compiles later becomes
 # superseded, and its occurrences move to the amendment.
@@ -92,7 +93,7 @@ class Plan(CreatedAt, Base):
             raise PlanStateError("a decision on a plan needs the name of who takes it")
         self.status = status
         self.approved_by = by.strip()
-        self.approved_at = now or utcnow()
+        self.approved_at = now or now_utc()
         self.review_comment = (comment or "").strip() or None
 
     def supersede(self) -> None:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from dondoc.core.clock import local_date, start_of_local_day
+from dondoc.core.clock import as_utc, local_date, start_of_local_day
 from dondoc.core.text import normalize_name
 from models import Occurrence, OccurrenceStateError, Plan, PlanItem
 from tasks.completion.sheet import (
@@ -320,4 +320,4 @@ def _local_day(moment: datetime | None) -> date:
     """SQLite hands back naive instants: they were stored as UTC or as local midnight, and
     read as UTC both land on the right local day."""
     assert moment is not None, "done work has a completion instant"
-    return local_date(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    return local_date(as_utc(moment))
