@@ -15,8 +15,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import ColumnElement
 
 from dondoc.core.clock import now_utc
 from models.agency import Agency, AgencyGroup
@@ -162,6 +165,17 @@ class Assignment(Base):
     item: Mapped[PlanItem] = relationship(back_populates="assignments")
     agency: Mapped[Agency | None] = relationship()
     group: Mapped[AgencyGroup | None] = relationship()
+
+    @hybrid_property
+    def unresolved(self) -> bool:
+        """The directory knew no agency or group by this name: compile refuses the plan.
+        One definition for Python (`assignment.unresolved`) and SQL (`Assignment.unresolved`)."""
+        return self.agency_id is None and self.group_id is None
+
+    @unresolved.inplace.expression
+    @classmethod
+    def _unresolved_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.agency_id.is_(None), cls.group_id.is_(None))
 
     @property
     def target_name(self) -> str | None:
