@@ -121,7 +121,7 @@ def review_plan(plan_id: int) -> PlanReview:
                 f"{a.name_as_written} (nhiệm vụ {item.seq})"
                 for item in plan.items
                 for a in item.assignments
-                if a.agency_id is None and a.group_id is None
+                if a.unresolved
             ],
         )
     create_markdown_artifact(

@@ -26,8 +26,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
+from dondoc.core.clock import now_utc
 from models.agency import Agency
-from models.base import Base, CreatedAt, one_of, utcnow
+from models.base import Base, CreatedAt, one_of
 from models.plan import Plan, PlanItem
 
 OCCURRENCE_STATUSES = ("pending", "done", "done_late", "overdue", "cancelled")
@@ -69,7 +70,7 @@ class Occurrence(CreatedAt, Base):
     note: Mapped[str | None] = mapped_column(Text)
     # Rises whenever the due date or the status changes, so calendar clients replace the event.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     # The highest rung of the escalation ladder already queued (0: none), the day it was, and
     # the day the next rung is due: set when the work turns overdue and at each rung, so the
     # day's escalations are an index range on (status, next_escalation_on), however much

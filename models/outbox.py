@@ -21,7 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, CreatedAt, one_of, utcnow
+from dondoc.core.clock import now_utc
+from models.base import Base, CreatedAt, one_of
 
 # queued → sending (claimed) → sent | failed; a transient failure puts it back to queued with a
 # later next_attempt_at. "sent" may carry recipients the server refused (partial delivery).
@@ -59,7 +60,7 @@ class OutboxMessage(CreatedAt, Base):
     occurrence_ids: Mapped[list[int]] = mapped_column(default=list)
     status: Mapped[str] = mapped_column(String(10), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now_utc)
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     claimed_by: Mapped[str | None] = mapped_column(String(200))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -15,11 +15,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import ColumnElement
 
+from dondoc.core.clock import now_utc
 from models.agency import Agency, AgencyGroup
-from models.base import Base, CreatedAt, one_of, utcnow
+from models.base import Base, CreatedAt, one_of
 
 # draft → approved (or rejected); an approved plan whose amended text compiles later becomes
 # superseded, and its occurrences move to the amendment.
@@ -88,7 +92,7 @@ class Plan(CreatedAt, Base):
             raise PlanStateError("a decision on a plan needs the name of who takes it")
         self.status = status
         self.approved_by = by.strip()
-        self.approved_at = now or utcnow()
+        self.approved_at = now or now_utc()
         self.review_comment = (comment or "").strip() or None
 
     def supersede(self) -> None:
@@ -152,6 +156,17 @@ class Assignment(Base):
     item: Mapped[PlanItem] = relationship(back_populates="assignments")
     agency: Mapped[Agency | None] = relationship()
     group: Mapped[AgencyGroup | None] = relationship()
+
+    @hybrid_property
+    def unresolved(self) -> bool:
+        """The directory knew no agency or group by this name: compile refuses the plan.
+        One definition for Python (`assignment.unresolved`) and SQL (`Assignment.unresolved`)."""
+        return self.agency_id is None and self.group_id is None
+
+    @unresolved.inplace.expression
+    @classmethod
+    def _unresolved_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.agency_id.is_(None), cls.group_id.is_(None))
 
     @property
     def target_name(self) -> str | None:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
-from dondoc.core.clock import local_date
+from dondoc.core.clock import as_utc, local_date
 from models.bulk import chunks
 from models.occurrence import OPEN_STATUSES, Occurrence, OccurrenceEvent, OccurrenceStateError
 
@@ -123,7 +123,7 @@ def reported_on(occurrence: Occurrence) -> date:
     stored as UTC or as local midnight, and read as UTC both land on the right local day."""
     moment = occurrence.completed_at
     assert moment is not None, "done work has a completion instant"
-    return local_date(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    return local_date(as_utc(moment))
 
 
 def mark_overdue(session: Session, first_rungs: dict[date, list[int]], now: datetime) -> int:

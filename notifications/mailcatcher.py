@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import itertools
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+from dondoc.core.clock import now_utc
 
 
 class EmlFolder:
@@ -27,7 +28,7 @@ class EmlFolder:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self._lock:
             number = next(self._counter)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        stamp = now_utc().strftime("%Y%m%dT%H%M%S%f")
         envelope_lines = (
             f"X-Envelope-From: {envelope.mail_from}\r\n"
             f"X-Envelope-To: {', '.join(envelope.rcpt_tos)}\r\n"

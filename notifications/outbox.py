@@ -11,7 +11,7 @@ import email.policy
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import getaddresses, make_msgid, parseaddr
 from functools import lru_cache
@@ -21,6 +21,7 @@ from sqlalchemy import Engine, and_, func, or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from dondoc.core.clock import as_utc, now_utc
 from models.bulk import chunks
 from models.outbox import OUTBOX_STATUSES, OutboxMessage
 
@@ -128,7 +129,7 @@ def _row(new: NewMessage, now: datetime) -> dict[str, Any]:
 def queue_many(session: Session, rows: Iterable[NewMessage], now: datetime | None = None) -> int:
     """Queue messages in multi-row INSERTs; a key already queued is skipped.
     Returns how many rows were inserted."""
-    moment = _utc(now or datetime.now(UTC))
+    moment = as_utc(now or now_utc())
     values = [_row(new, moment) for new in rows]
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     if not values:
@@ -167,7 +168,7 @@ def claim(
     """Take up to `limit` rows to send, committed before any of them is sent: queued rows
     that are due and (with `reclaim`) rows a sender claimed longer than `lease` ago (it
     died). Finding those reads every row being sent, so a sender looks only now and then."""
-    now = _utc(now)
+    now = as_utc(now)
     # Index searches on (status, next_attempt_at), never a scan: a row's status sits after
     # its message bytes, so testing it outside the index reads the whole message.
     expired = and_(T.c.status == "sending", T.c.claimed_at < now - lease)
@@ -240,7 +241,7 @@ def mark_sent(
     """The server accepted the message (for some recipients at least: `refused` are the
     others, with its replies). False when the row is no longer this worker's."""
     return _mark(
-        session, row_id, worker, "sent", status="sent", sent_at=_utc(now), refused=dict(refused)
+        session, row_id, worker, "sent", status="sent", sent_at=as_utc(now), refused=dict(refused)
     )
 
 
@@ -251,7 +252,7 @@ def mark_sent_many(session: Session, ids: Sequence[int], worker: str, now: datet
         statement = (
             update(T)
             .where(_owned(chunk, worker))
-            .values(status="sent", sent_at=_utc(now), refused={})
+            .values(status="sent", sent_at=as_utc(now), refused={})
             .returning(T.c.id)
         )
         marked.update(session.scalars(statement))
@@ -264,7 +265,7 @@ def mark_retry(
     session: Session, row_id: int, worker: str, now: datetime, error: str, delay: timedelta
 ) -> bool:
     """A transient failure: queued again, due after `delay`."""
-    due = _utc(now) + delay
+    due = as_utc(now) + delay
     return _mark(
         session, row_id, worker, "for retry", status="queued", next_attempt_at=due, last_error=error
     )
@@ -300,7 +301,7 @@ def requeue(session: Session, ids: Sequence[int] | None, now: datetime) -> list[
     statement = (
         update(T)
         .where(which)
-        .values(status="queued", attempts=0, next_attempt_at=_utc(now))
+        .values(status="queued", attempts=0, next_attempt_at=as_utc(now))
         .returning(T.c.id)
     )
     return sorted(session.scalars(statement))
@@ -329,8 +330,8 @@ def list_messages(
             recipients=list(row.recipients),
             status=row.status,
             attempts=row.attempts,
-            next_attempt_at=_aware(row.next_attempt_at),
-            sent_at=_aware(row.sent_at) if row.sent_at else None,
+            next_attempt_at=as_utc(row.next_attempt_at),
+            sent_at=as_utc(row.sent_at) if row.sent_at else None,
             last_error=row.last_error,
             refused=dict(row.refused or {}),
         )
@@ -351,13 +352,4 @@ def counts(session: Session, day: date | None = None) -> dict[str, int]:
 def next_due(session: Session) -> datetime | None:
     """When the earliest queued row comes due (None: nothing is queued)."""
     found = session.scalar(select(func.min(T.c.next_attempt_at)).where(T.c.status == "queued"))
-    return _aware(found) if found is not None else None
-
-
-def _utc(moment: datetime) -> datetime:
-    """Stored instants are UTC: SQLite keeps them as text without a zone."""
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return as_utc(found) if found is not None else None

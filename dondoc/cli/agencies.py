@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import typer
-from rich.table import Table
-
-from dondoc.cli.output import JsonFlag, console, fail, print_json, warn
+from dondoc.cli.errors import command_group
+from dondoc.cli.output import JsonFlag, console, print_json, print_table, styled, warn
 from dondoc.core.db import session_scope
 from models.queries import list_agencies, list_groups
 from models.schema import ready_database_url
-from tasks.directory import DirectoryError, import_directory, load_directory
+from tasks.directory import import_directory, load_directory
 
-agencies_app = typer.Typer(help="The agency directory.", no_args_is_help=True)
+agencies_app = command_group("The agency directory.")
 
 
 @agencies_app.command("import")
 def agencies_import(file: Path) -> None:
     """Import a directory (YAML or CSV): agencies, aliases, emails and groups."""
-    try:
-        directory = load_directory(file)
-    except DirectoryError as exc:
-        fail(str(exc))
+    directory = load_directory(file)
     for warning in directory.warnings:
         warn(warning)
     url = ready_database_url()
@@ -64,21 +59,24 @@ def agencies_list(
     if as_json:
         print_json({"agencies": agencies, "groups": groups})
         return
-    table = Table(title=f"Agencies ({len(agencies)})")
-    for column in ("id", "scope", "name", "email", "monitoring", "verified"):
-        table.add_column(column, overflow="fold")
-    for a in agencies:
-        table.add_row(
-            str(a["id"]),
-            a["scope"] or "—",
-            a["name"],
-            a["email"] or "[red]no email[/]",
-            "yes" if a["monitoring"] else "",
-            "" if a["verified"] else "[yellow]unverified[/]",
-        )
-    console.print(table)
+    print_table(
+        f"Agencies ({len(agencies)})",
+        ("id", "scope", "name", "email", "monitoring", "verified"),
+        (
+            (
+                str(a["id"]),
+                a["scope"] or None,
+                a["name"],
+                a["email"] or styled("no email", "red"),
+                "yes" if a["monitoring"] else "",
+                "" if a["verified"] else styled("unverified", "yellow"),
+            )
+            for a in agencies
+        ),
+    )
     for g in groups:
-        scope = f" [dim]({g['scope']})[/]" if g["scope"] else ""
         console.print(
-            f"[bold]{g['name']}[/]{scope} ({len(g['members'])}): {', '.join(g['members'])}"
+            styled(g["name"], "bold"),
+            *([styled(f"({g['scope']})", "dim")] if g["scope"] else []),
+            f"({len(g['members'])}): {', '.join(g['members'])}",
         )

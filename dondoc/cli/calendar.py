@@ -7,15 +7,14 @@ from typing import Annotated
 
 import holidays
 import typer
-from rich.table import Table
 
-from dondoc.cli.output import JsonFlag, console, fail, print_json
+from dondoc.cli.errors import command_group
+from dondoc.cli.output import JsonFlag, print_json, print_table, styled
 from dondoc.core.settings import get_settings
-from tasks.schedule.workdays import WorkCalendar, WorkdayOverrideError, weekday_name
+from tasks.schedule.workdays import WorkCalendar, weekday_name
 
-calendar_app = typer.Typer(
-    help="The Vietnamese working-day calendar: holidays, days off and worked weekends.",
-    no_args_is_help=True,
+calendar_app = command_group(
+    "The Vietnamese working-day calendar: holidays, days off and worked weekends."
 )
 
 
@@ -44,11 +43,7 @@ def calendar_workdays(
     ] = None,
 ) -> None:
     """The weekdays that are not worked and the weekend days that are, with their reasons."""
-    path = overrides or get_settings().workday_overrides
-    try:
-        calendar = WorkCalendar.from_file(path)
-    except WorkdayOverrideError as exc:
-        fail(str(exc))
+    calendar = WorkCalendar.from_file(overrides or get_settings().workday_overrides)
     exceptions = calendar.exceptions(year)
     if as_json:
         print_json(
@@ -64,15 +59,17 @@ def calendar_workdays(
             ]
         )
         return
-    table = Table(title=f"Ngày nghỉ và ngày làm bù {year} ({len(exceptions)})")
-    for column in ("date", "weekday", "working", "reason", "source"):
-        table.add_column(column, overflow="fold")
-    for e in exceptions:
-        table.add_row(
-            f"{e.day:%d/%m/%Y}",
-            weekday_name(e.day),
-            "[green]làm việc[/]" if e.working else "[red]nghỉ[/]",
-            e.reason,
-            e.source,
-        )
-    console.print(table)
+    print_table(
+        f"Ngày nghỉ và ngày làm bù {year} ({len(exceptions)})",
+        ("date", "weekday", "working", "reason", "source"),
+        (
+            (
+                f"{e.day:%d/%m/%Y}",
+                weekday_name(e.day),
+                styled("làm việc", "green") if e.working else styled("nghỉ", "red"),
+                e.reason,
+                e.source,
+            )
+            for e in exceptions
+        ),
+    )

@@ -22,7 +22,8 @@ from rich.progress import Progress
 from sqlalchemy import select
 
 from dondoc.cli.compile_view import print_compile_result
-from dondoc.cli.output import console, fail, warn
+from dondoc.cli.options import date_option
+from dondoc.cli.output import console, fail, styled, warn
 from dondoc.core.clock import now_utc
 from dondoc.core.db import session_scope
 from dondoc.core.settings import get_settings
@@ -105,9 +106,7 @@ def _feed_urls(url: str, limit: int = 6) -> list[tuple[str, str]]:
 
 
 def run_demo(
-    day: Annotated[
-        str, typer.Option("--date", metavar="YYYY-MM-DD", help="The day the flows run for.")
-    ] = DEMO_DAY.isoformat(),
+    on: Annotated[date, date_option("--date", help="The day the flows run for.")] = DEMO_DAY,
     examples: Annotated[Path, typer.Option(help="Folder with directories/ and plans/.")] = EXAMPLES,
     wait: Annotated[bool, typer.Option(help="Keep the services running until Ctrl-C.")] = True,
     ui_port: Annotated[int, typer.Option(help="Port of the Prefect server and UI.")] = 4200,
@@ -115,18 +114,8 @@ def run_demo(
     smtp_port: Annotated[int, typer.Option(help="Port of the local SMTP server.")] = 8025,
 ) -> None:
     """Start dondoc on this machine with the example plans and run a day's flows."""
-    from dondoc.stack import (
-        Ports,
-        StackError,
-        create_flow_run,
-        running_stack,
-        wait_for_flow_runs,
-    )
+    from dondoc.stack import Ports, create_flow_run, running_stack, wait_for_flow_runs
 
-    try:
-        on = date.fromisoformat(day)
-    except ValueError:
-        fail(f"--date {day!r}: not a date; write it as YYYY-MM-DD", code=2)
     data_dir = get_settings().data_dir.resolve()
     # Ctrl-C, and a TERM from a service manager, stop every service on the way out (a shell
     # that starts the demo in the background ignores SIGINT unless it is set back).
@@ -139,7 +128,9 @@ def run_demo(
             get_settings.cache_clear()
             url = ready_database_url()
             plan_ids = load_examples(url, examples)
-            console.print(f"[bold green]{len(plan_ids)} plans imported, approved and compiled[/]")
+            console.print(
+                styled(f"{len(plan_ids)} plans imported, approved and compiled", "bold green")
+            )
             for flow, deployment in DAILY_FLOWS:
                 parameters = {"date": on.isoformat()}
                 with console.status(f"running {flow} for {on:%d/%m/%Y}"):
@@ -148,15 +139,13 @@ def run_demo(
                 console.print(f"{flow}: {run['state']['name']}")
             _print_where(stack, url)
             if wait:
-                console.print("\nRunning. [bold]Ctrl-C[/] stops every service.")
+                console.print("\nRunning.", styled("Ctrl-C", "bold"), "stops every service.")
                 try:
                     while all(p.poll() is None for p in stack.processes.values()):
                         time.sleep(1)
                     fail("a service stopped; see the logs in " + str(data_dir / "logs"))
                 except KeyboardInterrupt:
                     console.print("\nStopping…")
-    except StackError as exc:
-        fail(str(exc))
     except KeyboardInterrupt:
         console.print("Stopped.")
 
@@ -169,7 +158,7 @@ def _print_where(stack: Any, url: str) -> None:
     console.print(f"\nPrefect UI:   {stack.ui_url}  (deployments, runs, artifacts)")
     console.print(f"Feed server:  {stack.feeds_url}/feeds/TOKEN.ics")
     for label, feed in _feed_urls(url):
-        console.print(f"  {label}: {feed}", soft_wrap=True, markup=False, highlight=False)
+        console.print(f"  {label}: {feed}", soft_wrap=True, highlight=False)
     console.print("  every feed URL: `dondoc feeds urls`")
     if stack.mail_dir is not None:
         count = len(list(stack.mail_dir.glob("*.eml")))

@@ -15,30 +15,35 @@ from urllib.parse import quote
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from calendars.feeds import write_feeds
 from calendars.tokens import create_missing_tokens, derive_token, new_token, token_sha256
+from dondoc.cli.errors import command_group
 from dondoc.cli.names import resolve_or_fail
-from dondoc.cli.output import JsonFlag, console, err_console, fail, print_json, warn
+from dondoc.cli.options import date_option
+from dondoc.cli.output import JsonFlag, console, err_console, fail, print_json, print_rows, warn
 from dondoc.core.clock import local_date, now_utc
 from dondoc.core.db import session_scope
 from dondoc.core.settings import get_settings
 from models import Agency, FeedToken, Plan
 from models.schema import ready_database_url
 
-feeds_app = typer.Typer(
-    help="Private iCal feeds for Google Calendar, Outlook, Apple Calendar and Thunderbird.",
-    no_args_is_help=True,
+feeds_app = command_group(
+    "Private iCal feeds for Google Calendar, Outlook, Apple Calendar and Thunderbird."
 )
-token_app = typer.Typer(
-    help="Feed tokens: the secret in each subscription URL.", no_args_is_help=True
-)
+token_app = command_group("Feed tokens: the secret in each subscription URL.")
 feeds_app.add_typer(token_app, name="token")
 
+# Whose feed a token opens, in `token new` and `token revoke`: an agency or a plan.
+AgencyArgument = Annotated[
+    str | None, typer.Argument(metavar="AGENCY", help="The agency (name or id).")
+]
+PlanOption = Annotated[
+    int | None, typer.Option("--plan", metavar="ID", help="A plan's feed, not an agency's.")
+]
 ScopeOption = Annotated[
     str | None,
     typer.Option(help='Where AGENCY is, when several localities have it: "UBND huyện Sông Mã".'),
@@ -142,15 +147,11 @@ def _print_urls(rows: list[dict[str, Any]]) -> None:
 
 @token_app.command("new")
 def token_new(
-    agency: Annotated[
-        str | None, typer.Argument(metavar="AGENCY", help="The agency (name or id).")
-    ] = None,
+    agency: AgencyArgument = None,
     monitoring: Annotated[
         bool, typer.Option("--monitoring", help="The plans AGENCY monitors, not its own work.")
     ] = False,
-    plan: Annotated[
-        int | None, typer.Option("--plan", metavar="ID", help="One plan's feed instead.")
-    ] = None,
+    plan: PlanOption = None,
     scope: ScopeOption = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -192,12 +193,8 @@ def _monitors_a_plan(session: Session, agency: Agency) -> bool:
 
 @token_app.command("revoke")
 def token_revoke(
-    agency: Annotated[
-        str | None, typer.Argument(metavar="AGENCY", help="Revoke this agency's tokens.")
-    ] = None,
-    plan: Annotated[
-        int | None, typer.Option("--plan", metavar="ID", help="Revoke this plan's tokens.")
-    ] = None,
+    agency: AgencyArgument = None,
+    plan: PlanOption = None,
     token_id: Annotated[
         int | None, typer.Option("--token-id", metavar="N", help="Only this token.")
     ] = None,
@@ -245,16 +242,18 @@ def token_list(as_json: JsonFlag = False) -> None:
         rows = [
             token_json(row) for row in session.scalars(select(FeedToken).order_by(FeedToken.id))
         ]
-    if as_json:
-        print_json(rows)
-        return
-    table = Table(title=f"{len(rows)} feed tokens")
-    for column in ("id", "kind", "feed", "created", "revoked"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        revoked = (row["revoked_at"] or "—")[:16]
-        table.add_row(str(row["id"]), row["kind"], row["feed"], row["created_at"][:16], revoked)
-    console.print(table)
+    print_rows(
+        rows,
+        as_json,
+        f"{len(rows)} feed tokens",
+        {
+            "id": "id",
+            "kind": "kind",
+            "feed": "feed",
+            "created": lambda row: row["created_at"][:16],
+            "revoked": lambda row: row["revoked_at"] and row["revoked_at"][:16],
+        },
+    )
 
 
 @feeds_app.command("urls")
@@ -305,8 +304,7 @@ def feeds_urls(
 def feeds_build(
     out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Folder to write.")],
     on: Annotated[
-        str | None,
-        typer.Option("--date", metavar="YYYY-MM-DD", help="Build as of this day (default today)."),
+        date | None, date_option("--date", help="Build as of this day (default today).")
     ] = None,
     workers: Annotated[
         int, typer.Option(min=1, help="Processes building feeds (default: one per core).")
@@ -317,10 +315,7 @@ def feeds_build(
 
     The files are named by id, not by token: publish them only behind access control of
     your own."""
-    try:
-        today = date.fromisoformat(on) if on else local_date(now_utc())
-    except ValueError:
-        fail(f"--date {on!r}: not a date; write it as YYYY-MM-DD", code=2)
+    today = on or local_date(now_utc())
     columns = (TextColumn("Building feeds"), BarColumn(), MofNCompleteColumn())
     try:
         with (
@@ -355,7 +350,6 @@ def feeds_build(
     console.print(
         f"{len(rows)} feeds, {events} events, {trimmed} trimmed (as of {today}) in {out}",
         soft_wrap=True,
-        markup=False,
         highlight=False,
     )
 
@@ -387,7 +381,6 @@ def serve(
         f"serving feeds on http://{shown}:{port}/feeds/TOKEN.ics "
         f"(subscribers use {get_settings().base_url}; cache {cache_seconds:g} s)",
         soft_wrap=True,
-        markup=False,
         highlight=False,
     )
     uvicorn.run(app, host=host, port=port, log_level="info", log_config=uvicorn_log_config())

@@ -5,13 +5,14 @@ sending reads only the outbox, so running a command twice for a day sends nothin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from rich.table import Table
 
-from dondoc.cli.output import JsonFlag, console, fail, print_json, warn
+from dondoc.cli.options import date_option
+from dondoc.cli.output import JsonFlag, console, fail, print_json, print_table, warn
 from dondoc.core.clock import local_date, now_utc
 from dondoc.core.db import session_scope
 from models.schema import ready_database_url
@@ -20,8 +21,7 @@ if TYPE_CHECKING:
     from notifications.daily import DayReport
 
 DayOption = Annotated[
-    str | None,
-    typer.Option("--date", metavar="YYYY-MM-DD", help="The day to run for (default: today)."),
+    date | None, date_option("--date", help="The day to run for (default: today).")
 ]
 DryRun = Annotated[
     bool, typer.Option("--dry-run", help="Show what would be queued; write and send nothing.")
@@ -31,45 +31,40 @@ NoSend = Annotated[
 ]
 
 
-def remind(
-    day: DayOption = None,
-    dry_run: DryRun = False,
-    no_send: NoSend = False,
-    as_json: JsonFlag = False,
-) -> None:
-    """Queue and send the "Sắp đến hạn" (due soon) digests of a day."""
-    _run("remind", day, dry_run, no_send, as_json)
+Command = Literal["remind", "escalate"]
 
 
-def escalate(
-    day: DayOption = None,
-    dry_run: DryRun = False,
-    no_send: NoSend = False,
-    as_json: JsonFlag = False,
-) -> None:
-    """Turn past-due work overdue; queue and send the "Quá hạn" (overdue) digests of a day."""
-    _run("escalate", day, dry_run, no_send, as_json)
+def _day_command(command: Command, summary: str) -> Callable[..., None]:
+    """`dondoc remind` and `dondoc escalate` take the same options and differ only in what
+    they queue."""
+
+    def run(
+        day: DayOption = None,
+        dry_run: DryRun = False,
+        no_send: NoSend = False,
+        as_json: JsonFlag = False,
+    ) -> None:
+        _run(command, day, dry_run, no_send, as_json)
+
+    run.__doc__ = summary
+    return run
 
 
-def _run(
-    command: Literal["remind", "escalate"],
-    text: str | None,
-    dry_run: bool,
-    no_send: bool,
-    as_json: bool,
-) -> None:
+remind = _day_command("remind", 'Queue and send the "Sắp đến hạn" (due soon) digests of a day.')
+escalate = _day_command(
+    "escalate",
+    'Turn past-due work overdue; queue and send the "Quá hạn" (overdue) digests of a day.',
+)
+
+
+def _run(command: Command, on: date | None, dry_run: bool, no_send: bool, as_json: bool) -> None:
     # Imported here: mail rendering and SMTP are not needed by the rest of the CLI.
     from notifications.daily import NotifyConfig, queue_day
     from notifications.smtp import DeliveryError, send_if_configured
-    from tasks.notify.policy import NotifyPolicyError
-    from tasks.schedule.workdays import WorkdayOverrideError
 
     now = now_utc()
-    day = _parse_day(text) if text else local_date(now)
-    try:
-        config = NotifyConfig.from_settings()
-    except (NotifyPolicyError, WorkdayOverrideError) as exc:
-        fail(str(exc))
+    day = on or local_date(now)
+    config = NotifyConfig.from_settings()
     url = ready_database_url()
     with session_scope(url) as session:
         report = queue_day(session, command, day, config, now, dry_run=dry_run)
@@ -103,13 +98,6 @@ def _run(
         raise typer.Exit(1)
 
 
-def _parse_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"--date {text!r}: not a date; write it as YYYY-MM-DD", code=2)
-
-
 def _print(report: DayReport) -> None:
     if report.skipped:
         console.print(report.skipped)
@@ -118,20 +106,22 @@ def _print(report: DayReport) -> None:
     if report.flipped:
         console.print(f"{report.flipped} deadlines turned overdue.")
     if report.digests:
-        table = Table(title=f"{report.command} {report.day:%d/%m/%Y}")
-        for column in ("kind", "to", "cc", "chủ trì", "phối hợp", "subject", "new"):
-            table.add_column(column)
-        for d in report.digests:
-            table.add_row(
-                d.kind,
-                d.to,
-                str(len(d.cc)) if d.cc else "",
-                str(d.lead),
-                str(d.support),
-                d.subject,
-                "" if report.dry_run else ("yes" if d.queued else "already"),
-            )
-        console.print(table)
+        print_table(
+            f"{report.command} {report.day:%d/%m/%Y}",
+            ("kind", "to", "cc", "chủ trì", "phối hợp", "subject", "new"),
+            (
+                (
+                    d.kind,
+                    d.to,
+                    str(len(d.cc)) if d.cc else "",
+                    str(d.lead),
+                    str(d.support),
+                    d.subject,
+                    "" if report.dry_run else ("yes" if d.queued else "already"),
+                )
+                for d in report.digests
+            ),
+        )
     console.print(
         f"{verb} {report.queued if not report.dry_run else len(report.digests)} digests about "
         f"{report.deadlines} deadlines"

@@ -10,40 +10,24 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.table import Column
 from sqlalchemy.orm import Session
 
+from dondoc.cli.errors import command_group
 from dondoc.cli.names import resolve_or_fail
-from dondoc.cli.output import JsonFlag, console, fail, print_json, warn
+from dondoc.cli.options import date_option
+from dondoc.cli.output import JsonFlag, console, fail, print_json, print_rows, print_table, warn
 from dondoc.core.clock import local_date, now_utc
 from dondoc.core.db import get_engine, session_scope
-from models import OCCURRENCE_STATUSES, Occurrence, OccurrenceStateError
+from models import OCCURRENCE_STATUSES, Occurrence
 from models.queries import list_occurrences
 from models.schema import ready_database_url
 from models.status import record_done
-from tasks.completion.importer import (
-    CompletionImportError,
-    completion_instant,
-    import_completions,
+from tasks.completion.importer import completion_instant, import_completions
+
+occurrences_app = command_group(
+    "The dated work compiled plans owe: list it, record it done, import a done sheet."
 )
-
-occurrences_app = typer.Typer(
-    help="The dated work compiled plans owe: list it, record it done, import a done sheet.",
-    no_args_is_help=True,
-)
-
-DateOption = Annotated[
-    str | None, typer.Option(metavar="YYYY-MM-DD", help="A date, e.g. 2019-03-29.")
-]
-
-
-def _date(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"{option} {text!r}: not a date; write it as YYYY-MM-DD", code=2)
 
 
 def _agency_ids(session: Session, name: str, scope: str | None) -> list[int]:
@@ -82,8 +66,8 @@ def occurrences_list(
     scope: Annotated[
         str | None, typer.Option(help='Where AGENCY is: "UBND huyện Sông Mã".')
     ] = None,
-    due_from: Annotated[str | None, typer.Option("--from", metavar="YYYY-MM-DD")] = None,
-    due_to: Annotated[str | None, typer.Option("--to", metavar="YYYY-MM-DD")] = None,
+    due_from: Annotated[date | None, date_option("--from", help="Due on or after this.")] = None,
+    due_to: Annotated[date | None, date_option("--to", help="Due on or before this.")] = None,
     status: Annotated[str | None, typer.Option(help=", ".join(OCCURRENCE_STATUSES))] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
     as_json: JsonFlag = False,
@@ -91,7 +75,6 @@ def occurrences_list(
     """Occurrences by due date; the status is as of today (pending work past due is overdue)."""
     if status is not None and status not in OCCURRENCE_STATUSES:
         fail(f"--status must be one of {', '.join(OCCURRENCE_STATUSES)}, not {status!r}", code=2)
-    start, end = _date(due_from, "--from"), _date(due_to, "--to")
     today = local_date(now_utc())
     with session_scope(ready_database_url()) as session:
         agency_ids = _agency_ids(session, agency, scope) if agency else None
@@ -100,60 +83,54 @@ def occurrences_list(
             today=today,
             plan_id=plan,
             agency_ids=agency_ids,
-            due_from=start,
-            due_to=end,
+            due_from=due_from,
+            due_to=due_to,
             status=status,
             limit=limit,
         )
         rows = [occurrence_json(occurrence, today) for occurrence in found]
-    if as_json:
-        print_json(rows)
-        return
-    table = Table(title=f"{len(rows)} occurrences")
-    for column in ("id", "due", "status", "plan", "#", "agency", "kind", "item"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(
-            str(row["id"]),
-            row["due"],
-            row["status"],
-            str(row["plan_id"]),
-            row["item_seq"],
-            row["agency"],
-            row["kind"],
-            row["item"][:80],
-        )
-    console.print(table)
+    print_rows(
+        rows,
+        as_json,
+        f"{len(rows)} occurrences",
+        {
+            "id": "id",
+            "due": "due",
+            "status": "status",
+            "plan": "plan_id",
+            "#": "item_seq",
+            "agency": "agency",
+            "kind": "kind",
+            "item": lambda row: row["item"][:80],
+        },
+    )
 
 
 @occurrences_app.command("done")
 def occurrences_done(
     occurrence_id: Annotated[int, typer.Argument(metavar="ID")],
     note: Annotated[str | None, typer.Option(help="What was delivered.")] = None,
-    at: DateOption = None,
+    at: Annotated[date | None, date_option(help="The day it was done (default today).")] = None,
     by: Annotated[str | None, typer.Option(help="Who reports it (default: you).")] = None,
 ) -> None:
     """Record an occurrence as done (done late when after its due date)."""
     now = now_utc()
-    on, completed_at = completion_instant(_date(at, "--at"), now)
+    on, completed_at = completion_instant(at, now)
     if on > local_date(now):
         fail(f"--at {on} is in the future", code=2)
     with session_scope(ready_database_url()) as session:
         occurrence = session.get(Occurrence, occurrence_id)
         if occurrence is None:
             fail(f"no occurrence with id {occurrence_id}")
-        try:
-            record_done(
-                session,
-                occurrence,
-                by=by or getpass.getuser(),
-                at=completed_at,
-                note=note,
-                on=on,
-                now=now,
-            )
-        except OccurrenceStateError as exc:
-            fail(str(exc))
+        record_done(
+            session,
+            occurrence,
+            by=by or getpass.getuser(),
+            at=completed_at,
+            note=note,
+            on=on,
+            now=now,
+        )
         console.print(
             f"occurrence {occurrence.id} {occurrence.status} ({on}, due {occurrence.due})"
         )
@@ -185,28 +162,30 @@ def occurrences_import(
     skipped. One bad row writes nothing."""
     now = now_utc()
     url = ready_database_url()
-    try:
-        with _rolled_back(url) if dry_run else session_scope(url) as session:
-            report = import_completions(session, file, default_by=by or getpass.getuser(), now=now)
-            # Read inside the session: a dry run's rollback takes the new statuses back.
-            result, summary = report.to_json() | {"dry_run": dry_run}, report.summary()
-    except CompletionImportError as exc:
-        fail(str(exc))
+    with _rolled_back(url) if dry_run else session_scope(url) as session:
+        report = import_completions(session, file, default_by=by or getpass.getuser(), now=now)
+        # Read inside the session: a dry run's rollback takes the new statuses back.
+        result, summary = report.to_json() | {"dry_run": dry_run}, report.summary()
     if as_json:
         print_json(result)
         return
     for warning in result["warnings"]:
         warn(warning)
-    table = Table(title=f"{result['file']}{' (dry run)' if dry_run else ''}")
-    for column in ("line", "id", "due", "agency", "#", "outcome", "status", "done on"):
-        table.add_column(column, overflow="fold", no_wrap=column != "agency")
-    for row in result["rows"]:
-        table.add_row(
-            *(str(row[key]) for key in ("line", "occurrence_id", "due", "agency", "item_seq")),
-            row["outcome"],
-            row["status"],
-            row["completed_on"],
-        )
     if result["rows"]:
-        console.print(table)
+        print_table(
+            f"{result['file']}{' (dry run)' if dry_run else ''}",
+            (
+                Column(name, overflow="fold", no_wrap=name != "agency")
+                for name in ("line", "id", "due", "agency", "#", "outcome", "status", "done on")
+            ),
+            (
+                (
+                    *(str(row[k]) for k in ("line", "occurrence_id", "due", "agency", "item_seq")),
+                    row["outcome"],
+                    row["status"],
+                    row["completed_on"],
+                )
+                for row in result["rows"]
+            ),
+        )
     console.print(summary + ("; dry run: nothing written" if dry_run else ""))

@@ -7,26 +7,24 @@ from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
-from dondoc.cli.output import JsonFlag, console, fail, print_json, warn
+from dondoc.cli.errors import command_group
+from dondoc.cli.options import date_option
+from dondoc.cli.output import JsonFlag, console, fail, print_json, print_rows, warn
 from dondoc.core.clock import now_utc
 from dondoc.core.db import session_scope
 from models.outbox import OUTBOX_STATUSES
 from models.schema import ready_database_url
 
-outbox_app = typer.Typer(
-    help="The emails dondoc sends: list them, retry failures, send what is queued.",
-    no_args_is_help=True,
+outbox_app = command_group(
+    "The emails dondoc sends: list them, retry failures, send what is queued."
 )
 
 
 @outbox_app.command("list")
 def outbox_list(
     status: Annotated[str | None, typer.Option(help=", ".join(OUTBOX_STATUSES))] = None,
-    day: Annotated[
-        str | None, typer.Option(metavar="YYYY-MM-DD", help="Only what was queued for this day.")
-    ] = None,
+    day: Annotated[date | None, date_option(help="Only what was queued for this day.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many (newest first).")] = 100,
     as_json: JsonFlag = False,
 ) -> None:
@@ -35,29 +33,26 @@ def outbox_list(
 
     if status is not None and status not in OUTBOX_STATUSES:
         fail(f"--status must be one of {', '.join(OUTBOX_STATUSES)}, not {status!r}", code=2)
-    on = _day(day)
     with session_scope(ready_database_url()) as session:
-        rows = [entry.to_json() for entry in list_messages(session, status, on, limit)]
-        totals = counts(session, on)
-    if as_json:
-        print_json(rows)
-        return
-    table = Table(title=f"{len(rows)} emails")
-    for column in ("id", "day", "kind", "to", "subject", "status", "attempts", "last error"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(
-            str(row["id"]),
-            row["day"],
-            row["kind"],
-            ", ".join(row["to"]),
-            row["subject"],
-            row["status"],
-            str(row["attempts"]),
-            (row["last_error"] or "")[:120],
-        )
-    console.print(table)
-    console.print(", ".join(f"{name} {n}" for name, n in totals.items()))
+        rows = [entry.to_json() for entry in list_messages(session, status, day, limit)]
+        totals = counts(session, day)
+    print_rows(
+        rows,
+        as_json,
+        f"{len(rows)} emails",
+        {
+            "id": "id",
+            "day": "day",
+            "kind": "kind",
+            "to": lambda row: ", ".join(row["to"]),
+            "subject": "subject",
+            "status": "status",
+            "attempts": "attempts",
+            "last error": lambda row: (row["last_error"] or "")[:120],
+        },
+    )
+    if not as_json:
+        console.print(", ".join(f"{name} {n}" for name, n in totals.items()))
 
 
 @outbox_app.command("retry")
@@ -87,10 +82,7 @@ def outbox_send(as_json: JsonFlag = False) -> None:
     from notifications.outbox import counts
     from notifications.smtp import DeliveryError, SendReport, SmtpConfig, send_outbox_sync
 
-    try:
-        config = SmtpConfig.from_settings()
-    except DeliveryError as exc:
-        fail(str(exc))
+    config = SmtpConfig.from_settings()
     url = ready_database_url()
     with session_scope(url) as session:
         queued = counts(session)["queued"]
@@ -125,12 +117,3 @@ def outbox_send(as_json: JsonFlag = False) -> None:
         )
     if report.failed:
         raise typer.Exit(1)
-
-
-def _day(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"--day {text!r}: not a date; write it as YYYY-MM-DD", code=2)

@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
+from dondoc.cli.output import Cell, new_table
 from dondoc.core.settings import get_settings
 from models import Assignment, Plan
 from tasks.plans.parsed import ParsedPlan, Schedule
@@ -89,28 +91,24 @@ def rule_json(rule: DueRule) -> dict[str, Any]:
     }
 
 
-def _names(names: list[str]) -> str:
-    return "\n".join(names) or "[dim]—[/]"
+def _names(names: list[str]) -> str | None:
+    return "\n".join(names) or None
 
 
-def _timeframe_cell(schedule: dict[str, Any], with_rule: bool = False) -> str:
+def _timeframe_cell(schedule: dict[str, Any], with_rule: bool = False) -> Text:
     kind = schedule.get("kind", "unknown")
-    style = "red" if kind == "unknown" else "cyan"
-    cell = f"{schedule.get('text', '')}\n[{style}]{kind}[/]"
+    cell = Text(f"{schedule.get('text', '')}\n")
+    cell.append(kind, style="red" if kind == "unknown" else "cyan")
     if schedule.get("due"):
-        cell += f" {schedule['due']}"
+        cell.append(f" {schedule['due']}")
     if with_rule and kind != "unknown":
-        cell += f"\n[dim]{rule_for_stored(schedule).describe(get_settings().due_shift)}[/]"
+        cell.append("\n" + rule_for_stored(schedule).describe(get_settings().due_shift), "dim")
     return cell
 
 
-def _items_table(title: str, rows: Iterable[tuple[str, str, str, str, str]]) -> Table:
-    table = Table(title=title, show_lines=True)
-    for column in ("#", "Nội dung", "Chủ trì", "Phối hợp", "Thời gian"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*row)
-    return table
+def _items_table(title: str, rows: Iterable[tuple[Cell, ...]]) -> Table:
+    columns = ("#", "Nội dung", "Chủ trì", "Phối hợp", "Thời gian")
+    return new_table(title, columns, rows, show_lines=True)
 
 
 def parsed_plan_table(parsed: ParsedPlan) -> Table:
@@ -127,16 +125,16 @@ def parsed_plan_table(parsed: ParsedPlan) -> Table:
     return _items_table(f"{parsed.number or '(no number)'} — {parsed.title}", rows)
 
 
-def _assignment_cell(assignments: list[Assignment]) -> str:
-    lines = []
-    for a in assignments:
-        if a.match == "unresolved":
-            lines.append(f"[red]{a.name_as_written} (unresolved)[/]")
-        elif a.match in ("exact", "alias"):
-            lines.append(a.target_name or a.name_as_written)
-        else:
-            lines.append(f"{a.target_name} [dim]({a.match} {a.score or 0:.0f})[/]")
-    return "\n".join(lines) or "[dim]—[/]"
+def _assignment_line(a: Assignment) -> Text:
+    if a.unresolved:
+        return Text(f"{a.name_as_written} (unresolved)", style="red")
+    if a.match in ("exact", "alias"):
+        return Text(a.target_name or a.name_as_written)
+    return Text.assemble(f"{a.target_name} ", (f"({a.match} {a.score or 0:.0f})", "dim"))
+
+
+def _assignment_cell(assignments: list[Assignment]) -> Text | None:
+    return Text("\n").join(map(_assignment_line, assignments)) if assignments else None
 
 
 def stored_plan_table(plan: Plan) -> Table:

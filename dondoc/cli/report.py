@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.table import Column
 
-from dondoc.cli.output import JsonFlag, console, err_console, fail, print_json
+from dondoc.cli.errors import command_group
+from dondoc.cli.options import date_option
+from dondoc.cli.output import JsonFlag, console, err_console, fail, print_json, print_table
 from dondoc.core.clock import local_date, now_utc
 from dondoc.core.db import session_scope
 from models import Agency, Plan
@@ -24,34 +26,22 @@ from tasks.reports.progress import (
     percent,
 )
 
-report_app = typer.Typer(help="Reports on the work plans owe.", no_args_is_help=True)
-
-
-def _as_of(text: str | None) -> date:
-    if text is None:
-        return local_date(now_utc())
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        fail(f"--date {text!r}: not a date; write it as YYYY-MM-DD", code=2)
+report_app = command_group("Reports on the work plans owe.")
 
 
 def print_progress(report: ProgressReport) -> None:
     """One table per plan, its agencies worst first, then the totals."""
+    numbers = [Column(heading, justify="right") for heading in (*HEADINGS.values(), RATE)]
     for plan in report.plans:
-        table = Table(
-            title=f"{plan.label} — {plan.title}",
+        print_table(
+            f"{plan.label} — {plan.title}",
+            ("Cơ quan", *numbers),
+            (
+                (agency.name, *map(str, agency.tally.counts()), percent(agency.tally.on_time_rate))
+                for agency in plan.agencies
+            ),
             caption=f"{RATE}: {percent(plan.tally.on_time_rate)}",
         )
-        table.add_column("Cơ quan", overflow="fold")
-        for heading in (*HEADINGS.values(), RATE):
-            table.add_column(heading, justify="right")
-        for agency in plan.agencies:
-            tally = agency.tally
-            table.add_row(
-                agency.name, *(str(n) for n in tally.counts()), percent(tally.on_time_rate)
-            )
-        console.print(table)
     total = report.total
     console.print(
         f"Đến ngày {report.as_of:%d/%m/%Y}: đến hạn {total.due}, đúng hạn {total.done}, "
@@ -69,8 +59,7 @@ def report_progress(
         typer.Option(metavar="AGENCY_ID", help="Only the plans this agency monitors."),
     ] = None,
     as_of: Annotated[
-        str | None,
-        typer.Option("--date", metavar="YYYY-MM-DD", help="Report as of this day (default today)."),
+        date | None, date_option("--date", help="Report as of this day (default today).")
     ] = None,
     xlsx: Annotated[Path | None, typer.Option(metavar="FILE", help="Write a workbook.")] = None,
     png: Annotated[Path | None, typer.Option(metavar="FILE", help="Write the chart.")] = None,
@@ -78,7 +67,7 @@ def report_progress(
 ) -> None:
     """Deadlines fallen due in approved plans: done on time, late, overdue, per agency, worst
     first. Only deliverables count (kind "due"); progress check-ins do not."""
-    today = _as_of(as_of)
+    today = as_of or local_date(now_utc())
     with session_scope(ready_database_url()) as session:
         if plan is not None and session.get(Plan, plan) is None:
             fail(f"no plan with id {plan}")

@@ -18,7 +18,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
@@ -33,7 +33,7 @@ from starlette.types import Receive, Scope, Send
 from calendars.documents import FeedDocument
 from calendars.feeds import load_token_feed
 from calendars.tokens import TOKEN_SHAPE, token_sha256
-from dondoc.core.clock import local_date, now_utc
+from dondoc.core.clock import as_utc, local_date, now_utc
 from dondoc.core.db import session_scope
 from dondoc.core.settings import get_settings
 from dondoc.web.completion import CompletionPages
@@ -67,7 +67,7 @@ Loader = Callable[[str, date], FeedDocument | None]
 
 
 def http_date(moment: datetime) -> str:
-    return format_datetime(_utc(moment).replace(microsecond=0), usegmt=True)
+    return format_datetime(as_utc(moment).replace(microsecond=0), usegmt=True)
 
 
 def parse_http_date(value: str) -> datetime | None:
@@ -76,12 +76,7 @@ def parse_http_date(value: str) -> datetime | None:
         parsed = parsedate_to_datetime(value.strip())
     except (TypeError, ValueError, OverflowError, IndexError):
         return None
-    return _utc(parsed)
-
-
-def _utc(moment: datetime) -> datetime:
-    """Naive values (SQLite, "-0000" dates) are UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return as_utc(parsed)
 
 
 def etag_matches(values: Sequence[str], etag: str) -> bool:
@@ -125,7 +120,7 @@ def feed_answer(
 ) -> Answer:
     """200 with the feed (no body for HEAD), or 304 when the client's copy is current."""
     # Never announce a Last-Modified later than now (RFC 9110 §8.8.2.1).
-    modified = min(_utc(document.last_modified), now)
+    modified = min(as_utc(document.last_modified), now)
     validators = {
         "ETag": document.etag,
         "Last-Modified": http_date(modified),
@@ -254,7 +249,7 @@ class FeedServer:
             head=request.method == "HEAD",
             if_none_match=request.headers.getlist("if-none-match"),
             if_modified_since=request.headers.getlist("if-modified-since"),
-            now=datetime.now(UTC),
+            now=now_utc(),
         )
 
     async def health(self, request: Request) -> Answer:

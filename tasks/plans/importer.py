@@ -60,7 +60,7 @@ def import_parsed_plan(
     def resolve(name: str) -> Resolution:
         if name not in resolutions:
             resolution = resolver.resolve(name)
-            if resolution.match == "unresolved" and auto_agencies and not _is_tie(resolution):
+            if not resolution.resolved and auto_agencies and not _is_tie(resolution):
                 agency = create_unverified(session, name, resolver.scope_key)
                 session.flush()
                 resolver.add_agency(agency)
@@ -121,7 +121,7 @@ def import_parsed_plan(
         plan.items.append(item)
     session.add(plan)
     session.flush()
-    unresolved = [r for r in resolutions.values() if r.match == "unresolved"]
+    unresolved = [r for r in resolutions.values() if not r.resolved]
     return ImportResult(
         plan_id=plan.id,
         created=True,

@@ -87,6 +87,7 @@ def prepare_compile(
             Assignment.agency_id,
             Assignment.group_id,
             Assignment.name_as_written,
+            Assignment.unresolved,
         )
         .join(PlanItem, PlanItem.id == Assignment.item_id)
         .where(PlanItem.plan_id == plan_id)
@@ -94,9 +95,7 @@ def prepare_compile(
     ).all()
     seqs = {item.id: item.seq for item in items}
     unresolved = [
-        f"{a.name_as_written!r} (item {seqs[a.item_id]})"
-        for a in assignments
-        if a.agency_id is None and a.group_id is None
+        f"{a.name_as_written!r} (item {seqs[a.item_id]})" for a in assignments if a.unresolved
     ]
     if unresolved:
         raise CompileError(

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
+from dondoc.core.clock import as_utc
+
 
 def uid_host(base_url: str) -> str:
     """The domain part of every event UID: the service's own host name."""
@@ -27,7 +29,7 @@ def slot_uid(prefix: str, first_id: int, host: str) -> str:
 def event_modified(updated_at: datetime, late_since: date | None) -> datetime:
     """When the event last changed: its row's update, or the day its due date passed (its
     title may have turned "QUÁ HẠN" then with no row changing)."""
-    moment = updated_at if updated_at.tzinfo else updated_at.replace(tzinfo=UTC)
+    moment = as_utc(updated_at)
     if late_since is None:
         return moment
     turned = datetime.combine(late_since + timedelta(days=1), time(0), tzinfo=UTC)

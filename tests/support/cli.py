@@ -11,18 +11,45 @@ from typer.testing import CliRunner
 from dondoc.cli.app import app
 from tests.support.settings import SettingsEnv
 
+# What Rich draws around click's usage errors, dropped so a message reads as one line.
+_BOX = str.maketrans("", "", "│╭╮╰╯─")
+
+
+def unwrapped(text: str) -> str:
+    """Text as one line: Rich wraps long messages at the terminal's width."""
+    return " ".join(text.translate(_BOX).split())
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What one `dondoc` run printed. Its exit code was checked when it ran, so it is no
+    truth value: `assert cli(...)` would pass whatever the command did."""
+
+    stdout: str
+    stderr: str
+    exit_code: int
+
+    def __bool__(self) -> bool:
+        raise TypeError("cli() checks the exit code; assert on .stdout or .stderr, or says=")
+
 
 @dataclass
 class Cli:
     database_url: str
     monkeypatch: Any
 
-    def __call__(self, *args: str, expect: int = 0) -> Any:
+    def __call__(self, *args: str, expect: int = 0, says: str | None = None) -> Ran:
+        """Run `dondoc ARGS`; the exit code must be `expect` and, given `says`, the output
+        must contain it: stderr when the command fails, stdout when it succeeds."""
         SettingsEnv(self.monkeypatch).set(database_url=self.database_url)
         result = CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
-        output = result.stdout + result.stderr
-        assert result.exit_code == expect, f"exit {result.exit_code}, wanted {expect}:\n{output}"
-        return result
+        ran = Ran(result.stdout, result.stderr, result.exit_code)
+        output = ran.stdout + ran.stderr
+        assert ran.exit_code == expect, f"exit {ran.exit_code}, wanted {expect}:\n{output}"
+        if says is not None:
+            told = ran.stderr if expect else ran.stdout
+            assert unwrapped(says) in unwrapped(told), f"{says!r} not in:\n{output}"
+        return ran
 
     def json(self, *args: str) -> Any:
         return json.loads(self(*args, "--json").stdout)

@@ -1,0 +1,63 @@
+"""One mapping from the project's domain errors to the command's exit: `error: <message>`
+on stderr, a non-zero code, no traceback. Commands let these errors rise; every command
+group is made by `command_group`, whose group catches them around the command it runs.
+
+A domain error's message already names what was wrong (file, line, field, plan or
+occurrence), so it is printed as it is."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from dondoc.cli.output import fail
+
+
+@cache
+def exit_codes() -> dict[type[Exception], int]:
+    """Each domain error type and the exit code it ends a command with. Imported here, on
+    the error path only: the SMTP sender and the stack are slow to import and most commands
+    never need them."""
+    from dondoc.core.problems import InputFileError
+    from dondoc.stack import StackError
+    from models import OccurrenceStateError, PlanStateError
+    from notifications.smtp import DeliveryError
+    from tasks.schedule.compiled import CompileError
+
+    return {
+        # Every user file read (plans, directories, override and policy files, done
+        # sheets) refuses bad input with one of these, naming file, line and field.
+        InputFileError: 1,
+        PlanStateError: 1,
+        OccurrenceStateError: 1,
+        CompileError: 1,
+        DeliveryError: 1,
+        StackError: 1,
+    }
+
+
+def exit_code_for(error: Exception) -> int | None:
+    """The exit code of a domain error (of its nearest listed type); None for any other."""
+    codes = exit_codes()
+    return next((codes[kind] for kind in type(error).__mro__ if kind in codes), None)
+
+
+class DomainErrorsGroup(TyperGroup):
+    """A command group that ends a command raising a domain error with its message."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            code = exit_code_for(error)
+            if code is None:
+                raise
+            fail(str(error), code)
+
+
+def command_group(help: str, **options: Any) -> typer.Typer:
+    """A Typer app (the root or a group of commands) whose domain errors become messages."""
+    return typer.Typer(cls=DomainErrorsGroup, help=help, no_args_is_help=True, **options)
