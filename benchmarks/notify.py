@@ -40,8 +40,9 @@ from dondoc.core.db import get_engine, session_scope
 from dondoc.core.settings import Settings
 from models.outbox import OutboxMessage
 from models.schema import migrate, scratch_schema
+from notifications.delivery import SmtpConfig
 from notifications.outbox import NewMessage, counts, envelope_recipients, queue_many
-from notifications.smtp import SmtpConfig, send_outbox
+from notifications.smtp import send_outbox
 
 STDERR = Console(stderr=True)
 TARGET = 0.80

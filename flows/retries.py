@@ -21,7 +21,7 @@ def retry_unless(*errors: type[Exception]) -> RetryConditionCallable:
 def retry_unless_permanent(_task: object, _run: TaskRun, state: State[Any]) -> bool:
     """Retry a send unless the SMTP server refused for good (bad credentials, 5xx at
     connect): waiting and trying again would only delay the admins' alert."""
-    from notifications.smtp import DeliveryError
+    from notifications.delivery import DeliveryError
 
     error = state.result(raise_on_failure=False)
     return not (isinstance(error, DeliveryError) and not error.transient)

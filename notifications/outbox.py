@@ -271,9 +271,9 @@ def mark_retry(
     )
 
 
-def mark_failed(session: Session, row_id: int, worker: str, now: datetime, error: str) -> bool:
-    """A permanent failure, or the last attempt: not sent again unless requeued. (`now` is
-    taken for symmetry with the other marks; the row keeps when it was last claimed.)"""
+def mark_failed(session: Session, row_id: int, worker: str, error: str) -> bool:
+    """A permanent failure, or the last attempt: not sent again unless requeued. The row
+    keeps when it was last claimed."""
     return _mark(session, row_id, worker, "failed", status="failed", last_error=error)
 
 

@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import random
 import socket
 import time
 import uuid
@@ -28,106 +27,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import aiosmtplib
-from aiosmtplib import (
-    SMTPConnectError,
-    SMTPNotSupported,
-    SMTPRecipientsRefused,
-    SMTPResponseException,
-    SMTPServerDisconnected,
-    SMTPTimeoutError,
-)
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from dondoc.core.clock import now_utc
 from dondoc.core.db import get_engine
-from dondoc.core.settings import Settings, get_settings
+from dondoc.core.settings import get_settings
 from notifications import outbox
+from notifications.delivery import DeliveryError, SmtpConfig, classify
 from notifications.outbox import Claimed
 
 log = logging.getLogger(__name__)
-MAX_BACKOFF_SECONDS = 3600.0
 # A connection unused this long is checked with NOOP before the next message: the server
 # may have closed it, and a message should not spend an attempt finding that out.
 IDLE_CHECK_SECONDS = 5.0
 # Outcomes are recorded when this many are waiting, or this long after the first one.
 FLUSH_ROWS, FLUSH_SECONDS = 200, 0.1
-
-
-class DeliveryError(Exception):
-    """Why a message (or the whole run) was not delivered; `transient`: worth retrying."""
-
-    def __init__(self, message: str, *, transient: bool, code: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.transient = transient
-        self.code = code
-
-
-def classify(exc: BaseException) -> DeliveryError:
-    """One error type for every way sending fails: 4xx and network trouble are transient,
-    5xx and messages the client cannot send at all are permanent."""
-    if isinstance(exc, DeliveryError):
-        return exc
-    if isinstance(exc, SMTPRecipientsRefused):
-        replies = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
-        transient = [r.code for r in exc.recipients if not 500 <= r.code < 600]
-        codes = transient or [r.code for r in exc.recipients]
-        return DeliveryError(replies, transient=bool(transient), code=codes[0] if codes else None)
-    if isinstance(exc, SMTPResponseException):
-        where = f" ({type(exc).__name__})"
-        text = f"{exc.code} {exc.message}{where}"
-        return DeliveryError(text, transient=not 500 <= exc.code < 600, code=exc.code)
-    # OSError covers ConnectionError and asyncio.TimeoutError (TimeoutError since 3.11).
-    if isinstance(exc, SMTPServerDisconnected | SMTPConnectError | SMTPTimeoutError | OSError):
-        return DeliveryError(f"{type(exc).__name__}: {exc}", transient=True)
-    if isinstance(exc, SMTPNotSupported | ValueError):  # e.g. an address SMTP cannot carry
-        return DeliveryError(f"{type(exc).__name__}: {exc}", transient=False)
-    # Unforeseen: retried, and bounded by max_attempts like any transient failure.
-    return DeliveryError(f"{type(exc).__name__}: {exc}", transient=True)
-
-
-@dataclass(frozen=True)
-class SmtpConfig:
-    host: str
-    port: int = 25
-    username: str | None = None
-    password: str | None = None
-    starttls: bool = False
-    timeout: float = 30.0
-    connections: int = 4
-    max_attempts: int = 8
-    backoff_seconds: float = 30.0
-    lease_seconds: float = 900.0
-    # How long one run keeps waiting for a backed-off retry before leaving it to the next.
-    retry_window_seconds: float = 60.0
-
-    @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> SmtpConfig:
-        s = settings or get_settings()
-        if not s.smtp_host:
-            raise DeliveryError(
-                "DONDOC_SMTP_HOST is not set: there is no server to send the outbox to",
-                transient=False,
-            )
-        return cls(
-            host=s.smtp_host,
-            port=s.smtp_port,
-            username=s.smtp_username,
-            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
-            starttls=s.smtp_starttls,
-            timeout=s.smtp_timeout,
-            connections=s.smtp_connections,
-            max_attempts=s.smtp_max_attempts,
-            backoff_seconds=s.smtp_backoff_seconds,
-            lease_seconds=s.smtp_lease_seconds,
-            retry_window_seconds=s.smtp_retry_window_seconds,
-        )
-
-    def backoff(self, attempts: int) -> timedelta:
-        """Full jitter: uniform in [0, base·2^(attempts−1)], capped at an hour."""
-        ceiling = min(MAX_BACKOFF_SECONDS, self.backoff_seconds * 2 ** max(attempts - 1, 0))
-        return timedelta(seconds=random.uniform(0, ceiling))
 
 
 @dataclass
@@ -153,6 +68,34 @@ def default_worker() -> str:
 
 @dataclass
 class _Run:
+    """One send: a claimer, `connections` workers and a marker on one event loop, sharing
+    the fields below. Each is written by the task named and read by the others; nothing
+    else changes them, and no await separates a field's update from the ones it goes with.
+
+    - `todo`: claimed rows waiting for a worker, then one `None` per worker to stop it
+      (claimer puts, workers get).
+    - `unsent`: row id → row, claimed and not yet handed to SMTP (claimer adds, a worker
+      removes as it starts sending or gives a row up). What is left at the end is released
+      to the queue, so a stopped run never strands a row it did not try.
+    - `outstanding`: ids claimed whose outcome is not yet recorded (claimer adds, marker
+      removes after the write; a worker removes a row it gives up for its lease). While it
+      is not empty the claimer does not stop: a recorded retry may be due in this run.
+    - `results`: outcomes a worker produced, not yet written (workers append, marker takes
+      the whole list). `results_ready` is set whenever it grows or a worker ends.
+    - `running_low`: set by a worker when `todo` falls to `low_water`, so the claimer
+      claims the next batch before the workers run dry.
+    - `recorded`: set by the marker after each write, waking a claimer that waits for
+      outstanding outcomes.
+    - `draining` / `exhausted`: the last claim found nothing and the queue is empty: the
+      marker writes outcomes at once instead of waiting to batch them.
+    - `claims`, `next_reclaim`: claimer-only counters (a small first claim; look for dead
+      senders' rows at the start and every quarter lease).
+    - `live_workers`: workers still running (each decrements once as it ends); the marker
+      ends when it is 0 and nothing is left to write.
+    - `abort`: set once by a worker on a permanent connection failure (bad credentials,
+      5xx at connect); every task then stops taking new work and the run raises it.
+    """
+
     engine: Engine
     config: SmtpConfig
     worker: str
@@ -377,7 +320,7 @@ class _Run:
                     delay = self.config.backoff(item.attempts)
                     if outbox.mark_retry(session, item.id, worker, now, error.message, delay):
                         report.retried += 1
-                elif outbox.mark_failed(session, item.id, worker, now, error.message):
+                elif outbox.mark_failed(session, item.id, worker, error.message):
                     report.failed.append((item.key, error.message))
 
 

@@ -156,7 +156,7 @@ def test_marks_by_another_worker_change_nothing(database_url: str) -> None:
     with session_scope(database_url) as session:
         assert not mark_sent(session, claimed.id, "b", NOW, {})
         assert not mark_retry(session, claimed.id, "b", NOW, "451", timedelta(seconds=5))
-        assert not mark_failed(session, claimed.id, "b", NOW, "550")
+        assert not mark_failed(session, claimed.id, "b", "550")
     row = _row(database_url, "k0")
     assert (row.status, row.claimed_by, row.last_error, row.sent_at) == ("sending", "a", None, None)
     with session_scope(database_url) as session:
@@ -172,8 +172,8 @@ def test_requeue_brings_failed_rows_back_with_fresh_attempts(database_url: str) 
     engine = get_engine(database_url)
     claimed = claim(engine, worker="a", limit=3, now=NOW, lease=LEASE)
     with session_scope(database_url) as session:
-        mark_failed(session, claimed[0].id, "a", NOW, "550 no such user")
-        mark_failed(session, claimed[1].id, "a", NOW, "552 too big")
+        mark_failed(session, claimed[0].id, "a", "550 no such user")
+        mark_failed(session, claimed[1].id, "a", "552 too big")
         mark_sent(session, claimed[2].id, "a", NOW, {})
         later = NOW + timedelta(hours=1)
         assert requeue(session, [claimed[2].id], later) == []  # sent stays sent
@@ -197,7 +197,7 @@ def test_list_messages_filters_by_status_and_day(database_url: str) -> None:
         )
     claimed = claim(get_engine(database_url), worker="a", limit=1, now=NOW, lease=LEASE)
     with session_scope(database_url) as session:
-        mark_failed(session, claimed[0].id, "a", NOW, "550")
+        mark_failed(session, claimed[0].id, "a", "550")
         assert [e.key for e in list_messages(session, day=DAY)] == ["k2", "k1", "k0"]
         assert [e.key for e in list_messages(session, status="failed")] == ["k0"]
         assert [e.key for e in list_messages(session, limit=1)] == ["other-day"]
@@ -236,7 +236,7 @@ def test_cli_outbox_retry_failed_requeues(
     _queue(database_url, 2)
     claimed = claim(get_engine(database_url), worker="a", limit=2, now=NOW, lease=LEASE)
     with session_scope(database_url) as session:
-        mark_failed(session, claimed[0].id, "a", NOW, "550")
+        mark_failed(session, claimed[0].id, "a", "550")
         mark_sent(session, claimed[1].id, "a", NOW, {})
     cli = Cli(database_url, monkeypatch)
     cli("outbox", "retry", expect=2)  # neither ids nor --failed

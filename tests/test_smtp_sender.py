@@ -15,15 +15,9 @@ from sqlalchemy import select, update
 
 from dondoc.core.db import session_scope
 from models.outbox import OutboxMessage
+from notifications.delivery import DeliveryError, SmtpConfig, classify
 from notifications.outbox import NewMessage, counts, queue_many
-from notifications.smtp import (
-    DeliveryError,
-    SendReport,
-    SmtpConfig,
-    classify,
-    send_outbox,
-    send_outbox_sync,
-)
+from notifications.smtp import SendReport, send_outbox, send_outbox_sync
 from tests.support.smtp import SmtpSink, digest_like
 
 DAY = date(2025, 6, 16)

@@ -24,7 +24,7 @@ def exit_codes() -> dict[type[Exception], int]:
     from dondoc.core.problems import InputFileError
     from dondoc.stack import StackError
     from models import OccurrenceStateError, PlanStateError
-    from notifications.smtp import DeliveryError
+    from notifications.delivery import DeliveryError
     from tasks.schedule.compiled import CompileError
 
     return {

@@ -60,7 +60,8 @@ escalate = _day_command(
 def _run(command: Command, on: date | None, dry_run: bool, no_send: bool, as_json: bool) -> None:
     # Imported here: mail rendering and SMTP are not needed by the rest of the CLI.
     from notifications.daily import NotifyConfig, queue_day
-    from notifications.smtp import DeliveryError, send_if_configured
+    from notifications.delivery import DeliveryError
+    from notifications.smtp import send_if_configured
 
     now = now_utc()
     day = on or local_date(now)

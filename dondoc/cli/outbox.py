@@ -79,8 +79,9 @@ def outbox_retry(
 @outbox_app.command("send")
 def outbox_send(as_json: JsonFlag = False) -> None:
     """Send what is queued and due now; exits 1 when an email failed for good."""
+    from notifications.delivery import DeliveryError, SmtpConfig
     from notifications.outbox import counts
-    from notifications.smtp import DeliveryError, SendReport, SmtpConfig, send_outbox_sync
+    from notifications.smtp import SendReport, send_outbox_sync
 
     config = SmtpConfig.from_settings()
     url = ready_database_url()
