@@ -19,6 +19,7 @@ from flows.alerts import email_admins_on_failure
 from flows.notify import send_queued
 from models import Agency, Plan
 from models.schema import ready_database_url
+from notifications.mime import MailContext
 from notifications.outbox import queue
 from notifications.report_mail import render_progress, report_key
 from tasks.notify.digest import Recipient
@@ -34,7 +35,10 @@ def build_report(plan_id: int | None, day: date) -> ProgressReport:
 @task(retries=2, retry_delay_seconds=10)
 def queue_reports(day: date) -> tuple[int, list[str]]:
     """Queue each monitoring agency's weekly email; how many, and who has no address."""
-    settings, now = get_settings(), now_utc()
+    settings = get_settings()
+    context = MailContext(
+        settings.mail_from, settings.base_url, now_utc(), zone(), settings.mail_language
+    )
     queued, without_email = 0, []
     with session_scope(ready_database_url()) as session:
         in_force = select(Plan.monitoring_agency_id).where(Plan.status == "approved")
@@ -49,10 +53,7 @@ def queue_reports(day: date) -> tuple[int, list[str]]:
                 without_email.append(agency.name)
                 continue
             recipient = Recipient(agency.id, agency.name, agency.email)
-            message = render_progress(
-                report, recipient, mail_from=settings.mail_from,
-                language=settings.mail_language, base_url=settings.base_url, now=now, tz=zone(),
-            )  # fmt: skip
+            message = render_progress(report, recipient, context)
             queued += queue(
                 session, key=report_key(recipient, report), kind="report",
                 agency_id=agency.id, day=day, message=message, occurrence_ids=[],

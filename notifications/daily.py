@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from dondoc.core.clock import zone
 from dondoc.core.settings import Settings, get_settings
+from notifications.mime import MailContext
 from notifications.outbox import queue
 from notifications.render import render_digest
 from tasks.notify.digest import Digest
@@ -108,15 +109,9 @@ def queue_day(
         )
     report = _report(command, run, dry_run)
     report.overdue = _overdue_rows(run.digests)
+    context = MailContext(config.mail_from, config.base_url, now, zone(), config.language)
     for digest in run.digests:
-        message = render_digest(
-            digest,
-            mail_from=config.mail_from,
-            language=config.language,
-            base_url=config.base_url,
-            now=now,
-            tz=zone(),
-        )
+        message = render_digest(digest, context)
         inserted = False
         if not dry_run:
             inserted = queue(

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 from io import BytesIO
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from calendars.ics import FeedEvent, single_event_calendar
 from tasks.notify.digest import Digest, NoticeItem, Recipient
@@ -43,6 +44,27 @@ def shorten(value: str, limit: int) -> str:
     if space > limit // 2:
         cut = cut[:space]
     return cut.rstrip(" ,;:.-—") + "…"
+
+
+@dataclass(frozen=True)
+class MailContext:
+    """What every dondoc email is written with, whatever it says: its sender, the language of
+    its words, the site its links name, and the moment it is dated (timezone-aware), shown
+    in `tz`."""
+
+    mail_from: str
+    base_url: str
+    now: datetime
+    tz: ZoneInfo
+    language: str = "vi"
+
+    def __post_init__(self) -> None:
+        if self.now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+
+    @property
+    def host(self) -> str:
+        return mail_host(self.base_url, self.mail_from)
 
 
 def mail_host(base_url: str, mail_from: str) -> str:

@@ -12,24 +12,23 @@ from __future__ import annotations
 import email.policy
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import lru_cache
 from importlib.resources import files
 from itertools import groupby
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import css_inline
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from notifications.mime import (
+    MailContext,
     attach_calendars,
     attach_xlsx,
     calendar_parts,
-    mail_host,
     message_id,
     one_line,
     set_addresses,
@@ -320,25 +319,16 @@ def _table_rows(items: list[NoticeItem], t: Labels) -> list[dict[str, Any]]:
 
 
 def new_message(
-    recipient: Recipient,
-    *,
-    mail_from: str,
-    subject: str,
-    key: str,
-    host: str,
-    now: datetime,
-    tz: ZoneInfo,
-    text: str,
-    html: str,
+    recipient: Recipient, mail: MailContext, *, subject: str, key: str, text: str, html: str
 ) -> EmailMessage:
     """The headers and the text and HTML bodies every dondoc email has; the caller adds its
     own parts. The Message-ID comes from the outbox key."""
     message = EmailMessage(policy=email.policy.default)
-    set_addresses(message, recipient, mail_from)
+    set_addresses(message, recipient, mail.mail_from)
     message["Subject"] = subject
-    message["Date"] = format_datetime(now.astimezone(tz))
-    message["Message-ID"] = message_id(key, host)
-    set_automatic(message, host)
+    message["Date"] = format_datetime(mail.now.astimezone(mail.tz))
+    message["Message-ID"] = message_id(key, mail.host)
+    set_automatic(message, mail.host)
     # base64: Vietnamese text in quoted-printable triples in size, and inlined HTML has
     # lines longer than SMTP allows.
     message.set_content(text, cte="base64")
@@ -346,23 +336,13 @@ def new_message(
     return message
 
 
-def render_digest(
-    digest: Digest,
-    *,
-    mail_from: str,
-    language: str = "vi",
-    base_url: str,
-    now: datetime,
-    tz: ZoneInfo,
-) -> EmailMessage:
+def render_digest(digest: Digest, mail: MailContext) -> EmailMessage:
     """The email for one digest, ready for the outbox (which serialises it with the SMTP
-    policy). `now` dates the message; nothing else here reads a clock."""
-    if now.tzinfo is None:
-        raise ValueError("now must be timezone-aware")
+    policy). `mail.now` dates the message; nothing else here reads a clock."""
     if not digest.items:
         raise ValueError("a digest without items is not an email")
-    t = labels(language)
-    host = mail_host(base_url, mail_from)
+    t = labels(mail.language)
+    host = mail.host
     ics, ics_more = [], 0
     if digest.kind != "escalation":
         # An escalation's items carry the lead agency's feed UIDs, not the monitoring feed's:
@@ -375,9 +355,8 @@ def render_digest(
     text = TEMPLATES.get_template(f"mail_{digest.kind}.txt").render(context)
 
     message = new_message(
-        digest.recipient, mail_from=mail_from, subject=subject(digest, t), key=digest.key,
-        host=host, now=now, tz=tz, text=text, html=html,
-    )  # fmt: skip
+        digest.recipient, mail, subject=subject(digest, t), key=digest.key, text=text, html=html
+    )
     set_thread(message, digest, host)
     message.make_mixed()
     attach_calendars(message, ics)

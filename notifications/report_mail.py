@@ -5,16 +5,10 @@ with the same layout, headers and labels as the digests (notifications/render.py
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
-from zoneinfo import ZoneInfo
 
-from notifications.mime import (
-    XLSX_TYPE,
-    mail_host,
-    one_line,
-)
+from notifications.mime import XLSX_TYPE, MailContext, one_line
 from notifications.render import TEMPLATES, day_text, labels, new_message, say
 from tasks.notify.digest import Recipient
 from tasks.reports.progress import ProgressReport, chart_png, percent
@@ -26,17 +20,10 @@ def report_key(recipient: Recipient, report: ProgressReport) -> str:
 
 
 def render_progress(
-    report: ProgressReport,
-    recipient: Recipient,
-    *,
-    mail_from: str,
-    language: str = "vi",
-    base_url: str,
-    now: datetime,
-    tz: ZoneInfo,
+    report: ProgressReport, recipient: Recipient, mail: MailContext
 ) -> EmailMessage:
-    t = labels(language)
-    host = mail_host(base_url, mail_from)
+    t = labels(mail.language)
+    host = mail.host
     chart_id = make_msgid("chart", domain=host)
     day = day_text(report.as_of, t)
     context = {
@@ -63,11 +50,9 @@ def render_progress(
     html = TEMPLATES.get_template("mail_report.html").render(context)
     text = TEMPLATES.get_template("mail_report.txt").render(context)
 
-    message = new_message(
-        recipient, mail_from=mail_from, key=report_key(recipient, report), host=host,
-        subject=say(t, "subject_report", day=f"{report.as_of:%d/%m/%Y}"),
-        now=now, tz=tz, text=text, html=html,
-    )  # fmt: skip
+    subject = say(t, "subject_report", day=f"{report.as_of:%d/%m/%Y}")
+    key = report_key(recipient, report)
+    message = new_message(recipient, mail, subject=subject, key=key, text=text, html=html)
     html_part = message.get_payload()[1]  # type: ignore[index]
     html_part.add_related(chart_png(report), "image", "png", cid=chart_id)
     buffer = io.BytesIO()

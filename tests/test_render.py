@@ -11,6 +11,7 @@ from io import BytesIO
 import pandas as pd
 import pytest
 
+from notifications.mime import MailContext
 from notifications.render import all_labels, render_digest
 from tests.support.digests import (
     BASE_URL,
@@ -117,16 +118,10 @@ def test_both_languages_have_the_same_labels() -> None:
 
 def test_unknown_language_and_naive_time_are_refused() -> None:
     with pytest.raises(ValueError, match="language"):
-        render_digest(
-            due_soon_digest(), mail_from=MAIL_FROM, language="fr", base_url=BASE_URL, now=NOW, tz=TZ
-        )
+        render_digest(due_soon_digest(), MailContext(MAIL_FROM, BASE_URL, NOW, TZ, "fr"))
     with pytest.raises(ValueError, match="aware"):
         render_digest(
-            due_soon_digest(),
-            mail_from=MAIL_FROM,
-            base_url=BASE_URL,
-            now=NOW.replace(tzinfo=None),
-            tz=TZ,
+            due_soon_digest(), MailContext(MAIL_FROM, BASE_URL, NOW.replace(tzinfo=None), TZ)
         )
 
 

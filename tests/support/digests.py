@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from notifications.mime import MailContext
 from notifications.render import render_digest
 from tasks.notify.digest import Digest, DigestKind, NoticeItem, Recipient
 
@@ -113,7 +114,7 @@ def render(d: Digest, **options: Any) -> EmailMessage:
 
 def raw(d: Digest, **options: Any) -> bytes:
     settings: dict[str, Any] = {"mail_from": MAIL_FROM, "base_url": BASE_URL, "now": NOW, "tz": TZ}
-    message = render_digest(d, **(settings | options))
+    message = render_digest(d, MailContext(**(settings | options)))
     return message.as_bytes(policy=email.policy.SMTP)
 
 
