@@ -34,9 +34,14 @@ from dondoc.core.db import get_engine, session_scope
 from models import Occurrence
 from models.bulk import insert_occurrences
 from models.schema import migrate, scratch_schema
-from tasks.schedule.compile import CompileOptions, compile_plan, expand_items, prepare_compile
-from tasks.schedule.store import new_row  # the very rows the compile inserts
-from tasks.schedule.workdays import WorkCalendar
+from tasks.schedule import (
+    CompileOptions,
+    WorkCalendar,
+    compile_plan,
+    expand_items,
+    new_row,  # the very rows the compile inserts
+    prepare_compile,
+)
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 OCC = Occurrence.__table__

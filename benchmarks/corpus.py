@@ -23,8 +23,8 @@ from sqlalchemy import Connection, insert, text
 from dondoc.core.db import get_engine
 from dondoc.core.text import item_keys, normalize_name
 from models import Agency, AgencyGroup, Assignment, Plan, PlanItem, agency_group_member
-from tasks.plans.parsed import Schedule
-from tasks.schedule.rules import WorkingDays, expand, rule_for
+from tasks.plans import Schedule
+from tasks.schedule import WorkingDays, expand, rule_for
 
 YEAR = 2025
 AGENCIES_PER_LOCALITY = 20

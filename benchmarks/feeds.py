@@ -36,8 +36,7 @@ from calendars.feeds import FeedBuilder, FeedSpec, all_specs, write_feeds
 from dondoc.core.db import get_engine, session_scope
 from dondoc.stack import free_port
 from models.schema import migrate
-from tasks.schedule.compile import CompileOptions, compile_plan
-from tasks.schedule.workdays import WorkCalendar
+from tasks.schedule import CompileOptions, WorkCalendar, compile_plan
 
 STDERR = Console(stderr=True)
 TODAY = date(2025, 6, 16)  # mid-year: the window holds half a year back and the rest ahead

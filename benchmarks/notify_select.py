@@ -30,9 +30,8 @@ from sqlalchemy.orm import Session
 from dondoc.core.db import get_engine, session_scope
 from models import Occurrence
 from models.schema import migrate
-from tasks.notify.policy import NotifyPolicy
-from tasks.notify.selection import LinkMaker, due_soon, overdue
-from tasks.schedule.workdays import WorkCalendar
+from tasks.notify import LinkMaker, NotifyPolicy, due_soon, overdue
+from tasks.schedule import WorkCalendar
 
 STDERR = Console(stderr=True)
 SETTLED = date(2025, 6, 1)  # work due before this is mostly reported done

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from dondoc.core.text import normalize_text
-from tasks.plans.parse import parse_plan_text
+from tasks.plans import parse_plan_text
 
 TIMEFRAMES = [
     "Thường xuyên trong năm {year}",

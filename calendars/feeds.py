@@ -37,8 +37,8 @@ from models.feed_queries import (
     supported_items,
 )
 from models.occurrence import effective_status
-from tasks.completion.links import LinkMaker
-from tasks.schedule.uids import event_modified, lead_uid, slot_uid
+from tasks.completion import LinkMaker
+from tasks.schedule import event_modified, lead_uid, slot_uid
 
 WINDOW_BACK = timedelta(days=90)
 LATE_NAMES_SHOWN = 10

@@ -20,9 +20,18 @@ from dondoc.core.db import session_scope
 from flows.retries import retry_unless
 from models import Agency
 from models.schema import ready_database_url
-from tasks.schedule.compile import CompileOptions, expand_items, parse_period, prepare_compile
-from tasks.schedule.compiled import CompileError, CompileInput, CompileResult, DesiredRow, ItemSpec
-from tasks.schedule.store import apply_compile
+from tasks.schedule import (
+    CompileError,
+    CompileInput,
+    CompileOptions,
+    CompileResult,
+    DesiredRow,
+    ItemSpec,
+    apply_compile,
+    expand_items,
+    parse_period,
+    prepare_compile,
+)
 
 MAX_BATCHES = 50  # a task run costs little, thousands of them destabilise the server
 NEXT_DUES = 3  # due dates shown per (item, agency) in the plan-compile table

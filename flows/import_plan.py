@@ -11,7 +11,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from dondoc.core.db import session_scope
 from models.schema import ready_database_url
-from tasks.plans.importer import PlanFileImport, import_plan_file
+from tasks.plans import PlanFileImport, import_plan_file
 
 
 @task(retries=2, retry_delay_seconds=5)

@@ -22,8 +22,8 @@ from flows.retries import retry_unless, retry_unless_permanent
 from models.schema import ready_database_url
 from notifications.daily import Command, DayReport, NotifyConfig, queue_day
 from notifications.smtp import SendReport, send_if_configured
-from tasks.notify.policy import NotifyPolicyError
-from tasks.schedule.workdays import WorkdayOverrideError
+from tasks.notify import NotifyPolicyError
+from tasks.schedule import WorkdayOverrideError
 
 SMTP_LIMIT = "dondoc-smtp"
 OVERDUE_SHOWN = 500  # rows of the overdue table artifact; the digests' XLSX has them all

@@ -22,8 +22,8 @@ from models.schema import ready_database_url
 from notifications.mime import MailContext
 from notifications.outbox import queue
 from notifications.report_mail import render_progress, report_key
-from tasks.notify.digest import Recipient
-from tasks.reports.progress import ProgressReport, build_progress_report, percent
+from tasks.notify import Recipient
+from tasks.reports import ProgressReport, build_progress_report, percent
 
 
 @task(retries=2, retry_delay_seconds=10)

@@ -18,10 +18,8 @@ from dondoc.core.settings import Settings, get_settings
 from notifications.mime import MailContext
 from notifications.outbox import queue
 from notifications.render import render_digest
-from tasks.notify.digest import Digest
-from tasks.notify.policy import NotifyPolicy
-from tasks.notify.selection import LinkMaker, NoticeRun, due_soon, overdue
-from tasks.schedule.workdays import WorkCalendar
+from tasks.notify import Digest, LinkMaker, NoticeRun, NotifyPolicy, due_soon, overdue
+from tasks.schedule import WorkCalendar
 
 Command = Literal["remind", "escalate"]
 

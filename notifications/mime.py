@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from calendars.ics import FeedEvent, single_event_calendar
-from tasks.notify.digest import Digest, NoticeItem, Recipient
+from tasks.notify import Digest, NoticeItem, Recipient
 
 MAX_ICS_PARTS = 20  # beyond this the email points to the calendar feed
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -37,7 +37,7 @@ from notifications.mime import (
     shorten,
     xlsx_bytes,
 )
-from tasks.notify.digest import Digest, NoticeItem, Recipient, Role
+from tasks.notify import Digest, NoticeItem, Recipient, Role
 
 SUBJECT_CONTENT = 70  # characters of an item's content in a subject
 SUBJECT_PLANS = 3  # plan numbers named in a subject

@@ -10,8 +10,8 @@ from email.utils import make_msgid
 
 from notifications.mime import XLSX_TYPE, MailContext, one_line
 from notifications.render import TEMPLATES, day_text, labels, new_message, say
-from tasks.notify.digest import Recipient
-from tasks.reports.progress import ProgressReport, chart_png, percent
+from tasks.notify import Recipient
+from tasks.reports import ProgressReport, chart_png, percent
 
 
 def report_key(recipient: Recipient, report: ProgressReport) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.plans.agency_names import split_agencies, starts_like_agency
+from tasks.plans import split_agencies, starts_like_agency
 
 SINGLE_NAMES = [
     "Sở Văn hóa, Thể thao và Du lịch",

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from dondoc.core.db import session_scope
 from models import Agency, Plan
-from tasks.plans.parsed import SCHEDULE_KINDS
+from tasks.plans import SCHEDULE_KINDS
 from tests.conftest import EXAMPLES
 from tests.support.cli import Cli
 

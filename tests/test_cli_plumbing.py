@@ -10,11 +10,11 @@ import pytest
 from dondoc.cli.errors import exit_code_for, exit_codes
 from dondoc.cli.output import console, err_console
 from dondoc.core.text import InputEncodingError
-from tasks.completion.sheet import CompletionImportError
+from tasks.completion import CompletionImportError
 from tasks.directory import DirectoryError
-from tasks.notify.policy import NotifyPolicyError
-from tasks.plans.parsed import PlanParseError
-from tasks.schedule.workdays import WorkdayOverrideError
+from tasks.notify import NotifyPolicyError
+from tasks.plans import PlanParseError
+from tasks.schedule import WorkdayOverrideError
 from tests.support.cli import Cli, Ran
 
 ITEM = "Báo cáo [/bold] tình hình [bold]tuần[/]"

@@ -15,11 +15,14 @@ from dondoc.core.db import session_scope
 from models import Occurrence, OccurrenceEvent, Plan, PlanCompilation
 from models.status import record_done
 from tasks.directory import import_directory, load_directory
-from tasks.plans.importer import import_parsed_plan, import_plan_file
-from tasks.plans.parsed import ParsedItem, ParsedPlan
-from tasks.plans.timeframes import parse_timeframe
-from tasks.schedule.compile import compile_plan
-from tasks.schedule.compiled import CompileError, CompileResult
+from tasks.plans import (
+    ParsedItem,
+    ParsedPlan,
+    import_parsed_plan,
+    import_plan_file,
+    parse_timeframe,
+)
+from tasks.schedule import CompileError, CompileResult, compile_plan
 from tests.conftest import EXAMPLES, FIXTURES
 from tests.support.seeds import OPTIONS, SONG_MA_PLAN, seed_song_ma
 

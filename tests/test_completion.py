@@ -19,7 +19,7 @@ from dondoc.core.db import session_scope
 from dondoc.web.app import create_app
 from dondoc.web.completion import CompletionPages
 from models import Agency, Occurrence, OccurrenceEvent, PlanItem
-from tasks.completion.links import completion_link, sign_link
+from tasks.completion import completion_link, sign_link
 from tests.support.ical_check import read_with_icalendar
 from tests.support.seeds import seed_song_ma
 from tests.support.settings import SettingsEnv

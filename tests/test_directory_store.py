@@ -26,8 +26,7 @@ from tasks.directory import (
     load_directory,
 )
 from tasks.directory.resolve import stored_known_names
-from tasks.plans.importer import import_parsed_plan
-from tasks.plans.parse import read_plan_file
+from tasks.plans import import_parsed_plan, read_plan_file
 from tests.conftest import ROOT
 from tests.support.directories import DIRECTORIES, SONG_MA, TUY_PHUOC
 from tests.support.directories import DIRECTORY_FIXTURES as FIXTURES

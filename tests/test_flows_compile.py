@@ -266,7 +266,7 @@ def test_approve_plan_flow_refuses_a_plan_that_is_not_a_draft_without_pausing(
 
 def test_split_batches_caps_a_long_plan_at_fifty_task_runs_in_plan_order() -> None:
     from flows.compile_plan import batch_run_name, split_batches
-    from tasks.schedule.compiled import ItemSpec
+    from tasks.schedule import ItemSpec
 
     specs = [ItemSpec(i, str(i), f"k{i}", "…", {"kind": "once"}, (1,)) for i in range(1, 131)]
     batches = split_batches(specs)

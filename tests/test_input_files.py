@@ -15,10 +15,10 @@ from dondoc.core.db import session_scope
 from dondoc.core.problems import InputFileError, InputProblem
 from models import Agency
 from tasks.directory import DirectoryError, load_directory
-from tasks.notify.policy import NotifyPolicy, NotifyPolicyError
-from tasks.plans.parsed import PlanParseError
+from tasks.notify import NotifyPolicy, NotifyPolicyError
+from tasks.plans import PlanParseError
 from tasks.plans.structured import read_structured_file
-from tasks.schedule.workdays import WorkdayOverrideError, load_overrides
+from tasks.schedule import WorkdayOverrideError, load_overrides
 from tests.support.cli import Cli
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"

@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 from dondoc.core.db import session_scope
 from models import Agency, Occurrence, OccurrenceEvent
 from models.status import record_done
-from tasks.notify.policy import NotifyPolicy, NotifyPolicyError
-from tasks.notify.selection import LinkMaker, NoticeRun, due_soon, overdue
-from tasks.schedule.workdays import WorkCalendar
+from tasks.notify import LinkMaker, NoticeRun, NotifyPolicy, NotifyPolicyError, due_soon, overdue
+from tasks.schedule import WorkCalendar
 from tests.support.seeds import seed_song_ma
 
 POLICY = NotifyPolicy.from_file()

@@ -9,8 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from tasks.plans.parse import parse_plan_text, read_plan_file
-from tasks.plans.parsed import ParsedPlan, ParseWarning, PlanParseError, Schedule, deadline_warning
+from tasks.plans import (
+    ParsedPlan,
+    ParseWarning,
+    PlanParseError,
+    Schedule,
+    deadline_warning,
+    parse_plan_text,
+    read_plan_file,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_PLANS = ROOT / "examples" / "plans"

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.plans.parse import parse_plan_text, read_plan_file
-from tasks.plans.parsed import PlanParseError
+from tasks.plans import PlanParseError, parse_plan_text, read_plan_file
 
 EXAMPLE_PLANS = Path(__file__).resolve().parents[1] / "examples" / "plans"
 

@@ -21,13 +21,13 @@ from models import Agency, Occurrence, Plan
 from models.progress_queries import ProgressCounts
 from models.queries import list_occurrences
 from models.status import mark_overdue, record_done
-from tasks.reports.progress import (
+from tasks.reports import (
     ProgressReport,
     Tally,
     build_progress_report,
     chart_png,
 )
-from tasks.schedule.store import cancel
+from tasks.schedule import cancel
 from tests.conftest import ROOT
 from tests.support.cli import Cli
 from tests.support.seeds import seed_song_ma

@@ -11,7 +11,7 @@ from datetime import date
 
 from icalendar import Calendar
 
-from tasks.notify.digest import Digest
+from tasks.notify import Digest
 from tests.support.digests import (
     CENTRE,
     CULTURE,

@@ -7,10 +7,8 @@ from datetime import date
 
 import pytest
 
-from tasks.plans.parsed import Schedule
-from tasks.plans.timeframes import parse_timeframe
-from tasks.schedule.rules import Slot, expand, rule_for
-from tasks.schedule.workdays import WorkCalendar
+from tasks.plans import Schedule, parse_timeframe
+from tasks.schedule import Slot, WorkCalendar, expand, rule_for
 
 YEAR_2026 = (date(2026, 1, 1), date(2026, 12, 31))
 

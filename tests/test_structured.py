@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from tasks.plans.parse import read_plan_file
-from tasks.plans.parsed import ParsedItem, ParsedPlan, PlanParseError, Schedule
+from tasks.plans import ParsedItem, ParsedPlan, PlanParseError, Schedule, read_plan_file
 from tasks.plans.structured import (
     ITEMS_SHEET,
     PLAN_SHEET,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tasks.plans.timeframes import NOT_UNDERSTOOD, parse_timeframe
+from tasks.plans import NOT_UNDERSTOOD, parse_timeframe
 
 PLAN_YEAR = 2024
 

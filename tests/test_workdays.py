@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dondoc.cli.calendar import calendar_app
-from tasks.schedule.workdays import (
+from tasks.schedule import (
     DayOverride,
     WorkCalendar,
     WorkdayException,

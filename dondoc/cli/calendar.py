@@ -11,7 +11,7 @@ import typer
 from dondoc.cli.errors import command_group
 from dondoc.cli.output import JsonFlag, print_json, print_table, styled
 from dondoc.core.settings import get_settings
-from tasks.schedule.workdays import WorkCalendar, weekday_name
+from tasks.schedule import WorkCalendar, weekday_name
 
 calendar_app = command_group(
     "The Vietnamese working-day calendar: holidays, days off and worked weekends."

@@ -4,7 +4,7 @@ changed (+ added, - removed, ~ edited), then its warnings."""
 from __future__ import annotations
 
 from dondoc.cli.output import console, warn
-from tasks.schedule.compiled import CompileResult
+from tasks.schedule import CompileResult
 
 
 def print_compile_result(result: CompileResult) -> None:

@@ -31,8 +31,8 @@ from models import Agency, FeedToken, Plan
 from models.queries import directory_scopes
 from models.schema import ready_database_url
 from tasks.directory import import_directory, load_directory
-from tasks.plans.importer import import_plan_file
-from tasks.schedule.compile import CompileOptions, compile_plan
+from tasks.plans import import_plan_file
+from tasks.schedule import CompileOptions, compile_plan
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 DEMO_APPROVER = "Quản trị viên (demo)"

@@ -25,7 +25,7 @@ def exit_codes() -> dict[type[Exception], int]:
     from dondoc.stack import StackError
     from models import OccurrenceStateError, PlanStateError
     from notifications.delivery import DeliveryError
-    from tasks.schedule.compiled import CompileError
+    from tasks.schedule import CompileError
 
     return {
         # Every user file read (plans, directories, override and policy files, done

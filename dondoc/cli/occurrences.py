@@ -23,7 +23,7 @@ from models import OCCURRENCE_STATUSES, Occurrence
 from models.queries import list_occurrences
 from models.schema import ready_database_url
 from models.status import record_done
-from tasks.completion.importer import completion_instant, import_completions
+from tasks.completion import completion_instant, import_completions
 
 occurrences_app = command_group(
     "The dated work compiled plans owe: list it, record it done, import a done sheet."

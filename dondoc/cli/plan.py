@@ -26,10 +26,9 @@ from dondoc.core.settings import get_settings
 from models import Plan
 from models.schema import ready_database_url
 from tasks.directory import load_directory
-from tasks.plans.importer import import_plan_file, parsed_from_stored, read_plan_source
-from tasks.plans.parsed import ParsedPlan
+from tasks.plans import ParsedPlan, import_plan_file, parsed_from_stored, read_plan_source
 from tasks.plans.structured import dump_csv, dump_xlsx, dump_yaml
-from tasks.schedule.compile import CompileOptions, compile_plan, parse_period
+from tasks.schedule import CompileOptions, compile_plan, parse_period
 
 plan_app = command_group("Parse, import, review, approve and export plans.")
 

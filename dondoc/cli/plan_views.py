@@ -11,8 +11,8 @@ from rich.text import Text
 from dondoc.cli.output import Cell, new_table
 from dondoc.core.settings import get_settings
 from models import Assignment, Plan
-from tasks.plans.parsed import ParsedPlan, Schedule
-from tasks.schedule.rules import DueRule, rule_for
+from tasks.plans import ParsedPlan, Schedule
+from tasks.schedule import DueRule, rule_for
 
 
 def assignment_json(assignment: Assignment) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from dondoc.core.clock import local_date, now_utc
 from dondoc.core.db import session_scope
 from models import Agency, Plan
 from models.schema import ready_database_url
-from tasks.reports.progress import (
+from tasks.reports import (
     HEADINGS,
     RATE,
     ProgressReport,

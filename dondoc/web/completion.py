@@ -20,7 +20,7 @@ from dondoc.core.db import session_scope
 from models import OPEN_STATUSES, Agency, Occurrence, OccurrenceStateError
 from models.feed_queries import item_details
 from models.status import AlreadyReported, record_done
-from tasks.completion.links import InvalidLink, open_link
+from tasks.completion import InvalidLink, open_link
 
 Answer = tuple[int, dict[str, str], bytes]
 AHEAD = timedelta(days=31)  # periods shown before they fall due

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from models.feed_queries import ItemDetails
-from tasks.schedule.uids import uid_host
+from tasks.schedule import uid_host
 
 SIGNATURE_BYTES = 16
 LINK_GRACE = timedelta(days=90)  # completion links stay valid this long after the plan ends

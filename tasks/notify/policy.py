@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from dondoc.core.problems import InputFileError, InputProblem
 from dondoc.core.yaml_lines import read_yaml
-from tasks.schedule.workdays import WorkCalendar
+from tasks.schedule import WorkCalendar
 
 # The schedule kinds of tasks.plans.parsed that produce deadlines, and the ongoing check-in.
 REMINDER_KINDS = ("once", "weekly", "monthly", "quarterly", "semiannual", "yearly", "ongoing")

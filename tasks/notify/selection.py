@@ -35,11 +35,10 @@ from models.notice_queries import (
 )
 from models.queries import default_monitoring_agency_id
 from models.status import mark_overdue, take_rung
-from tasks.completion.links import LinkMaker
+from tasks.completion import LinkMaker
 from tasks.notify.digest import Digest, DigestKind, NoticeItem, Recipient
 from tasks.notify.policy import NotifyPolicy
-from tasks.schedule.uids import event_modified, lead_uid, slot_uid
-from tasks.schedule.workdays import WorkCalendar
+from tasks.schedule import WorkCalendar, event_modified, lead_uid, slot_uid
 
 
 @dataclass

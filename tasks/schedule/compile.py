@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from dondoc.core.settings import get_settings
 from models import Assignment, Plan, PlanItem
 from models.queries import members_of_groups
-from tasks.plans.parsed import Schedule
+from tasks.plans import Schedule
 from tasks.schedule.compiled import CompileError, CompileInput, CompileResult, DesiredRow, ItemSpec
 from tasks.schedule.rules import Checkin, Shift, WorkingDays, expand, rule_for
 from tasks.schedule.store import apply_compile

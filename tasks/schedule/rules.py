@@ -16,7 +16,7 @@ from typing import Literal, Protocol
 
 from dateutil.rrule import rrulestr
 
-from tasks.plans.parsed import Schedule
+from tasks.plans import Schedule
 
 Shift = Literal["next", "previous"]
 Checkin = Literal["monthly", "quarterly", "none"]

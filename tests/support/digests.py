@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from notifications.mime import MailContext
 from notifications.render import render_digest
-from tasks.notify.digest import Digest, DigestKind, NoticeItem, Recipient
+from tasks.notify import Digest, DigestKind, NoticeItem, Recipient
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 BASE_URL = "https://dondoc.example.org"

@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session
 
 from models import Plan
 from tasks.directory import import_directory, load_directory
-from tasks.plans.importer import import_plan_file
-from tasks.schedule.compile import CompileOptions, compile_plan
-from tasks.schedule.workdays import WorkCalendar
+from tasks.plans import import_plan_file
+from tasks.schedule import CompileOptions, WorkCalendar, compile_plan
 from tests.conftest import EXAMPLES
 
 SONG_MA_DIRECTORY = EXAMPLES / "directories" / "song-ma.yaml"
