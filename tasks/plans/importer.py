@@ -18,7 +18,14 @@ from models.queries import default_monitoring_agency_id
 from tasks.directory import Resolution, Resolver, create_unverified
 from tasks.directory.resolve import stored_known_names
 from tasks.plans.parse import read_plan_file
-from tasks.plans.parsed import ParsedItem, ParsedPlan, ParseWarning, PlanParseError, Schedule
+from tasks.plans.parsed import (
+    ParsedItem,
+    ParsedPlan,
+    ParseWarning,
+    PlanParseError,
+    Schedule,
+    header_values,
+)
 from tasks.plans.structured import STRUCTURED_SUFFIXES, read_structured_file
 from tasks.plans.timeframes import BeforeRule
 
@@ -70,12 +77,8 @@ def import_parsed_plan(
         return resolutions[name]
 
     plan = Plan(
-        number=parsed.number,
-        title=parsed.title,
-        issuer=parsed.issuer,
+        **header_values(parsed),
         scope_key=resolver.scope_key,
-        issued_on=parsed.issued_on,
-        year=parsed.year,
         layout=parsed.layout,
         source_name=source_name,
         source_text=source_text,
@@ -221,11 +224,7 @@ def parsed_from_stored(plan: Plan) -> ParsedPlan:
         for item in plan.items
     ]
     return ParsedPlan(
-        title=plan.title,
-        number=plan.number,
-        issuer=plan.issuer,
-        issued_on=plan.issued_on,
-        year=plan.year,
+        **header_values(plan),
         monitoring_agency=plan.monitoring_agency_text,
         layout=plan.layout,
         items=items,

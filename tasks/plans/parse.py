@@ -18,6 +18,7 @@ from tasks.plans.parsed import (
     PlanParseError,
     Schedule,
     deadline_warning,
+    header_values,
 )
 from tasks.plans.timeframes import BeforeRule, parse_timeframe
 
@@ -80,11 +81,7 @@ def parse_plan_text(
     warnings = [*header.warnings, *tables.warnings, *listed.warnings]
     items = [_interpret(raw, header, known, before, warnings) for raw in raw_items]
     plan = ParsedPlan(
-        title=header.title,
-        number=header.number,
-        issuer=header.issuer,
-        issued_on=header.issued_on,
-        year=header.year,
+        **header_values(header),
         monitoring_agency=find_monitoring_agency(lines, tables.claimed | listed.claimed),
         layout="table" if tables.table_headers else "list",
         items=items,

@@ -104,6 +104,15 @@ class ParsedItem:
         return out
 
 
+# The header facts a read header, a parsed plan and a stored plan all carry, under one name.
+HEADER_FIELDS = ("title", "number", "issuer", "issued_on", "year")
+
+
+def header_values(source: object) -> dict[str, Any]:
+    """`source`'s header facts by name: how each step hands the header to the next."""
+    return {name: getattr(source, name) for name in HEADER_FIELDS}
+
+
 @dataclass
 class ParsedPlan:
     title: str
