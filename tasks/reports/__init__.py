@@ -1,22 +1,19 @@
 """Reports over the stored work: the progress report per plan and agency, as rows, XLSX and a
 chart (`progress`). May import models and dondoc.core."""
 
-from tasks.reports.progress import (
-    HEADINGS,
-    RATE,
-    ProgressReport,
-    Tally,
-    build_progress_report,
-    chart_png,
-    percent,
-)
+from dondoc.core.faces import lazy_face
 
-__all__ = [
-    "HEADINGS",
-    "RATE",
-    "ProgressReport",
-    "Tally",
-    "build_progress_report",
-    "chart_png",
-    "percent",
-]
+__all__, __getattr__ = lazy_face(
+    __name__,
+    {
+        "progress": (
+            "HEADINGS",
+            "RATE",
+            "ProgressReport",
+            "Tally",
+            "build_progress_report",
+            "chart_png",
+            "percent",
+        ),
+    },
+)
