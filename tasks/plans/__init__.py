@@ -1,5 +1,6 @@
-"""Plans as documents and as data: plan text decoded and read into a `ParsedPlan` (`parse`
-with `header`, `layouts`, `agency_names` and `timeframes`; result types in `parsed`), the
+"""Plans as documents and as data: plan text read into a Document of blocks (the `document`
+sub-package), understood into raw items (`understanding`), and made a `ParsedPlan` (`parse`
+with `header`, `agency_names` and `timeframes`; result types in `parsed`), the
 same plan as YAML, CSV and XLSX (the `structured` sub-package), and the importer that
 stores a parsed plan with its resolved agencies in one transaction (`importer`). May import
 tasks.directory, models and dondoc.core."""

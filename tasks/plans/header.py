@@ -11,8 +11,11 @@ from datetime import date
 
 from dondoc.core.text import clean_name, normalize_name
 from tasks.plans.agency_names import split_agencies, starts_like_agency
-from tasks.plans.layouts import BULLET, ITEM_HEADING, ROMAN_HEADING
 from tasks.plans.parsed import ParseWarning
+
+ROMAN_HEADING = re.compile(r"^\s*(?P<roman>[IVX]{1,5})\s*[.)–-]\s*(?P<text>\S.*)$")
+ITEM_HEADING = re.compile(r"^\s*(?P<seq>\d{1,4}(?:\.\d{1,3})*)\s*[.)]\s+(?P<text>\S.*)$")
+BULLET = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\))\s*")
 
 _LEVEL = r"(?P<level>huyện|tỉnh|xã|thành phố|thị xã|quận|phường|thị trấn)"
 _BODY = r"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)"

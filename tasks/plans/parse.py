@@ -9,8 +9,8 @@ from pathlib import Path
 
 from dondoc.core.text import InputEncodingError, decode_bytes, normalize_text
 from tasks.plans.agency_names import split_agencies
+from tasks.plans.document import Document, read_text
 from tasks.plans.header import PlanHeader, find_monitoring_agency, read_header
-from tasks.plans.layouts import ITEM_HEADING, ROMAN_HEADING, RawItem, parse_list, parse_tables
 from tasks.plans.parsed import (
     ParsedItem,
     ParsedPlan,
@@ -21,6 +21,7 @@ from tasks.plans.parsed import (
     header_values,
 )
 from tasks.plans.timeframes import BeforeRule, parse_timeframe
+from tasks.plans.understanding import RawItem, understand
 
 LOOKED_FOR = (
     "numbered items with 'Cơ quan chủ trì'/'Thời gian thực hiện' lines, "
@@ -62,50 +63,45 @@ def parse_plan_text(
     before: BeforeRule = "on",
 ) -> ParsedPlan:
     """Parse one plan; raises PlanParseError when the text holds no plan item at all."""
-    lines = normalize_plan_text(text).split("\n")
-    section_of = _sections(lines)
-    tables = parse_tables(lines, section_of)
-    listed = parse_list(lines, section_of, taken=tables.claimed)
-    raw_items = sorted(tables.items + listed.items, key=lambda item: item.line)
-    if not raw_items:
+    document = read_text(normalize_plan_text(text), source)
+    reading = understand(document)
+    if not reading.items:
         found = (
-            f"a table header at line {tables.table_headers[0]} but no numbered rows under it"
-            if tables.table_headers
+            f"a table header at line {reading.tables_seen[0]} but no numbered rows under it "
+            "with a lead agency"
+            if reading.tables_seen
             else "neither"
         )
         message = f"no plan items: looked for {LOOKED_FOR}; found {found}"
         raise PlanParseError.one(source, message)
 
-    header = read_header(lines, _body_start(lines))
+    lines = document.lines_view()
+    body_start = _body_start(document)
+    header = read_header(document.head_view(body_start + 1) + lines[body_start:], body_start)
     known = list(known_names)
-    warnings = [*header.warnings, *tables.warnings, *listed.warnings]
-    items = [_interpret(raw, header, known, before, warnings) for raw in raw_items]
+    warnings = [*header.warnings, *reading.warnings]
+    items = [_interpret(raw, header, known, before, warnings) for raw in reading.items]
+    claimed = {
+        line - 1
+        for index in reading.used
+        for line in range(document.blocks[index].line, document.blocks[index].end + 1)
+    }
     plan = ParsedPlan(
         **header_values(header),
-        monitoring_agency=find_monitoring_agency(lines, tables.claimed | listed.claimed),
-        layout="table" if tables.table_headers else "list",
+        monitoring_agency=find_monitoring_agency(lines, claimed),
+        layout="table" if reading.tables_seen else "list",
         items=items,
         warnings=sorted(warnings, key=lambda warning: warning.line),
     )
     return plan
 
 
-def _sections(lines: list[str]) -> list[str | None]:
-    """The Roman-numeral section ("III") each line sits in."""
-    current: str | None = None
-    out: list[str | None] = []
-    for line in lines:
-        if found := ROMAN_HEADING.match(line):
-            current = found["roman"]
-        out.append(current)
-    return out
-
-
-def _body_start(lines: list[str]) -> int:
-    for index, line in enumerate(lines):
-        if ROMAN_HEADING.match(line) or ITEM_HEADING.match(line):
-            return index
-    return len(lines)
+def _body_start(document: Document) -> int:
+    """0-based line of the first section heading or numbered item: the header ends there."""
+    for block in document.blocks:
+        if block.style in {"roman", "number"}:
+            return block.line - 1
+    return document.line_count
 
 
 def _interpret(

@@ -1,0 +1,97 @@
+"""Blocks from the lines between tables: hard-wrapped lines joined back into paragraphs, a new
+block wherever a line opens with a marker or a label, follows a full stop, a blank line or the
+end of a bold run; headings told by their numeral or by capitals."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from tasks.plans.document.clean import CleanLine
+from tasks.plans.document.markers import read_marker, starts_label
+from tasks.plans.document.model import Block
+
+# A line ending in a comma or a word that needs what follows was wrapped mid-sentence.
+_OPEN_ENDING = re.compile(
+    r"(?:,|–|\b(?:và|của|các|với|cho|tại|về|theo|trong|từ|đến|trước|sau|là|quý|quí|tháng|năm"
+    r"|ngày|sở|phòng|ban|bộ|ủy|uỷ|trung|văn|hội|cục|chi|đài|công|ubnd|số|thực|cơ|đơn|giai))$",
+    re.IGNORECASE,
+)
+_TERMINAL = (".", ";", ":", "!", "?", "./.")
+# Word copies hold one paragraph per line; wrapped text (PDF, portals) runs ~50-90 characters.
+UNWRAPPED_WIDTH = 110
+
+
+def wrap_width(lines: Sequence[CleanLine]) -> int:
+    """The 80th percentile of line lengths: tells wrapped text from one paragraph per line."""
+    lengths = sorted(len(line.text) for line in lines if line.text and not line.tabs)
+    return lengths[int(len(lengths) * 0.8)] if lengths else 0
+
+
+def paragraph_blocks(lines: Sequence[CleanLine], *, wrapped: int) -> list[Block]:
+    """`wrapped` is the text's wrap width, 0 when each line is a paragraph."""
+    blocks: list[Block] = []
+    previous: CleanLine | None = None
+    in_bold = False
+    for line in lines:
+        if not line.text:
+            previous = None
+            in_bold = False
+            continue
+        joins = previous is not None and blocks
+        if joins and _continues(previous, line, blocks[-1], wrapped, in_bold):
+            block = blocks[-1]
+            block.text = f"{block.text} {line.text}".strip() if block.text else line.text
+            block.end = line.number
+        else:
+            blocks.append(_new_block(line))
+        previous = line
+        in_bold = (in_bold or line.bold_start) and not line.bold_end
+    for block in blocks:
+        if block.kind != "heading" and _all_capitals(block.text):
+            block.kind = "heading"
+    return blocks
+
+
+def _new_block(line: CleanLine) -> Block:
+    marker = read_marker(line.text)
+    if marker is None:
+        return Block("paragraph", line.number, line.number, text=line.text)
+    kind = "heading" if marker.style == "roman" else "item"
+    return Block(
+        kind,
+        line.number,
+        line.number,
+        text=marker.rest,
+        marker=marker.marker,
+        written_marker=marker.written,
+        style=marker.style,
+    )
+
+
+def _continues(
+    previous: CleanLine, line: CleanLine, block: Block, wrapped: int, in_bold: bool
+) -> bool:
+    text = line.text
+    if not block.text and block.marker:
+        return read_marker(text) is None  # "1." alone, its text on the next line
+    if read_marker(text) is not None or starts_label(text):
+        return False
+    if text[0].islower():
+        return True
+    if not wrapped:
+        return False
+    if previous.text.endswith(_TERMINAL):
+        return False
+    if previous.bold_end and line.bold_start:
+        return False
+    if in_bold or _OPEN_ENDING.search(previous.text):
+        return True
+    if len(previous.text) < wrapped * 0.6:
+        return False  # a short line ends its paragraph: "2. Tổ chức thực hiện" / "Giao …"
+    return _all_capitals(previous.text) == _all_capitals(text)
+
+
+def _all_capitals(text: str) -> bool:
+    letters = [char for char in text if char.isalpha()]
+    return len(letters) >= 4 and all(char.isupper() for char in letters)

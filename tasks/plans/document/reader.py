@@ -1,0 +1,31 @@
+"""Plain text (copied from a portal, Word or a PDF) into a Document: lines cleaned, tables
+recovered, the rest joined into paragraphs, list items and headings."""
+
+from __future__ import annotations
+
+from tasks.plans.document.clean import CleanLine, clean_lines
+from tasks.plans.document.model import Block, Document
+from tasks.plans.document.paragraphs import UNWRAPPED_WIDTH, paragraph_blocks, wrap_width
+from tasks.plans.document.tables import read_table
+
+
+def read_text(text: str, source: str = "") -> Document:
+    lines = clean_lines(text)
+    width = wrap_width(lines)
+    wrapped = width if width <= UNWRAPPED_WIDTH else 0
+    blocks: list[Block] = []
+    run: list[CleanLine] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        table = read_table(lines, index) if line.text else None
+        if table is None:
+            run.append(line)
+            index += 1
+            continue
+        blocks.extend(paragraph_blocks(run, wrapped=wrapped))
+        run = []
+        block, index = table
+        blocks.append(block)
+    blocks.extend(paragraph_blocks(run, wrapped=wrapped))
+    return Document(blocks, len(lines), source, [line.text for line in lines])

@@ -1,0 +1,63 @@
+"""Who does what, read from a sentence: "Sở Nội vụ chủ trì, phối hợp với Sở Tư pháp và các
+sở, ngành thực hiện; thời gian: quý III/2025". Subjects are the text before the first verb of
+each clause; partners follow "phối hợp với"; a glued "thời gian: …" is the timeframe."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_VERBS = (
+    r"chủ trì|chủ động|phối hợp|tổ chức|tiến hành|thực hiện|tham mưu|triển khai|rà soát|"
+    r"có trách nhiệm|chịu trách nhiệm|xây dựng|hướng dẫn|theo dõi|đôn đốc|kiểm tra|báo cáo|"
+    r"tổng hợp|nghiên cứu|đề xuất|ban hành|trình|cập nhật|tuyên truyền|bố trí|bảo đảm|đảm bảo|"
+    r"căn cứ|lập|gửi|tập trung|tiếp tục|thường xuyên|là cơ quan|là đầu mối|làm đầu mối|"
+    r"giúp|chỉ đạo|quản lý|phổ biến|hoàn thành|cung cấp|sửa đổi|thành lập"
+)
+FIRST_VERB = re.compile(rf"(?:^|[\s,(])(?:{_VERBS})\b", re.IGNORECASE)
+_PARTNERS = re.compile(
+    r"\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+(?P<who>.+?)"
+    rf"(?=\s+(?:{_VERBS}|để|nhằm|trong việc|trong)\b|[;.()]|$)",
+    re.IGNORECASE,
+)
+_TIME = re.compile(
+    r"(?:^|[;.,(]\s*|\s)(?:thời gian(?: thực hiện| hoàn thành)?|thời hạn(?: hoàn thành)?"
+    r"|tiến độ(?: thực hiện)?)\s*:\s*(?P<when>[^;()]+)",
+    re.IGNORECASE,
+)
+_GIAO = re.compile(r"^(?:giao|đề nghị|yêu cầu|trong đó giao)\s+", re.IGNORECASE)
+
+
+@dataclass
+class Roles:
+    leads: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    timeframe: str | None = None
+
+
+def read_roles(text: str) -> Roles:
+    """Subjects (leads), partners and a glued timeframe from one value or sentence."""
+    roles = Roles()
+    if found := _TIME.search(text):
+        roles.timeframe = found["when"].strip(" .;")
+        text = text[: found.start()] + text[found.end() :]
+    for clause in re.split(r";\s*", text):
+        clause = _GIAO.sub("", clause.strip(" .,"))
+        if not clause:
+            continue
+        verb = FIRST_VERB.search(clause)
+        subject = clause[: verb.start()] if verb else clause
+        subject = subject.strip(" ,.:(")
+        if subject:
+            roles.leads.append(subject)
+        for partner in _PARTNERS.finditer(clause):
+            roles.partners.append(partner["who"].strip(" ,."))
+    return roles
+
+
+def glued_timeframe(value: str) -> tuple[str, str | None]:
+    """An agency value with a timeframe label glued on: ("Sở Y tế", "Quý IV/2025")."""
+    found = _TIME.search(value)
+    if not found or found.start() == 0:
+        return value, None
+    return value[: found.start()].strip(" ,.;"), found["when"].strip(" .;")

@@ -1,0 +1,31 @@
+"""All the ways a plan states its tasks, read in one pass each and merged in document order.
+"Tổ chức thực hiện" states general duties; its agency paragraphs become items only when the
+plan states its tasks nowhere else."""
+
+from __future__ import annotations
+
+from tasks.plans.document import Document
+from tasks.plans.understanding.from_labels import read_label_items
+from tasks.plans.understanding.from_prose import read_prose_items
+from tasks.plans.understanding.from_tables import read_table_items
+from tasks.plans.understanding.raw import Reading
+from tasks.plans.understanding.sections import sections_of
+
+
+def understand(document: Document) -> Reading:
+    blocks = document.blocks
+    sections = sections_of(blocks)
+    tables = read_table_items(blocks, sections)
+    labels = read_label_items(blocks, sections)
+    used = tables.used | labels.used
+    prose = read_prose_items(blocks, sections, used, organising=False)
+    readings = [tables, labels, prose]
+    if not any(reading.items for reading in readings):
+        readings.append(read_prose_items(blocks, sections, used, organising=True))
+    merged = Reading(tables_seen=tables.tables_seen)
+    for reading in readings:
+        merged.items.extend(reading.items)
+        merged.warnings.extend(reading.warnings)
+        merged.used |= reading.used
+    merged.items.sort(key=lambda item: item.line)
+    return merged

@@ -1,0 +1,201 @@
+"""Items from task tables. Each column's role comes from its heading's words (the shared
+vocabulary), including two-row headings whose "Cơ quan thực hiện" splits into "Chủ trì" and
+"Phối hợp"; section rows ("I", "A", a lone title) group the rows under them; column-number rows
+are skipped; a row missing cells (merged in the source) takes them from the row above."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tasks.plans.document import Block, Row
+from tasks.plans.parsed import ParseWarning
+from tasks.plans.understanding.clauses import read_roles
+from tasks.plans.understanding.raw import RawItem, Reading
+from tasks.plans.understanding.sections import Section
+from tasks.plans.understanding.vocabulary import Role, role_of
+
+_COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$|^\([a-zđ0-9]\)$")
+_SEQ = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.?|[a-zđ][.)]?|[A-H]\.?)$")
+_SECTION_SEQ = re.compile(r"^(?:[IVX]{1,5}|[A-H])\.?$")
+_TIME_WORDS = re.compile(
+    r"(?i)\b(?:quý|quí|tháng|năm|ngày|tuần|hằng|hàng|thường xuyên|định kỳ)\b"
+    r"|\d{1,2}/\d{1,2}|\b(?:19|20)\d\d\b"
+)
+_INHERITED: set[Role] = {"coordinating", "timeframe", "product"}
+
+
+@dataclass
+class _Header:
+    roles: list[Role | None]
+    line: int
+    names: list[str]
+
+    @property
+    def width(self) -> int:
+        return len(self.roles)
+
+    def column(self, role: Role) -> int | None:
+        return self.roles.index(role) if role in self.roles else None
+
+
+def header_of(row: Row) -> _Header | None:
+    roles = [role_of(text) if text else None for text in row.texts()]
+    known = {role for role in roles if role}
+    agencies = known & {"lead", "executor"}
+    if agencies and known & {"content", "timeframe"} and len(known) >= 3:
+        return _Header(roles, row.line, row.texts())
+    return None
+
+
+def _expand(header: _Header, row: Row) -> bool:
+    """A second heading row ("Chủ trì" | "Phối hợp" under "Cơ quan thực hiện")."""
+    sub = [role_of(text) for text in row.texts() if text]
+    if not sub or None in sub or not set(sub) & {"lead", "coordinating"}:
+        return False
+    at = header.column("executor")
+    if at is None:
+        at = header.column("lead")
+    if at is None:
+        return False
+    header.roles[at : at + 1] = sub
+    header.names[at : at + 1] = [text for text in row.texts() if text]
+    return True
+
+
+def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
+    reading = Reading()
+    header: _Header | None = None
+    for index, block in enumerate(blocks):
+        if block.kind != "table":
+            continue
+        width = max(len(row.cells) for row in block.rows)
+        if header is not None and width != header.width:
+            header = None
+        rows = list(block.rows)
+        position = 0
+        previous: dict[Role, str] = {}
+        section: str | None = sections[index].marker
+        while position < len(rows):
+            row = rows[position]
+            position += 1
+            found = header_of(row)
+            if found is not None:
+                header = found
+                reading.tables_seen.append(row.line)
+                reading.used.add(index)
+                if position < len(rows) and _expand(header, rows[position]):
+                    position += 1
+                continue
+            if header is None:
+                continue
+            texts = row.texts()
+            filled = [text for text in texts if text]
+            if not filled or all(_COLUMN_NUMBER.match(text) for text in filled):
+                continue
+            cells = _align(texts, header)
+            if len(texts) > header.width and any(texts[header.width :]):
+                message = (
+                    f"table row has {len(texts)} cells but the header has {header.width}; "
+                    "the extra cells are kept in the item's details"
+                )
+                reading.warnings.append(ParseWarning(row.line, message))
+            if len(texts) < header.width and len(filled) > 2:
+                message = (
+                    f"table row has {len(texts)} cells but the header has {header.width}; "
+                    "the missing cells were taken from the row above"
+                )
+                reading.warnings.append(ParseWarning(row.line, message))
+            if _is_section(cells, header, filled):
+                section = filled[0] if _SECTION_SEQ.match(filled[0]) else section
+                continue
+            item = _item(cells, header, previous, row, section)
+            if item is not None:
+                reading.items.append(item)
+                reading.used.add(index)
+    return reading
+
+
+def _align(texts: list[str], header: _Header) -> list[str | None]:
+    """Cells placed under their columns: a row short of cells lost its number (merged) when it
+    does not open with one, and its trailing cells (merged with the row above) otherwise."""
+    cells: list[str | None] = list(texts[: header.width])
+    missing = header.width - len(cells)
+    if missing > 0:
+        seq_at = header.column("seq")
+        if seq_at == 0 and cells and cells[0] and not _SEQ.match(cells[0]):
+            cells.insert(0, None)
+            missing -= 1
+        cells.extend([None] * missing)
+        _move_timeframe(cells, header)
+    return cells
+
+
+def _move_timeframe(cells: list[str | None], header: _Header) -> None:
+    """A short row's last cell that reads as a timeframe belongs under the timeframe column."""
+    at = header.column("timeframe")
+    filled = [index for index, cell in enumerate(cells) if cell]
+    if at is None or not filled or filled[-1] == at or cells[at]:
+        return
+    last = filled[-1]
+    if header.roles[last] != "content" and _TIME_WORDS.search(cells[last] or ""):
+        cells[at], cells[last] = cells[last], None
+
+
+def _is_section(cells: list[str | None], header: _Header, filled: list[str]) -> bool:
+    lead_at = header.column("lead")
+    if lead_at is None:
+        lead_at = header.column("executor")
+    has_lead = lead_at is not None and bool(cells[lead_at])
+    if _SECTION_SEQ.match(filled[0]) and len(filled) <= 3:
+        return True
+    return not has_lead and len(filled) <= 2
+
+
+def _cell(cells: list[str | None], header: _Header, role: Role) -> str | None:
+    at = header.column(role)
+    return cells[at] if at is not None else None
+
+
+def _item(
+    cells: list[str | None],
+    header: _Header,
+    previous: dict[Role, str],
+    row: Row,
+    section: str | None,
+) -> RawItem | None:
+    values: dict[Role, str] = {}
+    for role in ("seq", "content", "lead", "executor", "coordinating", "timeframe", "product"):
+        value = _cell(cells, header, role)  # type: ignore[arg-type]
+        if value is None and role in _INHERITED and role in previous:
+            value = previous[role]  # type: ignore[index]
+        if value is not None and (value or role == "timeframe"):
+            values[role] = value  # type: ignore[index]
+    if "timeframe" in values and not values["timeframe"] and "timeframe" in previous:
+        values["timeframe"] = previous["timeframe"]
+    previous.clear()
+    previous.update(values)
+    lead_text = values.get("lead") or values.get("executor") or ""
+    if not lead_text and not (values.get("seq") and values.get("content")):
+        return None
+    item = RawItem(
+        seq=(values.get("seq") or "").rstrip("."),
+        content=values.get("content") or "",
+        line=row.line,
+        section=section,
+        how="table",
+        timeframe=values.get("timeframe") or None,
+        timeframe_line=row.line,
+    )
+    lower = lead_text.casefold()
+    if "chủ trì" in lower or "phối hợp" in lower:
+        roles = read_roles(lead_text)
+        item.lead, item.coordinating = roles.leads, roles.partners
+    elif lead_text:
+        item.lead = [lead_text]
+    if coordinating := values.get("coordinating"):
+        item.coordinating.append(coordinating)
+    for at, role in enumerate(header.roles):
+        if role in {None, "product", "note", "monitor"} and at < len(cells) and cells[at]:
+            item.details.append(f"{header.names[at]}: {cells[at]}")
+    return item

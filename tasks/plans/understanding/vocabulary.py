@@ -1,0 +1,71 @@
+"""The words plans use for the parts of a task, as labels ("Cơ quan chủ trì:") and as table
+headings ("Đơn vị thực hiện"), mapped to one role each. One vocabulary serves label blocks and
+table columns, so a heading learnt for one is known to the other."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from dondoc.core.text import normalize_name
+
+Role = Literal[
+    "seq", "content", "lead", "coordinating", "executor", "timeframe", "product", "monitor", "note"
+]
+
+_SEQ = {"tt", "stt", "số tt", "số thứ tự", "thứ tự"}
+_EXECUTOR = re.compile(
+    r"^(?:cơ quan|đơn vị|cơ quan, đơn vị|cơ quan/đơn vị|bộ phận|người|cá nhân|sở, ngành)?"
+    r"\s*(?:thực hiện|tham mưu|đầu mối|triển khai|chịu trách nhiệm|trách nhiệm thực hiện"
+    r"|phân công thực hiện|giao thực hiện)$"
+)
+_STARTS = (
+    ("timeframe", ("thời gian", "thời hạn", "tiến độ", "thời điểm", "mốc thời gian")),
+    ("content", ("nội dung", "nhiệm vụ", "tên nhiệm vụ", "hoạt động", "công việc", "tên đề án")),
+    ("product", ("sản phẩm", "kết quả", "hình thức", "dự kiến sản phẩm", "kết quả dự kiến")),
+    ("note", ("ghi chú", "kinh phí", "nguồn kinh phí", "dự toán")),
+)
+_LABEL = re.compile(r"^(?P<label>[^:]{2,60}?)\s*:\s*(?P<value>.*)$", re.S)
+_LABEL_SPLIT = re.compile(r"[;.]\s+(?=[^:;.]{2,40}:)")
+
+
+def role_of(heading: str) -> Role | None:
+    """The role a label or column heading names, or None when it names none."""
+    key = normalize_name(re.sub(r"[*()\[\]]", " ", heading)).strip(" .:-–")
+    key = re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", key))
+    if not key or len(key.split()) > 9:
+        return None
+    if key in _SEQ:
+        return "seq"
+    if "theo dõi" in key or "giám sát" in key:
+        return "monitor"
+    lead_at, coordinating_at = key.find("chủ trì"), key.find("phối hợp")
+    if lead_at >= 0 and (coordinating_at < 0 or lead_at < coordinating_at):
+        return "lead"
+    if coordinating_at >= 0:
+        return "coordinating"
+    if _EXECUTOR.match(key):
+        return "executor"
+    for role, starts in _STARTS:
+        if key.startswith(starts):
+            return role  # type: ignore[return-value]
+    return None
+
+
+def split_labels(text: str) -> list[tuple[Role, str]]:
+    """A block that is one or more labels ("Đơn vị chủ trì: X; Đơn vị phối hợp: Y") as
+    (role, value) pairs; [] when the block does not open with a known label."""
+    found = _LABEL.match(text)
+    if not found or role_of(found["label"]) is None:
+        return []
+    pieces = _LABEL_SPLIT.split(text)
+    out: list[tuple[Role, str]] = []
+    for piece in pieces:
+        labelled = _LABEL.match(piece)
+        role = role_of(labelled["label"]) if labelled else None
+        if labelled and role is not None:
+            out.append((role, labelled["value"].strip()))
+        elif out:
+            role, value = out[-1]
+            out[-1] = (role, f"{value}; {piece}".strip("; "))
+    return out
