@@ -14,7 +14,9 @@ _VERBS = (
     r"căn cứ|lập|gửi|tập trung|tiếp tục|thường xuyên|là cơ quan|là đầu mối|làm đầu mối|"
     r"giúp|chỉ đạo|quản lý|phổ biến|hoàn thành|cung cấp|sửa đổi|thành lập"
 )
-FIRST_VERB = re.compile(rf"(?:^|[\s,(])(?:{_VERBS})\b", re.IGNORECASE)
+# Verbs are lower case inside a sentence; agency names capitalise the same words ("Phòng Quản
+# lý Công nghiệp", "Ban Chỉ đạo"), so only a clause's first word is matched in any case.
+FIRST_VERB = re.compile(rf"(?:^(?i:{_VERBS})|(?<=[\s,(])(?:{_VERBS}))\b")
 _PARTNERS = re.compile(
     r"\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+(?P<who>.+?)"
     rf"(?=\s+(?:{_VERBS}|để|nhằm|trong việc|trong)\b|[;.()]|$)",
@@ -23,6 +25,11 @@ _PARTNERS = re.compile(
 _TIME = re.compile(
     r"(?:^|[;.,(]\s*|\s)(?:thời gian(?: thực hiện| hoàn thành)?|thời hạn(?: hoàn thành)?"
     r"|tiến độ(?: thực hiện)?)\s*:\s*(?P<when>[^;()]+)",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(
+    r"(?:thời gian(?: thực hiện| hoàn thành)?\s*:?\s*|hoàn thành\s+|xong\s+)"
+    r"(?P<when>(?:trong|trước|chậm nhất|vào|từ|trước ngày|năm|quý|tháng)[^;()]*?)(?=[.;()]|$)",
     re.IGNORECASE,
 )
 _GIAO = re.compile(r"^(?:giao|đề nghị|yêu cầu|trong đó giao)\s+", re.IGNORECASE)
@@ -61,3 +68,9 @@ def glued_timeframe(value: str) -> tuple[str, str | None]:
     if not found or found.start() == 0:
         return value, None
     return value[: found.start()].strip(" ,.;"), found["when"].strip(" .;")
+
+
+def time_phrase(text: str) -> str | None:
+    """The deadline a sentence states: "… hoàn thành trong quý IV/2025", "… trước ngày 15/12"."""
+    found = _WHEN.search(text)
+    return found["when"].strip(" ,.") if found else None

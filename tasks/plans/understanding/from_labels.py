@@ -5,7 +5,8 @@
 from __future__ import annotations
 
 from tasks.plans.document import Block
-from tasks.plans.understanding.clauses import FIRST_VERB, glued_timeframe, read_roles
+from tasks.plans.understanding.agencies import names_an_agency
+from tasks.plans.understanding.clauses import FIRST_VERB, glued_timeframe, read_roles, time_phrase
 from tasks.plans.understanding.raw import RawItem, Reading
 from tasks.plans.understanding.sections import Section
 from tasks.plans.understanding.vocabulary import Role, split_labels
@@ -20,7 +21,8 @@ _ITEM_ROLES = {
     "monitor",
     "note",
 }
-_SUB_STYLES = {"dash", "plus", "bullet", "letter"}
+# Marker styles from the outermost in: a label's value goes on in blocks of a deeper style.
+_DEPTH = {"roman": 0, "number": 1, "letter": 2, "dash": 3, "plus": 4, "bullet": 5}
 
 
 class _Assembler:
@@ -31,11 +33,37 @@ class _Assembler:
         self.item: RawItem | None = None
         self.filled: set[Role] = set()
         self.last: tuple[Role, Block, str] | None = None
+        self.shares: list[RawItem] = []
 
     def close(self) -> None:
-        if self.item is not None and (self.item.lead or self.item.timeframe):
+        if self.item is not None and self.shares:
+            # "Cơ quan thực hiện:" or "Thời gian thực hiện:" over bullets that each name who
+            # does what by when: every bullet is an item of its own
+            for share in self.shares:
+                share.timeframe = share.timeframe or self.item.timeframe
+                share.timeframe_line = share.timeframe_line or self.item.timeframe_line
+                self.reading.items.append(share)
+        # a task with labels but no lead is kept (and warned about) when it is a numbered task
+        elif self.item is not None and (self.item.lead or (self.item.timeframe and self.item.seq)):
             self.reading.items.append(self.item)
-        self.item, self.filled, self.last = None, set(), None
+        self.item, self.filled, self.last, self.shares = None, set(), None, []
+
+    def share(self, block: Block) -> bool:
+        """A bullet under an empty label that opens with an agency doing something."""
+        assert self.item is not None
+        roles = read_roles(block.text)
+        if not roles.leads or not names_an_agency(roles.leads[0]):
+            return False
+        if roles.leads[0] == block.text.strip(" .;"):
+            return False
+        share = RawItem(self.item.seq, self.item.content, block.line, self.item.section)
+        share.lead = roles.leads[:1]
+        share.coordinating = roles.partners
+        share.timeframe = roles.timeframe or time_phrase(block.text)
+        share.timeframe_line = block.line if share.timeframe else 0
+        share.details = list(self.item.details)
+        self.shares.append(share)
+        return True
 
     def open(self, at: int, block: Block) -> RawItem:
         index, task = self.task if self.task else (at, block)
@@ -84,7 +112,7 @@ class _Assembler:
         if self.item is None or self.last is None:
             return False
         role, label_block, value = self.last
-        deeper = block.style in _SUB_STYLES and block.style != label_block.style
+        deeper = _DEPTH.get(block.style, -1) > _DEPTH.get(label_block.style, 9)
         if role in {"content", "product", "monitor"}:
             return deeper
         return deeper and (not value or role == "timeframe")
@@ -92,8 +120,11 @@ class _Assembler:
     def other(self, index: int, block: Block) -> None:
         if self.continues_value(block):
             assert self.item is not None and self.last is not None
-            role = self.last[0]
+            role, _, value = self.last
             self.reading.used.add(index)
+            empty_agency_label = role in {"lead", "executor"} and not value
+            if (empty_agency_label or role == "timeframe") and self.share(block):
+                return
             if role in {"content", "product", "monitor"}:
                 self.item.details.append(f"{block.written_marker} {block.text}".strip())
             elif role == "timeframe":

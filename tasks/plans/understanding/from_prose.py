@@ -8,18 +8,14 @@ import re
 
 from tasks.plans.agency_names import starts_like_agency
 from tasks.plans.document import Block
-from tasks.plans.understanding.clauses import FIRST_VERB, read_roles
+from tasks.plans.understanding.agencies import names_an_agency
+from tasks.plans.understanding.clauses import FIRST_VERB, read_roles, time_phrase
 from tasks.plans.understanding.raw import RawItem, Reading
 from tasks.plans.understanding.sections import Section
 
 _ASSIGNED = re.compile(
     r"(?:^|[(;:.]\s*|\b[Gg]iao\s+)(?P<who>[^;:().]{3,160}?)\s+(?:là cơ quan\s+)?chủ trì\b"
     r"|\b[Gg]iao\s+(?P<given>[^;:().]{3,120}?)\s+(?:tham mưu|thực hiện|triển khai)\b"
-)
-_WHEN = re.compile(
-    r"(?:thời gian(?: thực hiện| hoàn thành)?\s*:?\s*|hoàn thành\s+|xong\s+)"
-    r"(?P<when>(?:trong|trước|chậm nhất|vào|từ|trước ngày|năm|quý|tháng)[^;()]*?)(?=[.;()]|$)",
-    re.IGNORECASE,
 )
 _BULLETS = {"dash", "plus", "bullet", "letter"}
 _MAX_HEADING_WORDS = 14
@@ -31,12 +27,7 @@ def _agency_heading(block: Block) -> str | None:
         return None
     if block.style not in {"number", "roman", "letter"} or ":" in text:
         return None
-    return text if starts_like_agency(text) else None
-
-
-def _timeframe(text: str) -> str | None:
-    found = _WHEN.search(text)
-    return found["when"].strip(" ,.") if found else None
+    return text if names_an_agency(text) else None
 
 
 def read_prose_items(
@@ -81,7 +72,7 @@ def _sentence_item(block: Block, section: Section) -> RawItem | None:
     item = RawItem(block.marker, block.text, block.line, section.marker, how="prose")
     item.lead = [who]
     item.coordinating = roles.partners
-    item.timeframe = roles.timeframe or _timeframe(block.text)
+    item.timeframe = roles.timeframe or time_phrase(block.text)
     item.timeframe_line = block.line
     return item
 
@@ -92,6 +83,6 @@ def _owned_item(block: Block, section: Section, owner: str | None) -> RawItem | 
     item = RawItem(block.marker, block.text, block.line, section.marker, how="agency block")
     item.lead = [owner]
     item.coordinating = read_roles(block.text).partners
-    item.timeframe = _timeframe(block.text)
+    item.timeframe = time_phrase(block.text)
     item.timeframe_line = block.line
     return item

@@ -22,6 +22,8 @@ _TIME_WORDS = re.compile(
     r"(?i)\b(?:quý|quí|tháng|năm|ngày|tuần|hằng|hàng|thường xuyên|định kỳ)\b"
     r"|\d{1,2}/\d{1,2}|\b(?:19|20)\d\d\b"
 )
+# "Theo phân công tại Quyết định số …": the row points elsewhere and names no agency.
+NOT_AN_AGENCY = re.compile(r"(?i)^(?:theo|căn cứ|như|tùy|tuỳ|xem|do cấp)\b")
 _INHERITED: set[Role] = {"coordinating", "timeframe", "product"}
 
 
@@ -110,6 +112,10 @@ def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
                 section = filled[0] if _SECTION_SEQ.match(filled[0]) else section
                 continue
             item = _item(cells, header, previous, row, section)
+            lead_cell = _cell(cells, header, "lead") or _cell(cells, header, "executor") or ""
+            if item is None and NOT_AN_AGENCY.match(lead_cell):
+                message = f"table row names no lead agency ({lead_cell[:80]!r}); not an item"
+                reading.warnings.append(ParseWarning(row.line, message))
             if item is not None:
                 reading.items.append(item)
                 reading.used.add(index)
@@ -176,6 +182,8 @@ def _item(
     previous.clear()
     previous.update(values)
     lead_text = values.get("lead") or values.get("executor") or ""
+    if NOT_AN_AGENCY.match(lead_text):
+        return None
     if not lead_text and not (values.get("seq") and values.get("content")):
         return None
     item = RawItem(

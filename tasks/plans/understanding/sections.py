@@ -1,6 +1,6 @@
 """Which section each block sits in ("III. PHÂN CÔNG NHIỆM VỤ"), and whether that section is
-the plan's "Tổ chức thực hiện" (general duties, not tasks, when the plan lists its tasks
-elsewhere)."""
+context rather than tasks: purpose, goals, funding, "Tổ chức thực hiện" (general duties) and
+reporting rules name agencies in sentences that are not the plan's tasks."""
 
 from __future__ import annotations
 
@@ -12,6 +12,12 @@ from tasks.plans.document import Block
 
 _ORGANISING = re.compile(
     r"^(?:tổ chức thực hiện|trách nhiệm thực hiện|tổ chức triển khai)(?: kế hoạch)?\.?$"
+)
+_CONTEXT = re.compile(
+    r"^(?:mục đích|mục tiêu|yêu cầu|căn cứ|kinh phí|nguồn kinh phí|tổ chức thực hiện"
+    r"|tổ chức theo dõi|trách nhiệm thực hiện|tổ chức triển khai|chế độ báo cáo"
+    r"|chế độ thông tin|thực trạng|đánh giá|kết quả|sự cần thiết|quan điểm|phạm vi"
+    r"|đối tượng|giải thích|điều khoản|hiệu lực)"
 )
 
 
@@ -32,6 +38,7 @@ def sections_of(blocks: list[Block]) -> list[Section]:
         numbered_organising = block.style == "number" and bool(_ORGANISING.match(title))
         if (block.kind == "heading" and block.text) or numbered_organising:
             marker = block.marker if block.style == "roman" else current.marker
-            current = Section(marker, block.text, bool(_ORGANISING.match(title)))
+            context = bool(_ORGANISING.match(title) or _CONTEXT.match(title))
+            current = Section(marker, block.text, context)
         out.append(current)
     return out

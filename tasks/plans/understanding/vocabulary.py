@@ -37,6 +37,8 @@ def role_of(heading: str) -> Role | None:
         return None
     if key in _SEQ:
         return "seq"
+    if key.startswith(("thời gian ký", "ngày ký", "người ký")):
+        return None
     if "theo dõi" in key or "giám sát" in key:
         return "monitor"
     lead_at, coordinating_at = key.find("chủ trì"), key.find("phối hợp")
