@@ -21,7 +21,7 @@ from tasks.plans.parsed import (
     header_values,
 )
 from tasks.plans.timeframes import BeforeRule, parse_timeframe
-from tasks.plans.understanding import RawItem, understand
+from tasks.plans.understanding import RawItem, refusal, understand
 
 LOOKED_FOR = (
     "numbered items with 'Cơ quan chủ trì'/'Thời gian thực hiện' lines, "
@@ -65,6 +65,12 @@ def parse_plan_text(
     """Parse one plan; raises PlanParseError when the text holds no plan item at all."""
     document = read_text(normalize_plan_text(text), source)
     reading = understand(document)
+    lines = document.lines_view()
+    body_start = _body_start(document)
+    header = read_header(document.head_view(body_start + 1) + lines[body_start:], body_start)
+    if why := refusal(document, header.number):
+        message = f"not a plan: {why}; dondoc imports plans (Kế hoạch, or a decision issuing one)"
+        raise PlanParseError.one(source, message)
     if not reading.items:
         found = (
             f"a table header at line {reading.tables_seen[0]} but no numbered rows under it "
@@ -75,9 +81,6 @@ def parse_plan_text(
         message = f"no plan items: looked for {LOOKED_FOR}; found {found}"
         raise PlanParseError.one(source, message)
 
-    lines = document.lines_view()
-    body_start = _body_start(document)
-    header = read_header(document.head_view(body_start + 1) + lines[body_start:], body_start)
     known = list(known_names)
     warnings = [*header.warnings, *reading.warnings]
     items = [_interpret(raw, header, known, before, warnings) for raw in reading.items]

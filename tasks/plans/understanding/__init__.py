@@ -9,6 +9,7 @@ __all__, __getattr__ = lazy_face(
     __name__,
     {
         "combine": ("understand",),
+        "kinds": ("refusal",),
         "raw": ("RawItem", "Reading"),
         "sections": ("Section", "sections_of"),
         "vocabulary": ("role_of", "split_labels"),

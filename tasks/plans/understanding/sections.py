@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dondoc.core.text import normalize_name
 from tasks.plans.document import Block
+from tasks.plans.understanding.vocabulary import fold
 
 _ORGANISING = re.compile(
     r"^(?:tổ chức thực hiện|trách nhiệm thực hiện|tổ chức triển khai)(?: kế hoạch)?\.?$"
@@ -34,7 +34,7 @@ def sections_of(blocks: list[Block]) -> list[Section]:
     current = Section(None, "", False)
     out: list[Section] = []
     for block in blocks:
-        title = normalize_name(block.text)
+        title = fold(block.text)
         numbered_organising = block.style == "number" and bool(_ORGANISING.match(title))
         if (block.kind == "heading" and block.text) or numbered_organising:
             marker = block.marker if block.style == "roman" else current.marker

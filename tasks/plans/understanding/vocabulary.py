@@ -29,6 +29,12 @@ _LABEL = re.compile(r"^(?P<label>[^:]{2,60}?)\s*:\s*(?P<value>.*)$", re.S)
 _LABEL_SPLIT = re.compile(r"[;.]\s+(?=[^:;.]{2,40}:)")
 
 
+def fold(text: str) -> str:
+    """A phrase's matching key: case and spacing folded, letters kept as written (unlike
+    normalize_name, which also moves tone marks for comparing agency names)."""
+    return re.sub(r"\s+", " ", text.casefold()).strip()
+
+
 def role_of(heading: str) -> Role | None:
     """The role a label or column heading names, or None when it names none."""
     key = normalize_name(re.sub(r"[*()\[\]]", " ", heading)).strip(" .:-–")
