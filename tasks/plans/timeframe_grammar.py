@@ -11,7 +11,9 @@ nothing, so the text stays unreadable rather than due on a date nobody set.
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
 from tasks.plans.parsed import Schedule, ScheduleKind
@@ -32,6 +34,7 @@ _RECURRING: dict[str, ScheduleKind] = {
     "năm": "yearly",
 }
 _JOINER = re.compile(r"\s?(?:,|;|và|hoặc|-)?\s?")
+_LINK = re.compile(r"\s?(?:,|;|và|hoặc|-|đến|tới|đến hết|tới hết)?\s?")
 _RANGE_END = {"đến", "tới", "đến hết", "tới hết"}
 _DEADLINE = {"đến", "tới", "đến hết", "tới hết", "hết", "cuối", "chậm nhất", "chậm nhất là"}
 _DEADLINE |= {"chậm nhất trong", "chậm nhất vào"}
@@ -55,8 +58,8 @@ def read_by_pieces(key: str, context: Context) -> Schedule | None:
     if not pieces:
         return None
     first = pieces[0]
-    if first.unit == "year" and len(first.numbers) > 1:  # "2026-2030", "Năm 2023, 2024"
-        return _ongoing(pieces, context, onward=False)
+    if all(p.unit == "year" for p in pieces) and sum(len(p.numbers) for p in pieces) > 1:
+        return _ongoing(pieces, context, onward=False)  # "2026-2030", "Năm 2023, 2024"
     if first.anchor == "từ" and not _range_end(key, pieces):  # "Từ 01/7/2025", "từ năm 2026"
         return context.make("ongoing", start=first.span(context)[0])
     return _once(key, pieces, context)
@@ -70,7 +73,25 @@ def _counted(key: str, pieces: list[Piece]) -> list[Piece]:
         joined = bool(counted) and _JOINER.fullmatch(key[counted[-1].stop : piece.start])
         if leading or piece.anchor or joined:
             counted.append(piece)
-    return counted
+    return _shared_years(key, counted)
+
+
+def _shared_years(key: str, pieces: list[Piece]) -> list[Piece]:
+    """A year (and a day's month) written once for linked pieces belongs to each: "tháng 6 và
+    tháng 7/2025", "từ 01/12 đến 15/12/2025", "ngày 5 và 20/12/2025". A year piece lends
+    none ("tháng 12 hằng năm, bắt đầu từ năm 2026")."""
+    shared = list(pieces)
+    for index in range(len(shared) - 2, -1, -1):
+        piece, following = shared[index], shared[index + 1]
+        if not _LINK.fullmatch(key[piece.stop : following.start]) or piece.year is not None:
+            continue
+        if following.unit == "year" or following.year is None:
+            continue
+        if piece.unit == "day" and piece.month is None and following.unit == "day":
+            shared[index] = replace(piece, month=following.month, year=following.year)
+        elif piece.unit != "day" or piece.month is not None:
+            shared[index] = replace(piece, year=following.year)
+    return shared
 
 
 def _reports(key: str, word: Word) -> bool:
@@ -97,12 +118,14 @@ def _series(
 ) -> Schedule | None:
     """A recurring schedule; its anchor is the first day or month written without a year
     ("trước ngày 31/01 năm liền kề", "trong tháng 01 hằng năm", "ngày 05 của tháng liền
-    kề"). A year written before the recurrence starts it ("2026 và hằng năm"), one after
-    it ends it; a span after it bounds it ("hằng năm và giai đoạn 2026-2030")."""
+    kề"). A year written before the recurrence or after "từ" starts it ("2026 và hằng
+    năm"), one after it ends it; a span after it bounds it ("hằng năm và giai đoạn 2026-2030")."""
     fields: dict[str, int | date | None] = {}
     undated = [p for p in pieces if p.year is None and p.unit != "year"]
     if undated:  # the first is the anchor; a series that cannot place it is not guessed
         anchor = undated[0]
+        if kind == "yearly" and (spread := _spread(anchor)) is not None:
+            return context.make(spread[0], month=spread[1])
         if kind == "yearly" and anchor.unit in ("day", "month", "quarter"):
             month = _month_of(anchor)
             if month is None:  # "hằng năm trước ngày 20": the 20th of which month?
@@ -116,11 +139,25 @@ def _series(
     dated = [p for p in pieces if p.unit == "year" or p.year is not None]
     if dated:
         start, until = dated[0].span(context)
-        if dated[0].start < word.start:
+        if dated[0].start < word.start or dated[0].anchor == "từ":
             fields["start"] = start
         else:
             fields |= {"start": start if len(dated[0].numbers) > 1 else None, "until": until}
     return context.make(kind, **{k: v for k, v in fields.items() if v is not None})
+
+
+def _spread(piece: Piece) -> tuple[ScheduleKind, int] | None:
+    """Months listed for every year, evenly spread, are a shorter series: "tháng 3, 6, 9, 12
+    hằng năm" is quarterly, "tháng 6, 12 hằng năm" half-yearly (from the first month)."""
+    months = piece.numbers
+    if piece.unit != "month" or piece.joint != "list":
+        return None
+    steps = {later - earlier for earlier, later in itertools.pairwise(months)}
+    if steps == {3} and len(months) == 4:
+        return "quarterly", months[0]
+    if steps == {6} and len(months) == 2:
+        return "semiannual", months[0]
+    return None
 
 
 def _month_of(piece: Piece) -> int | None:
@@ -166,9 +203,12 @@ def _ongoing(pieces: list[Piece], context: Context, *, onward: bool) -> Schedule
     return context.make("ongoing", start=start, **({} if onward else {"until": until}))
 
 
-def _once(key: str, pieces: list[Piece], context: Context) -> Schedule:
+def _once(key: str, pieces: list[Piece], context: Context) -> Schedule | None:
     """A one-off: the range "từ A đến B" is due at B's end; otherwise the first piece is
     the deadline (several written deadlines: the first one is due first)."""
+    pieces = [p for p in pieces if p.unit != "day" or p.month is not None]
+    if not pieces:  # "ngày 20" alone: the 20th of which month?
+        return None
     first = pieces[0]
     end = _range_end(key, pieces)
     if end is not None:

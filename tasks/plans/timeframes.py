@@ -60,7 +60,7 @@ _WHICH_MONTH |= {"cuối": 3, "cuối cùng": 3, "thứ ba": 3}
 
 _FILLER = re.compile(
     r"^(?:thời gian thực hiện|thời gian|thời hạn hoàn thành|thời hạn|hoàn thành|thực hiện"
-    r"|hạn chót|chậm nhất|dự kiến) "
+    r"|hạn chót|chậm nhất|dự kiến|là) "
 )
 _UNTIL_YEAR = re.compile(
     r"(?P<rest>.+?)(?: từ nay)?(?: (?:trong|cả|suốt|đến hết|đến cuối|tới hết|đến))? năm "
