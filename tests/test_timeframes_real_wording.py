@@ -209,7 +209,9 @@ def test_event_driven_wording_is_kept_and_flagged_with_its_cause(text: str, caus
     )
 
 
-@pytest.mark.parametrize("text", ["hằng năm trước ngày 20", "hoàn thành trước ngày 20"])
+@pytest.mark.parametrize(
+    "text", ["hằng năm trước ngày 20", "hoàn thành trước ngày 20", "Từ ngày 20"]
+)
 def test_a_day_whose_month_is_not_said_is_not_guessed(text: str) -> None:
     schedule = parse_timeframe(text, year=PLAN_YEAR)
     assert (schedule.kind, schedule.problem) == ("unknown", NOT_UNDERSTOOD)

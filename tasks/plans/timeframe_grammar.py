@@ -53,6 +53,7 @@ def read_by_pieces(key: str, context: Context) -> Schedule | None:
         recurring = next((w for w in words if w.sense == "within"), None)
     if recurring is not None and not ("steady" in senses and _reports(key, recurring)):
         return _series(_RECURRING[recurring.unit], recurring, pieces, context)
+    pieces = [p for p in pieces if p.unit != "day" or p.month is not None]  # "ngày 20" of?
     if senses & {"steady", "onward", "stage"}:
         return _ongoing(pieces, context, onward="onward" in senses)
     if not pieces:
@@ -203,12 +204,9 @@ def _ongoing(pieces: list[Piece], context: Context, *, onward: bool) -> Schedule
     return context.make("ongoing", start=start, **({} if onward else {"until": until}))
 
 
-def _once(key: str, pieces: list[Piece], context: Context) -> Schedule | None:
+def _once(key: str, pieces: list[Piece], context: Context) -> Schedule:
     """A one-off: the range "từ A đến B" is due at B's end; otherwise the first piece is
     the deadline (several written deadlines: the first one is due first)."""
-    pieces = [p for p in pieces if p.unit != "day" or p.month is not None]
-    if not pieces:  # "ngày 20" alone: the 20th of which month?
-        return None
     first = pieces[0]
     end = _range_end(key, pieces)
     if end is not None:
