@@ -43,6 +43,7 @@ SEVERAL_DEADLINES = [
     ("Quý IV/2025 và Quý I/2026;", once(date(2025, 12, 31), date(2025, 10, 1))),
     ("Quý III và Quý IV năm 2026", once(date(2026, 9, 30), date(2026, 7, 1))),
     ("Trong tháng 6 và tháng 7/2026", once(date(2026, 6, 30), date(2026, 6, 1))),
+    ("Đợt 1: tháng 6/2025; đợt 2: tháng 12/2025", once(date(2025, 6, 30), date(2025, 6, 1))),
     (
         "Ban hành trong tháng 01/2026, kiểm tra chậm nhất trong tháng 6/2026",
         once(date(2026, 1, 31), date(2026, 1, 1)),
@@ -157,6 +158,8 @@ RECURRING = [
     ),
     ("Tháng 3, 6, 9, 12 hằng năm", {"kind": "quarterly", "month": 3}),
     ("Tháng 6, 12 hằng năm", {"kind": "semiannual", "month": 6}),
+    ("Tháng 3 và tháng 9 hằng năm", {"kind": "semiannual", "month": 3}),
+    ("Tháng 7-8 hằng năm", {"kind": "yearly", "month": 8}),
     ("Định kỳ hằng tháng", {"kind": "monthly"}),
     ("Thường xuyên trong tháng", {"kind": "monthly"}),
     ("trước ngày 15 hằng tháng", {"kind": "monthly", "day": 15}),

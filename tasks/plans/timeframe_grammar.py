@@ -125,7 +125,7 @@ def _series(
     undated = [p for p in pieces if p.year is None and p.unit != "year"]
     if undated:  # the first is the anchor; a series that cannot place it is not guessed
         anchor = undated[0]
-        if kind == "yearly" and (spread := _spread(anchor)) is not None:
+        if kind == "yearly" and (spread := _spread(undated)) is not None:
             return context.make(spread[0], month=spread[1])
         if kind == "yearly" and anchor.unit in ("day", "month", "quarter"):
             month = _month_of(anchor)
@@ -147,12 +147,12 @@ def _series(
     return context.make(kind, **{k: v for k, v in fields.items() if v is not None})
 
 
-def _spread(piece: Piece) -> tuple[ScheduleKind, int] | None:
+def _spread(undated: list[Piece]) -> tuple[ScheduleKind, int] | None:
     """Months listed for every year, evenly spread, are a shorter series: "tháng 3, 6, 9, 12
-    hằng năm" is quarterly, "tháng 6, 12 hằng năm" half-yearly (from the first month)."""
-    months = piece.numbers
-    if piece.unit != "month" or piece.joint != "list":
+    hằng năm" is quarterly, "tháng 6 và tháng 12 hằng năm" half-yearly (from the first)."""
+    if any(piece.unit != "month" or piece.joint == "range" for piece in undated):
         return None
+    months = [month for piece in undated for month in piece.numbers]
     steps = {later - earlier for earlier, later in itertools.pairwise(months)}
     if steps == {3} and len(months) == 4:
         return "quarterly", months[0]
@@ -162,10 +162,12 @@ def _spread(piece: Piece) -> tuple[ScheduleKind, int] | None:
 
 
 def _month_of(piece: Piece) -> int | None:
-    """The month a yearly anchor falls in: a day's month, the month, a quarter's last."""
+    """The month a yearly anchor falls in: a day's month, the month or a quarter's last;
+    a range ends in its last ("tháng 7-8 hằng năm": August)."""
     if piece.unit == "day":
         return piece.month
-    return piece.numbers[0] * (3 if piece.unit == "quarter" else 1)
+    number = piece.numbers[-1] if piece.joint == "range" else piece.numbers[0]
+    return number * (3 if piece.unit == "quarter" else 1)
 
 
 def _monthly_anchor(anchor: Piece, context: Context) -> int | None:

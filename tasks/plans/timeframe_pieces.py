@@ -127,7 +127,9 @@ _PIECES = re.compile(
     "|".join(
         [
             r"(?:6|sáu) tháng (?P<half>đầu|cuối) năm(?: (?P<half_year>\d{4})(?![\d/]))?",
-            r"(?:ngày )?(?P<day>\d{1,2})(?:/|\.| tháng )(?P<day_month>\d{1,2})"
+            # "15 tháng 12" needs its "ngày": "đợt 1 tháng 6/2025" is June, not 1 June
+            r"(?:ngày )?(?P<day>\d{1,2})(?:/|\.|(?:(?<=ngày \d)|(?<=ngày \d\d)) tháng )"
+            r"(?P<day_month>\d{1,2})"
             r"(?:(?:/|\.| năm )(?P<day_year>\d{4}))?(?![\d/])",
             r"ngày (?P<day_only>\d{1,2})(?![\d/.])",
             rf"tháng (?P<months>{_NUMBERS})" + _YEAR_AFTER.format(name="month_year"),
@@ -140,7 +142,7 @@ _PIECES = re.compile(
 _SPLIT = re.compile(_SEP)
 _ANCHOR = re.compile(
     r"(?:^|\s)(?P<word>trước|chậm nhất là|chậm nhất trong|chậm nhất vào|chậm nhất"
-    r"|đến hết|đến|tới hết|tới|hết|cuối|trong|vào|từ|xong|hoàn thành|giai đoạn)\s?$"
+    r"|đến hết|đến|tới hết|tới|hết|cuối|trong|vào|từ|xong|hoàn thành|giai đoạn|đợt \d{1,2})\s?$"
 )
 _ANCHOR_REACH = 24  # enough characters before a piece to hold its anchor word
 
