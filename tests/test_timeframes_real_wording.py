@@ -87,6 +87,8 @@ PERIODS = [
     ("Chậm nhất ngày 10/12/2025", once(date(2025, 12, 10))),
     ("Chậm nhất là ngày 30/6/2025", once(date(2025, 6, 30))),
     ("Đến hết tháng 6/2025", once(date(2025, 6, 30))),
+    ("Giai đoạn 1: hoàn thành trong Quý II/2025", once(date(2025, 6, 30), date(2025, 4, 1))),
+    ("Giai đoạn I: Quý II/2025", once(date(2025, 6, 30), date(2025, 4, 1))),
     # Before a whole period: done within the one before it.
     ("Hoàn thành trước năm 2025", once(date(2024, 12, 31))),
     ("trước tháng 6/2025", once(date(2025, 5, 31))),

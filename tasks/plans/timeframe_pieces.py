@@ -142,7 +142,8 @@ _PIECES = re.compile(
 _SPLIT = re.compile(_SEP)
 _ANCHOR = re.compile(
     r"(?:^|\s)(?P<word>trước|chậm nhất là|chậm nhất trong|chậm nhất vào|chậm nhất"
-    r"|đến hết|đến|tới hết|tới|hết|cuối|trong|vào|từ|xong|hoàn thành|giai đoạn|đợt \d{1,2})\s?$"
+    r"|đến hết|đến|tới hết|tới|hết|cuối|trong|vào|từ|xong|hoàn thành"
+    r"|(?:giai đoạn|đợt) (?:\d{1,2}|[ivx]+)|giai đoạn)\s?$"
 )
 _ANCHOR_REACH = 24  # enough characters before a piece to hold its anchor word
 
@@ -216,7 +217,7 @@ _WORDS = re.compile(
     r"|trong (?P<within>tuần|tháng|quý)(?! \d)"
     r"|(?P<steady>thường xuyên|liên tục)"
     r"|(?P<onward>(?:các|những) năm (?:tiếp theo|sau|kế tiếp))"
-    r"|(?P<stage>giai đoạn)"
+    r"|(?P<stage>giai đoạn)(?! (?:\d{1,2}|[ivx]+)(?!\w))"  # not "giai đoạn 1": a phase
 )
 
 
