@@ -1,8 +1,11 @@
 """A plan item's timeframe ("thời gian thực hiện") read into a Schedule.
 
-The wording of real plans is matched, whole, against a table of patterns. Whatever no pattern
-covers is kept verbatim as kind "unknown" with a `problem`, because a guessed deadline does more
-harm than a flagged one. Recurrence is not expanded here: a Schedule only carries the rule.
+Two passes. The common short wordings are matched, whole, against a table of patterns (also
+with a parenthetical aside dropped). Anything longer or combined ("Quý III, IV/2026",
+"Năm 2026 và các năm tiếp theo", a deadline inside a sentence) is read from its pieces by
+`timeframe_grammar`. Whatever neither reads is kept verbatim as kind "unknown" with a
+`problem`, because a guessed deadline does more harm than a flagged one. Recurrence is not
+expanded here: a Schedule only carries the rule.
 """
 
 from __future__ import annotations
@@ -10,49 +13,26 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any, Literal
 
 from dondoc.core.text import clean_name
 from tasks.plans.parsed import Schedule, ScheduleKind
-
-# "trước ngày 15/12": due on the 15th ("on", as agencies read it) or on the 14th.
-BeforeRule = Literal["on", "day_before"]
+from tasks.plans.timeframe_grammar import read_by_pieces
+from tasks.plans.timeframe_pieces import (
+    BeforeRule,
+    Context,
+    Unreadable,
+    checked_date,
+    checked_month,
+    checked_quarter,
+    month_end,
+)
 
 NOT_UNDERSTOOD = "timeframe not understood"
 
 
-class _Unreadable(Exception):
-    """A pattern matched but its numbers make no date; the message becomes Schedule.problem."""
-
-
-@dataclass(frozen=True)
-class _Context:
-    text: str
-    year: int | None
-    before: BeforeRule
-
-    def make(self, kind: ScheduleKind, **fields: Any) -> Schedule:
-        return Schedule(text=self.text, kind=kind, **fields)
-
-    def year_of(self, written: str | None) -> int:
-        """The year as written (two digits mean 20xx), else the plan's year."""
-        if written is None:
-            if self.year is None:
-                raise _Unreadable(f"no year: {self.text!r} gives none and the plan has none")
-            return self.year
-        value = int(written) + (2000 if len(written) == 2 else 0)
-        if not 1900 <= value <= 2100:
-            raise _Unreadable(f"impossible year: {written}")
-        return value
-
-    def day_before(self, match: re.Match[str]) -> bool:
-        """True when the text says "trước" and the setting reads it as the day before."""
-        return self.before == "day_before" and bool(match.groupdict().get("before"))
-
-
-Builder = Callable[[re.Match[str], _Context], Schedule]
+Builder = Callable[[re.Match[str], Context], Schedule]
 
 # --- pattern fragments (matched against the normalised key, see _key) ---------------------
 _EVERY = r"(?:định kỳ )?(?:hàng|mỗi)"
@@ -77,11 +57,10 @@ _MONTH_IN_QUARTER = (
 _WEEKDAYS = {"hai": 0, "ba": 1, "tư": 2, "năm": 3, "sáu": 4, "bảy": 5, "bẩy": 5}
 _WHICH_MONTH = {"đầu": 1, "đầu tiên": 1, "thứ nhất": 1, "giữa": 2, "thứ hai": 2}
 _WHICH_MONTH |= {"cuối": 3, "cuối cùng": 3, "thứ ba": 3}
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 _FILLER = re.compile(
     r"^(?:thời gian thực hiện|thời gian|thời hạn hoàn thành|thời hạn|hoàn thành|thực hiện"
-    r"|hạn chót|chậm nhất|dự kiến) "
+    r"|hạn chót|chậm nhất|dự kiến|là) "
 )
 _UNTIL_YEAR = re.compile(
     r"(?P<rest>.+?)(?: từ nay)?(?: (?:trong|cả|suốt|đến hết|đến cuối|tới hết|đến))? năm "
@@ -90,41 +69,21 @@ _UNTIL_YEAR = re.compile(
 _EVENT = re.compile(
     r"\b(?:trước trong và sau|hội nghị|hội thảo|hội thi|cuộc thi|đại hội|kỳ họp|sự kiện|lễ"
     r"|đột xuất|theo chỉ đạo|theo yêu cầu|khi có|khi được|sau khi|ngay sau|kịp thời"
-    r"|theo kế hoạch|theo tiến độ)\b"
+    r"|theo kế hoạch|theo tiến độ|theo lộ trình|theo hướng dẫn|theo các mốc|theo quy định"
+    r"|kể từ|^theo)\b"
 )
+# "Sau 03 tháng kể từ ...", "trong 30 ngày": a delay counted from an event, not a date.
+_RELATIVE = re.compile(r"\b(?:sau|trong vòng|trong) \d+ (?:ngày|tuần|tháng|năm)\b(?! đầu| cuối)")
+_PARENTHETICAL = re.compile(r"\([^()]*\)")
 _VAGUE = re.compile(r"\b(?:đầu|giữa) (?:năm|tháng|quý|tuần)\b")
 _RECURRING = {"weekly", "monthly", "quarterly", "semiannual", "yearly", "ongoing"}
 
 
 # --- small date helpers ---------------------------------------------------------------------
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _date(year: int, month: int, day: int) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise _Unreadable(f"impossible date: {day:02d}/{month:02d}/{year}") from None
-
-
-def _month(written: str) -> int:
-    if not 1 <= int(written) <= 12:
-        raise _Unreadable(f"no such month: {written}")
-    return int(written)
-
-
 def _day_of_month(written: str) -> int:
     if not 1 <= int(written) <= 31:
-        raise _Unreadable(f"no such day of the month: {written}")
+        raise Unreadable(f"no such day of the month: {written}")
     return int(written)
-
-
-def _quarter(written: str) -> int:
-    number = int(written) if written.isdigit() else _ROMAN.get(written, 0)
-    if not 1 <= number <= 4:
-        raise _Unreadable(f"no such quarter: {written.upper()}")
-    return number
 
 
 def _previous_day(month: int | None, day: int) -> tuple[int | None, int | None]:
@@ -140,7 +99,7 @@ def _kind(kind: ScheduleKind) -> Builder:
     return lambda _match, context: context.make(kind)
 
 
-def _weekly(match: re.Match[str], context: _Context) -> Schedule:
+def _weekly(match: re.Match[str], context: Context) -> Schedule:
     written = match.group("weekday")
     if written is None:
         return context.make("weekly")
@@ -152,14 +111,14 @@ def _weekly(match: re.Match[str], context: _Context) -> Schedule:
     return context.make("weekly", weekday=weekday)
 
 
-def _monthly_day(match: re.Match[str], context: _Context) -> Schedule:
+def _monthly_day(match: re.Match[str], context: Context) -> Schedule:
     day = _day_of_month(match.group("day"))
     if context.day_before(match):
         return context.make("monthly", day=_previous_day(None, day)[1])
     return context.make("monthly", day=day)
 
 
-def _quarterly_day(match: re.Match[str], context: _Context) -> Schedule:
+def _quarterly_day(match: re.Match[str], context: Context) -> Schedule:
     which = match.group("which")
     month = _WHICH_MONTH[which] if which in _WHICH_MONTH else int(which[-1])
     day = _day_of_month(match.group("day"))
@@ -169,42 +128,42 @@ def _quarterly_day(match: re.Match[str], context: _Context) -> Schedule:
     return context.make("quarterly", month=month, day=day)
 
 
-def _yearly_day(match: re.Match[str], context: _Context) -> Schedule:
-    month, day = _month(match.group("month")), _day_of_month(match.group("day"))
+def _yearly_day(match: re.Match[str], context: Context) -> Schedule:
+    month, day = checked_month(match.group("month")), _day_of_month(match.group("day"))
     if day > calendar.monthrange(2000, month)[1]:  # 2000 is a leap year: 29/2 is allowed
-        raise _Unreadable(f"impossible date: {day:02d}/{month:02d}")
+        raise Unreadable(f"impossible date: {day:02d}/{month:02d}")
     if context.day_before(match):
         earlier_month, earlier_day = _previous_day(month, day)
         return context.make("yearly", month=earlier_month, day=earlier_day)
     return context.make("yearly", month=month, day=day)
 
 
-def _quarter_window(match: re.Match[str], context: _Context) -> Schedule:
-    first = 3 * _quarter(match.group("quarter")) - 2
+def _quarter_window(match: re.Match[str], context: Context) -> Schedule:
+    first = 3 * checked_quarter(match.group("quarter")) - 2
     year = context.year_of(match.group("year"))
-    return context.make("once", start=date(year, first, 1), due=_month_end(year, first + 2))
+    return context.make("once", start=date(year, first, 1), due=month_end(year, first + 2))
 
 
-def _quarter_end(match: re.Match[str], context: _Context) -> Schedule:
-    last = 3 * _quarter(match.group("quarter"))
-    return context.make("once", due=_month_end(context.year_of(match.group("year")), last))
+def _quarter_end(match: re.Match[str], context: Context) -> Schedule:
+    last = 3 * checked_quarter(match.group("quarter"))
+    return context.make("once", due=month_end(context.year_of(match.group("year")), last))
 
 
-def _month_window(match: re.Match[str], context: _Context) -> Schedule:
-    first = _month(match.group("month"))
-    last = _month(match.groupdict().get("month2") or match.group("month"))
+def _month_window(match: re.Match[str], context: Context) -> Schedule:
+    first = checked_month(match.group("month"))
+    last = checked_month(match.groupdict().get("month2") or match.group("month"))
     if last < first:
-        raise _Unreadable(f"month range runs backwards: {first} to {last}")
+        raise Unreadable(f"month range runs backwards: {first} to {last}")
     year = context.year_of(match.group("year"))
-    return context.make("once", start=date(year, first, 1), due=_month_end(year, last))
+    return context.make("once", start=date(year, first, 1), due=month_end(year, last))
 
 
-def _month_end_once(match: re.Match[str], context: _Context) -> Schedule:
-    month = _month(match.group("month"))
-    return context.make("once", due=_month_end(context.year_of(match.group("year")), month))
+def _month_end_once(match: re.Match[str], context: Context) -> Schedule:
+    month = checked_month(match.group("month"))
+    return context.make("once", due=month_end(context.year_of(match.group("year")), month))
 
 
-def _year_window(match: re.Match[str], context: _Context) -> Schedule:
+def _year_window(match: re.Match[str], context: Context) -> Schedule:
     year = context.year_of(match.groupdict().get("year"))
     return context.make("once", start=date(year, 1, 1), due=date(year, 12, 31))
 
@@ -212,35 +171,35 @@ def _year_window(match: re.Match[str], context: _Context) -> Schedule:
 def _on(month: int, day: int) -> Builder:
     """A fixed day of the (written or plan) year: "giữa năm" 30/6, "cuối năm" 31/12."""
 
-    def build(match: re.Match[str], context: _Context) -> Schedule:
+    def build(match: re.Match[str], context: Context) -> Schedule:
         return context.make("once", due=date(context.year_of(match.group("year")), month, day))
 
     return build
 
 
-def _half_year(match: re.Match[str], context: _Context) -> Schedule:
+def _half_year(match: re.Match[str], context: Context) -> Schedule:
     year = context.year_of(match.group("year"))
     if match.group("half") == "đầu":
         return context.make("once", start=date(year, 1, 1), due=date(year, 6, 30))
     return context.make("once", start=date(year, 7, 1), due=date(year, 12, 31))
 
 
-def _on_date(match: re.Match[str], context: _Context) -> Schedule:
+def _on_date(match: re.Match[str], context: Context) -> Schedule:
     year = context.year_of(match.group("year"))
-    due = _date(year, _month(match.group("month")), int(match.group("day")))
+    due = checked_date(year, checked_month(match.group("month")), int(match.group("day")))
     if context.day_before(match):
         due -= timedelta(days=1)
     return context.make("once", due=due)
 
 
-def _date_range(match: re.Match[str], context: _Context) -> Schedule:
+def _date_range(match: re.Match[str], context: Context) -> Schedule:
     end = _on_date(match, context)
     assert end.due is not None
     written = match.group("year1")
     year = int(written) if written else end.due.year
-    start = _date(year, _month(match.group("month1")), int(match.group("day1")))
+    start = checked_date(year, checked_month(match.group("month1")), int(match.group("day1")))
     if start > end.due:
-        raise _Unreadable(f"date range ends before it starts: {start} to {end.due}")
+        raise Unreadable(f"date range ends before it starts: {start} to {end.due}")
     return context.make("once", start=start, due=end.due)
 
 
@@ -305,19 +264,23 @@ def _rules() -> list[tuple[re.Pattern[str], Builder]]:
 _RULES = _rules()
 
 
-def _key(text: str) -> str:
-    """The comparison form: casefolded, "hằng" as "hàng", no brackets or commas, tight
-    slashes and hyphens, leading filler ("Hoàn thành", "Thời gian thực hiện:") dropped."""
-    key = text.casefold().replace("hằng", "hàng").replace("qúy", "quý")
-    key = re.sub(r"[()\[\],;:]", " ", key).replace("–", "-").replace("—", "-")
-    key = re.sub(r"\s*([/-])\s*", r"\1", key)
-    key = re.sub(r"\s+", " ", key).strip(" .-")
+def _key(text: str, *, clauses: bool = False) -> str:
+    """The comparison form: casefolded, "hằng" as "hàng", "quí" as "quý", no brackets or
+    markdown stars, tight slashes and hyphens, leading filler ("Hoàn thành", "Thời gian thực
+    hiện:") dropped. The whole-text table also drops commas and semicolons; the grammar
+    (`clauses`) keeps them, since they separate a list ("Quý III, IV") and clauses."""
+    key = text.casefold().replace("hằng", "hàng").replace("qúy", "quý").replace("quí", "quý")
+    key = re.sub(r"[()\[\]:*]" if clauses else r"[()\[\],;:*]", " ", key)
+    key = key.replace("–", "-").replace("—", "-").replace("ngày tháng", "tháng")
+    key = re.sub(r"\s+", " ", key)  # first: "\s*/\s*" over a run of spaces is quadratic
+    key = re.sub(r" ?([/-]) ?", r"\1", key)
+    key = re.sub(r" ?([,;]) ?", r"\1 ", key).strip(" .-,;")
     while (shorter := _FILLER.sub("", key)) != key:
         key = shorter
     return key
 
 
-def _match_table(key: str, context: _Context) -> Schedule | None:
+def _match_table(key: str, context: Context) -> Schedule | None:
     for pattern, build in _RULES:
         match = pattern.fullmatch(key)
         if match:
@@ -325,25 +288,37 @@ def _match_table(key: str, context: _Context) -> Schedule | None:
     return None
 
 
+def _match_whole(cleaned: str, key: str, context: Context) -> Schedule | None:
+    """The table's reading of the whole text, or of the text without its parenthetical
+    ("Tháng 11/2025 (sau khi có hướng dẫn)" is due in November whatever the aside says)."""
+    found = _match_table(key, context)
+    until_year = _UNTIL_YEAR.fullmatch(key)
+    if found is None and until_year:
+        # "Thường xuyên trong năm 2019", "Hàng tháng năm 2024": a series ending that year.
+        series = _match_table(until_year.group("rest"), context)
+        if series is not None and series.kind in _RECURRING:
+            end = date(context.year_of(until_year.group("year")), 12, 31)
+            found = replace(series, until=end)
+    bare = _key(_PARENTHETICAL.sub(" ", cleaned))
+    if found is None and bare and bare != key:
+        found = _match_table(bare, context)
+    return found
+
+
 def parse_timeframe(text: str, *, year: int | None, before: BeforeRule = "on") -> Schedule:
     """Read a timeframe as written in a plan. `year` is the plan's year, used when the text
     names none; `before` decides whether "trước ngày 15" means the 15th or the 14th.
     Never raises on bad text: the result is then kind "unknown" with a `problem`."""
     cleaned = clean_name(text or "")
-    context = _Context(cleaned, year, before)
+    context = Context(cleaned, year, before)
     key = _key(cleaned)
     if not key:
         return context.make("unknown", problem="no timeframe given")
     try:
-        found = _match_table(key, context)
-        until_year = _UNTIL_YEAR.fullmatch(key)
-        if found is None and until_year:
-            # "Thường xuyên trong năm 2019", "Hàng tháng năm 2024": a series ending that year.
-            series = _match_table(until_year.group("rest"), context)
-            if series is not None and series.kind in _RECURRING:
-                end = date(context.year_of(until_year.group("year")), 12, 31)
-                found = replace(series, until=end)
-    except _Unreadable as error:
+        found = _match_whole(cleaned, key, context)
+        if found is None and not _RELATIVE.search(key):
+            found = read_by_pieces(_key(cleaned, clauses=True), context)
+    except Unreadable as error:
         return context.make("unknown", problem=str(error))
     if found is not None:
         return found
