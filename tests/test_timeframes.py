@@ -170,7 +170,7 @@ def test_impossible_dates_are_named(text: str, problem: str) -> None:
 )
 def test_event_bound_timeframes_are_flagged(text: str) -> None:
     schedule = parse_timeframe(text, year=PLAN_YEAR)
-    assert schedule.kind == "unknown"
+    assert (schedule.kind, schedule.due) == ("once", None)  # no date: not scheduled
     assert schedule.problem is not None
     assert "event or ad hoc" in schedule.problem
     assert "cannot be scheduled" in schedule.problem
@@ -187,13 +187,13 @@ def test_unreadable_text_is_kept_and_flagged(text: str) -> None:
 @pytest.mark.parametrize("text", ["đầu năm", "giữa tháng 6"])
 def test_vague_wording_is_not_guessed(text: str) -> None:
     schedule = parse_timeframe(text, year=PLAN_YEAR)
-    assert schedule.kind == "unknown"
+    assert (schedule.kind, schedule.due) == ("once", None)  # no date: not scheduled
     assert schedule.problem is not None and schedule.problem.startswith("vague")
 
 
 def test_empty_timeframe_is_flagged() -> None:
     schedule = parse_timeframe("  ", year=PLAN_YEAR)
-    assert (schedule.kind, schedule.problem) == ("unknown", "no timeframe given")
+    assert (schedule.kind, schedule.problem) == ("once", "no timeframe given")
 
 
 @pytest.mark.parametrize(

@@ -98,7 +98,8 @@ def _names(names: list[str]) -> str | None:
 def _timeframe_cell(schedule: dict[str, Any], with_rule: bool = False) -> Text:
     kind = schedule.get("kind", "unknown")
     cell = Text(f"{schedule.get('text', '')}\n")
-    cell.append(kind, style="red" if kind == "unknown" else "cyan")
+    unscheduled = kind == "unknown" or bool(schedule.get("problem"))
+    cell.append(kind, style="red" if unscheduled else "cyan")
     if schedule.get("due"):
         cell.append(f" {schedule['due']}")
     if with_rule and kind != "unknown":

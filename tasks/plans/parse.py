@@ -122,10 +122,10 @@ def _interpret(
     if raw.timeframe:
         schedule = parse_timeframe(raw.timeframe, year=header.year, before=before)
     else:
-        schedule = Schedule(text="", kind="unknown", problem="no timeframe given")
+        schedule = Schedule(text="", kind="once", problem="no timeframe given")
         warnings.append(ParseWarning(raw.line, f"{label}: no timeframe ('Thời gian thực hiện')"))
     line = raw.timeframe_line or raw.line
-    if raw.timeframe and schedule.kind == "unknown":
+    if raw.timeframe and schedule.problem:
         warnings.append(
             ParseWarning(line, f"{label}: timeframe {schedule.text!r} not read: {schedule.problem}")
         )

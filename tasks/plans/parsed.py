@@ -31,7 +31,8 @@ class Schedule:
     `due` is the single deadline of a one-off; recurring kinds carry their anchor instead
     (`day` of the month, `month` of the year or of the quarter (1–3), `weekday` 0=Monday).
     `start`/`until` bound the series or the window ("Quý II/2024" starts 1/4, due 30/6).
-    `problem` is set when the text could not be read; the kind is then "unknown".
+    `problem` says why the item cannot be scheduled: the text could not be read (kind
+    "unknown"), or it names no date (kind "once" without `due`: "Khi có phát sinh").
     """
 
     text: str

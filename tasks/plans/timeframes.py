@@ -308,12 +308,14 @@ def _match_whole(cleaned: str, key: str, context: Context) -> Schedule | None:
 def parse_timeframe(text: str, *, year: int | None, before: BeforeRule = "on") -> Schedule:
     """Read a timeframe as written in a plan. `year` is the plan's year, used when the text
     names none; `before` decides whether "trước ngày 15" means the 15th or the 14th.
-    Never raises on bad text: the result is then kind "unknown" with a `problem`."""
+    Never raises on bad text: text it cannot read is kind "unknown" with a `problem`; text that
+    names no date ("Sau khi có hướng dẫn của Bộ", nothing at all) is a one-off ("once") without
+    a due date, with a `problem` saying why it cannot be scheduled yet."""
     cleaned = clean_name(text or "")
     context = Context(cleaned, year, before)
     key = _key(cleaned)
     if not key:
-        return context.make("unknown", problem="no timeframe given")
+        return context.make("once", problem="no timeframe given")
     try:
         found = _match_whole(cleaned, key, context)
         if found is None and not _RELATIVE.search(key):
@@ -324,12 +326,12 @@ def parse_timeframe(text: str, *, year: int | None, before: BeforeRule = "on") -
         return found
     if event := _EVENT.search(key):
         return context.make(
-            "unknown",
+            "once",
             problem=f"tied to an event or ad hoc ({event.group(0)!r}): "
             "cannot be scheduled from the text",
         )
     if vague := _VAGUE.search(key):
         return context.make(
-            "unknown", problem=f"vague ({vague.group(0)!r}): no fixed date; state one"
+            "once", problem=f"vague ({vague.group(0)!r}): no fixed date; state one"
         )
     return context.make("unknown", problem=NOT_UNDERSTOOD)

@@ -124,7 +124,7 @@ def prepare_compile(
         elif not agency_ids:
             warnings.append(f"{where}: its lead group has no members in the directory")
         schedule = Schedule.from_json(item.schedule or {"text": ""})
-        if schedule.kind == "unknown":
+        if schedule.problem or (schedule.kind == "once" and schedule.due is None):
             warnings.append(f"{where}: not scheduled: {schedule.problem or 'no timeframe'}")
         elif schedule.due and schedule.due < period[0]:
             warnings.append(f"{where}: deadline {schedule.due} is before the period starts")

@@ -49,7 +49,7 @@ def _item_warnings(item: ParsedItem, plan: ParsedPlan, record: Record) -> list[P
         found.append(ParseWarning(item.line, f"{label}: no lead agency ('lead' is empty)"))
     if not schedule.text:
         found.append(ParseWarning(item.line, f"{label}: no timeframe ('timeframe' is empty)"))
-    elif schedule.kind == "unknown":
+    elif schedule.problem:
         message = f"{label}: timeframe {schedule.text!r} not read: {schedule.problem}"
         found.append(ParseWarning(item.line, message))
     if late := deadline_warning(
