@@ -132,7 +132,7 @@ def test_the_real_tuy_phuoc_table_plan_parses(shared_plans: Path) -> None:
 def test_a_news_article_about_a_plan_is_not_a_plan(shared_plans: Path, name: str) -> None:
     """Refused either as news (its reported speech) or for holding no task that names a lead."""
     with pytest.raises(
-        PlanParseError, match="not a plan: it (?:reads as a news|is a notice)|no plan items"
+        PlanParseError, match=r"not a plan: it (?:reads as a news|is a notice)|no plan items"
     ) as error:
         read_plan_file(shared_plans / name)
     assert name in str(error.value)

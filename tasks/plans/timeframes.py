@@ -331,7 +331,5 @@ def parse_timeframe(text: str, *, year: int | None, before: BeforeRule = "on") -
             "cannot be scheduled from the text",
         )
     if vague := _VAGUE.search(key):
-        return context.make(
-            "once", problem=f"vague ({vague.group(0)!r}): no fixed date; state one"
-        )
+        return context.make("once", problem=f"vague ({vague.group(0)!r}): no fixed date; state one")
     return context.make("unknown", problem=NOT_UNDERSTOOD)
