@@ -42,6 +42,7 @@ class Block:
     written_marker: str = ""
     style: MarkerStyle = ""
     rows: list[Row] = field(default_factory=list)
+    loose: bool = False  # a PDF table: each row's cells are its lines, not yet in columns
 
     @property
     def depth_key(self) -> str:

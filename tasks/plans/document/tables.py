@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 
 from tasks.plans.document.clean import CleanLine
+from tasks.plans.document.loose_tables import read_loose_table
 from tasks.plans.document.model import Block, Cell, Row
 
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
@@ -29,7 +30,7 @@ def read_table(lines: Sequence[CleanLine], start: int) -> tuple[Block, int] | No
         return _pipe_rows(lines, start)
     if lines[start].tabs:
         return _tab_rows(lines, start)
-    return None
+    return read_loose_table(lines, start)
 
 
 def _block(rows: list[Row], first: int, last: int) -> Block:

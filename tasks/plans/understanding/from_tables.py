@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from tasks.plans.document import Block, Row
 from tasks.plans.parsed import ParseWarning
 from tasks.plans.understanding.clauses import read_roles
+from tasks.plans.understanding.loose_rows import loose_heading_row, split_row
 from tasks.plans.understanding.raw import RawItem, Reading
 from tasks.plans.understanding.sections import Section
 from tasks.plans.understanding.vocabulary import Role, role_of
@@ -75,6 +76,9 @@ def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
         if header is not None and width != header.width:
             header = None
         rows = list(block.rows)
+        if block.loose and rows:
+            rows[0] = loose_heading_row(rows[0])
+            width = len(rows[0].cells)
         position = 0
         previous: dict[Role, str] = {}
         section: str | None = sections[index].marker
@@ -91,7 +95,7 @@ def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
                 continue
             if header is None:
                 continue
-            texts = row.texts()
+            texts = split_row(row, header.roles) if block.loose else row.texts()
             filled = [text for text in texts if text]
             if not filled or all(_COLUMN_NUMBER.match(text) for text in filled):
                 continue
