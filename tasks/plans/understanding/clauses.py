@@ -12,7 +12,8 @@ _VERBS = (
     r"có trách nhiệm|chịu trách nhiệm|xây dựng|hướng dẫn|theo dõi|đôn đốc|kiểm tra|báo cáo|"
     r"tổng hợp|nghiên cứu|đề xuất|ban hành|trình|cập nhật|tuyên truyền|bố trí|bảo đảm|đảm bảo|"
     r"căn cứ|lập|gửi|tập trung|tiếp tục|thường xuyên|là cơ quan|là đầu mối|làm đầu mối|"
-    r"giúp|chỉ đạo|quản lý|phổ biến|hoàn thành|cung cấp|sửa đổi|thành lập"
+    r"giúp|chỉ đạo|quản lý|phổ biến|hoàn thành|cung cấp|sửa đổi|thành lập|thúc đẩy|công bố|"
+    r"vận động|khuyến khích|hỗ trợ|phát động|duy trì|nâng cao|đẩy mạnh|tăng cường|rà soát"
 )
 # Verbs are lower case inside a sentence; agency names capitalise the same words ("Phòng Quản
 # lý Công nghiệp", "Ban Chỉ đạo"), so only a clause's first word is matched in any case.

@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tasks.plans.agency_names import starts_like_agency
 from tasks.plans.document import Block, Row
 from tasks.plans.parsed import ParseWarning
-from tasks.plans.understanding.clauses import read_roles
+from tasks.plans.understanding.clauses import FIRST_VERB, read_roles
 from tasks.plans.understanding.loose_rows import loose_heading_row, split_row
 from tasks.plans.understanding.raw import RawItem, Reading
 from tasks.plans.understanding.sections import Section
@@ -25,7 +26,7 @@ _TIME_WORDS = re.compile(
 )
 # "Theo phân công tại Quyết định số …": the row points elsewhere and names no agency.
 NOT_AN_AGENCY = re.compile(r"(?i)^(?:theo|căn cứ|như|tùy|tuỳ|xem|do cấp)\b")
-_INHERITED: set[Role] = {"coordinating", "timeframe", "product"}
+_INHERITED: set[Role] = {"lead", "executor", "coordinating", "timeframe", "product"}
 
 
 @dataclass
@@ -127,18 +128,36 @@ def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
 
 
 def _align(texts: list[str], header: _Header) -> list[str | None]:
-    """Cells placed under their columns: a row short of cells lost its number (merged) when it
-    does not open with one, and its trailing cells (merged with the row above) otherwise."""
+    """Cells placed under their columns. A row short of cells lost some to cells merged with
+    the row above: its number, its trailing columns or its leading ones; the placement whose
+    cells read most like their columns wins (left-aligned on a tie)."""
     cells: list[str | None] = list(texts[: header.width])
     missing = header.width - len(cells)
-    if missing > 0:
-        seq_at = header.column("seq")
-        if seq_at == 0 and cells and cells[0] and not _SEQ.match(cells[0]):
-            cells.insert(0, None)
-            missing -= 1
-        cells.extend([None] * missing)
-        _move_timeframe(cells, header)
-    return cells
+    if missing <= 0:
+        return cells
+    candidates: list[list[str | None]] = [cells + [None] * missing, [None] * missing + cells]
+    if header.column("seq") == 0:
+        candidates.append([None, *cells, *([None] * (missing - 1))])
+    best = max(candidates, key=lambda placed: _fit(placed, header))
+    if best is candidates[0]:
+        _move_timeframe(best, header)
+    return best
+
+
+def _fit(cells: list[str | None], header: _Header) -> int:
+    score = 0
+    for cell, role in zip(cells, header.roles, strict=True):
+        if not cell:
+            continue
+        if role == "seq":
+            score += 2 if _SEQ.match(cell) else -2
+        elif role in {"lead", "coordinating", "executor", "monitor"}:
+            score += 2 if starts_like_agency(cell.lstrip("-+• ")) else -1
+        elif role == "timeframe":
+            score += 2 if _TIME_WORDS.search(cell) else -1
+        elif role == "content":
+            score += 1 if not starts_like_agency(cell) else -1
+    return score
 
 
 def _move_timeframe(cells: list[str | None], header: _Header) -> None:
@@ -199,8 +218,7 @@ def _item(
         timeframe=values.get("timeframe") or None,
         timeframe_line=row.line,
     )
-    lower = lead_text.casefold()
-    if "chủ trì" in lower or "phối hợp" in lower:
+    if FIRST_VERB.search(lead_text):
         roles = read_roles(lead_text)
         item.lead, item.coordinating = roles.leads, roles.partners
     elif lead_text:

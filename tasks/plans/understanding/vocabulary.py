@@ -21,7 +21,10 @@ _EXECUTOR = re.compile(
 )
 _STARTS = (
     ("timeframe", ("thời gian", "thời hạn", "tiến độ", "thời điểm", "mốc thời gian")),
-    ("content", ("nội dung", "nhiệm vụ", "tên nhiệm vụ", "hoạt động", "công việc", "tên đề án")),
+    (
+        "content",
+        ("nội dung", "nhiệm vụ", "tên nhiệm vụ", "hoạt động", "công việc", "tên đề án", "chỉ tiêu"),
+    ),
     ("product", ("sản phẩm", "kết quả", "hình thức", "dự kiến sản phẩm", "kết quả dự kiến")),
     ("note", ("ghi chú", "kinh phí", "nguồn kinh phí", "dự toán")),
 )
