@@ -320,7 +320,7 @@ def test_a_tab_table_with_broken_cells_followed_by_a_list_keeps_document_order()
 
 
 def test_a_table_header_without_rows_says_what_it_found() -> None:
-    with pytest.raises(PlanParseError, match="table header at line 4 but no numbered rows"):
+    with pytest.raises(PlanParseError, match="table heading at line 4 but no numbered rows"):
         read_plan_file(FIXTURE_PLANS / "empty-table.txt")
 
 

@@ -26,7 +26,13 @@ from dondoc.core.settings import get_settings
 from models import Plan
 from models.schema import ready_database_url
 from tasks.directory import load_directory
-from tasks.plans import ParsedPlan, import_plan_file, parsed_from_stored, read_plan_source
+from tasks.plans import (
+    ParsedPlan,
+    PlanWithoutTasks,
+    import_plan_file,
+    parsed_from_stored,
+    read_plan_source,
+)
 from tasks.plans.structured import dump_csv, dump_xlsx, dump_yaml
 from tasks.schedule import CompileOptions, compile_plan, parse_period
 
@@ -69,7 +75,12 @@ def plan_parse(
 ) -> None:
     """Parse a plan and show what was read. Writes nothing."""
     known = load_directory(directory).known_names() if directory is not None else []
-    parsed, _ = read_plan_source(file, known_names=known, before=get_settings().deadline_before)
+    try:
+        parsed, _ = read_plan_source(file, known_names=known, before=get_settings().deadline_before)
+    except PlanWithoutTasks as error:
+        if as_json and error.partial is not None:
+            print_json(error.partial.to_json() | {"refused": error.problems[0].message})
+        raise
     if as_json:
         print_json(parsed.to_json())
         return

@@ -31,6 +31,7 @@ __all__, __getattr__ = lazy_face(
             "ParsedPlan",
             "ParseWarning",
             "PlanParseError",
+            "PlanWithoutTasks",
             "Schedule",
             "deadline_warning",
         ),

@@ -16,16 +16,17 @@ from tasks.plans.parsed import (
     ParsedPlan,
     ParseWarning,
     PlanParseError,
+    PlanWithoutTasks,
     Schedule,
     deadline_warning,
     header_values,
 )
 from tasks.plans.timeframes import BeforeRule, parse_timeframe
-from tasks.plans.understanding import RawItem, refusal, understand
+from tasks.plans.understanding import RawItem, Reading, refusal, understand
 
 LOOKED_FOR = (
-    "numbered items with 'Cơ quan chủ trì'/'Thời gian thực hiện' lines, "
-    "or a table with 'Nội dung' and 'chủ trì' columns"
+    "tasks that name a lead agency: rows of a table with a 'chủ trì' column, tasks labelled "
+    "'Cơ quan chủ trì:', sentences 'X chủ trì …', or agency headings outside 'Tổ chức thực hiện'"
 )
 
 
@@ -72,15 +73,7 @@ def parse_plan_text(
         message = f"not a plan: {why}; dondoc imports plans (Kế hoạch, or a decision issuing one)"
         raise PlanParseError.one(source, message)
     if not reading.items:
-        found = (
-            f"a table header at line {reading.tables_seen[0]} but no numbered rows under it "
-            "with a lead agency"
-            if reading.tables_seen
-            else "neither"
-        )
-        message = f"no plan items: looked for {LOOKED_FOR}; found {found}"
-        raise PlanParseError.one(source, message)
-
+        raise _without_tasks(source, header, reading)
     known = list(known_names)
     warnings = [*header.warnings, *reading.warnings]
     items = [_interpret(raw, header, known, before, warnings) for raw in reading.items]
@@ -97,6 +90,34 @@ def parse_plan_text(
         warnings=sorted(warnings, key=lambda warning: warning.line),
     )
     return plan
+
+
+def _without_tasks(source: str, header: PlanHeader, reading: Reading) -> PlanWithoutTasks:
+    """The refusal of a plan with no task naming a lead, saying what was found instead."""
+    found = []
+    if header.number or header.issued_on:
+        found.append(
+            f"a plan header ({header.number or 'no number'}, {header.issued_on or 'no date'})"
+        )
+    if reading.tables_seen:
+        found.append(
+            f"a task table heading at line {reading.tables_seen[0]} but no numbered rows under "
+            "it with a lead agency"
+        )
+    if reading.labels_seen:
+        found.append(
+            f"{len(reading.labels_seen)} task label lines (first at line "
+            f"{reading.labels_seen[0]}) but none names a lead agency"
+        )
+    if reading.context_items:
+        found.append(
+            f"{reading.context_items} duties of agencies in 'Tổ chức thực hiện' or other context "
+            "sections, which are not tasks"
+        )
+    message = f"no plan items: looked for {LOOKED_FOR}; found {'; '.join(found) or 'neither'}"
+    error = PlanWithoutTasks.one(source, message)
+    error.partial = ParsedPlan(**header_values(header), layout="list", warnings=header.warnings)
+    return error
 
 
 def _body_start(document: Document) -> int:

@@ -159,6 +159,13 @@ class PlanParseError(InputFileError):
     """The input is not a plan we can read; the message says where and what was looked for."""
 
 
+class PlanWithoutTasks(PlanParseError):
+    """A plan document in which no task names a lead agency. `partial` is what was read (its
+    header facts and warnings, no items), which `plan parse --json` prints before failing."""
+
+    partial: ParsedPlan | None = None
+
+
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tasks.plans import PlanParseError, read_plan_file
+from tasks.plans import PlanParseError, PlanWithoutTasks, read_plan_file
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -80,10 +80,13 @@ def _score_one(path: Path, want: dict[str, Any], score: Score) -> None:
     try:
         plan, _ = read_plan_file(path)
         got: dict[str, Any] | None = plan.to_json()
+    except PlanWithoutTasks as error:  # `plan parse --json` prints what was read, then fails
+        got = error.partial.to_json() if error.partial else None
     except PlanParseError:
         got = None
     if want.get("reject"):
-        score.count(family, "refused", got is None, f"{name}: not refused")
+        refused = got is None or not got.get("items")
+        score.count(family, "refused", refused, f"{name}: not refused")
         return
     if got is None:
         score.count(family, "parsed", False, f"{name}: refused")

@@ -32,6 +32,36 @@ _GROUP_NOUNS = {
     "cấp",
     "đài",
 }
+_TWO_WORD_HEADS = {
+    "trung tâm",
+    "văn phòng",
+    "công an",
+    "ủy ban",
+    "uỷ ban",
+    "chi cục",
+    "tổng cục",
+    "kho bạc",
+    "bệnh viện",
+    "liên đoàn",
+    "mặt trận",
+    "chi nhánh",
+    "ngân hàng",
+    "bưu điện",
+    "tòa án",
+    "toà án",
+    "thanh tra",
+    "viện kiểm",
+    "hạt kiểm",
+    "ban chỉ",
+    "bộ chỉ",
+    "đài phát",
+    "đài truyền",
+    "liên hiệp",
+    "hiệp hội",
+    "ban quản",
+    "trường đại",
+    "trường cao",
+}
 _OPEN_HEADS = {"công", "ubnd", "ủy", "uỷ", "văn", "thanh", "kho", "bộ", "ban", "mặt"}
 _NOT_NAME = re.compile(r"(?i)\b(?:với|nhằm|để|về việc|của|trong|đối với)\b|[.;!?]")
 
@@ -45,5 +75,6 @@ def names_an_agency(text: str) -> bool:
     words = text.split()
     if words[0].casefold() == "các":
         return len(words) > 1 and words[1].strip(",").casefold() in _GROUP_NOUNS
-    named = next((word for word in words[1:] if word[:1].isalpha()), "")
+    after = 2 if " ".join(words[:2]).casefold() in _TWO_WORD_HEADS else 1
+    named = next((word for word in words[after:] if word[:1].isalpha()), "")
     return named[:1].isupper() or words[0].casefold() in _OPEN_HEADS

@@ -1,6 +1,6 @@
 """All the ways a plan states its tasks, read in one pass each and merged in document order.
-"Tổ chức thực hiện" states general duties; its agency paragraphs become items only when the
-plan states its tasks nowhere else."""
+"Tổ chức thực hiện" and the other context sections state general duties, never tasks: their
+agency paragraphs are only counted, to tell an admin what was found in a plan without tasks."""
 
 from __future__ import annotations
 
@@ -20,9 +20,12 @@ def understand(document: Document) -> Reading:
     used = tables.used | labels.used
     prose = read_prose_items(blocks, sections, used, organising=False)
     readings = [tables, labels, prose]
-    if not any(reading.items for reading in readings):
-        readings.append(read_prose_items(blocks, sections, used, organising=True))
-    merged = Reading(tables_seen=tables.tables_seen)
+    context = read_prose_items(blocks, sections, used, organising=True)
+    merged = Reading(
+        tables_seen=tables.tables_seen,
+        labels_seen=labels.labels_seen,
+        context_items=len(context.items),
+    )
     for reading in readings:
         merged.items.extend(reading.items)
         merged.warnings.extend(reading.warnings)

@@ -82,6 +82,7 @@ class _Assembler:
                 self.item = self.open(index, block)
             self.apply(role, value, block)
         self.reading.used.add(index)
+        self.reading.labels_seen.append(block.line)
         self.last = (labels[-1][0], block, labels[-1][1])
 
     def apply(self, role: Role, value: str, block: Block) -> None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tasks.plans.agency_names import starts_like_agency
 from tasks.plans.document import Block, Row
 from tasks.plans.parsed import ParseWarning
+from tasks.plans.understanding.agencies import names_an_agency
 from tasks.plans.understanding.clauses import FIRST_VERB, read_roles
 from tasks.plans.understanding.loose_rows import loose_heading_row, split_row
 from tasks.plans.understanding.raw import RawItem, Reading
@@ -144,6 +144,14 @@ def _align(texts: list[str], header: _Header) -> list[str | None]:
     return best
 
 
+def _names_agencies(cell: str) -> bool:
+    """A cell that opens with agency names ("Sở Tài chính, Sở Nội vụ chủ trì …")."""
+    text = cell.lstrip("-+• ")
+    if verb := FIRST_VERB.search(text):
+        text = text[: verb.start()]
+    return names_an_agency(text.strip(" ,;"))
+
+
 def _fit(cells: list[str | None], header: _Header) -> int:
     score = 0
     for cell, role in zip(cells, header.roles, strict=True):
@@ -152,11 +160,11 @@ def _fit(cells: list[str | None], header: _Header) -> int:
         if role == "seq":
             score += 2 if _SEQ.match(cell) else -2
         elif role in {"lead", "coordinating", "executor", "monitor"}:
-            score += 2 if starts_like_agency(cell.lstrip("-+• ")) else -1
+            score += 2 if _names_agencies(cell) else -1
         elif role == "timeframe":
             score += 2 if _TIME_WORDS.search(cell) else -1
         elif role == "content":
-            score += 1 if not starts_like_agency(cell) else -1
+            score += -2 if _SEQ.match(cell) else (-1 if _names_agencies(cell) else 1)
     return score
 
 

@@ -33,3 +33,5 @@ class Reading:
     warnings: list[ParseWarning] = field(default_factory=list)
     used: set[int] = field(default_factory=set)  # indexes of blocks consumed by items
     tables_seen: list[int] = field(default_factory=list)  # 1-based lines of task tables
+    labels_seen: list[int] = field(default_factory=list)  # 1-based lines of task labels
+    context_items: int = 0  # agency paragraphs in context sections ("Tổ chức thực hiện")
