@@ -129,6 +129,12 @@ def test_a_name_with_commas_or_va_stays_whole(name: str) -> None:
             "Hội Liên hiệp Phụ nữ tỉnh, Tỉnh đoàn, Huyện ủy",
             ["Hội Liên hiệp Phụ nữ tỉnh", "Tỉnh đoàn", "Huyện ủy"],
         ),
+        ("Đảng ủy, UBND, Ủy ban MTTQ xã", ["Đảng ủy", "UBND", "Ủy ban MTTQ xã"]),
+        ("Công an xã, Quân sự xã", ["Công an xã", "Quân sự xã"]),
+        (
+            "Công chức Văn phòng - Thống kê, công chức Tư pháp - Hộ tịch",
+            ["Công chức Văn phòng - Thống kê", "công chức Tư pháp - Hộ tịch"],
+        ),
         (
             "Tòa án nhân dân tỉnh và Viện kiểm sát nhân dân tỉnh, Kho bạc Nhà nước khu vực XI",
             ["Tòa án nhân dân tỉnh", "Viện kiểm sát nhân dân tỉnh", "Kho bạc Nhà nước khu vực XI"],

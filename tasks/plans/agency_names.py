@@ -174,7 +174,8 @@ def _continues(tail: list[str], before: str, line: str) -> bool:
         return last in LINKERS or is_head_only(" ".join(tail))
     first = line.split()[0].casefold()
     starts_group = first in ("các", "những") and len(line.split()) > 1
-    return not (starts_group and last not in LINKERS and classify(" ".join(tail)) is Piece.NAMED)
+    whole_name = classify(" ".join(tail)) is Piece.NAMED and not is_head_only(" ".join(tail))
+    return not (starts_group and last not in LINKERS and whole_name)
 
 
 def _mask_parentheses(text: str) -> tuple[str, list[str]]:
@@ -283,7 +284,7 @@ def _joins(current: _Entry, piece: str, kind: Piece, separator: str) -> bool:
         return False
     if kind is Piece.NAMED:
         if _JOINT_OFFICE.match(clean_name(current.text)):
-            return normalize_name(piece).startswith("ubnd")
+            return normalize_name(piece).startswith(("ubnd", "hđnd", "hội đồng nhân dân"))
         under_determiner = current.group and current.open and bool(_COMMA.match(separator))
         return under_determiner and peoples_committee_of_places(piece)
     if normalize_name(piece) in ("sở", "bộ"):

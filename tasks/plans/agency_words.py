@@ -38,6 +38,7 @@ HEAD_WORDS = (
     "Ban Chỉ huy",
     "BCH",
     "Bộ Tư lệnh",
+    "Quân sự",
     "Bộ đội Biên phòng",
     "Quân khu",
     "Công an",
@@ -86,9 +87,13 @@ HEAD_WORDS = (
     "Công ty",
     "Quỹ",
 )
-# Heads that are a whole agency name already: "Tỉnh đoàn", "Huyện ủy".
+# Heads that are a whole agency name already: "Tỉnh đoàn", "Huyện ủy", a commune's "UBND".
 _WHOLE_NAMES = frozenset(
-    ("tỉnh đoàn", "huyện đoàn", "thành đoàn", "xã đoàn", "tỉnh ủy", "huyện ủy", "thành ủy")
+    (
+        *("tỉnh đoàn", "huyện đoàn", "thành đoàn", "xã đoàn"),
+        *("tỉnh ủy", "huyện ủy", "thành ủy", "đảng ủy"),
+        *("ubnd", "hđnd", "mttq", "ubmttq"),
+    )
 )
 # Class nouns: a bare one ("ban", "Doanh nghiệp") continues or opens a collective list.
 CLASS_NOUNS = (
@@ -114,6 +119,10 @@ CLASS_NOUNS = (
     "đoàn",
     "đồng chí",
     "đ/c",
+    "cán bộ",
+    "công chức",
+    "viên chức",
+    "chuyên viên",
 )
 # Class nouns that name one agency when a proper name follows: "Phòng Nội vụ", "Hội Nông dân".
 _NAMEABLE_CLASSES = frozenset(
