@@ -235,6 +235,7 @@ def test_leftovers_that_are_not_names_are_dropped(cell: str, expected: list[str]
 
 def test_a_field_label_at_the_start_is_dropped_and_a_later_one_ends_the_value() -> None:
     assert split_agencies("- Cơ quan chủ trì: Sở Y tế, Sở Nội vụ") == ["Sở Y tế", "Sở Nội vụ"]
+    assert split_agencies("Chủ trì: Sở Y tế") == ["Sở Y tế"]
     cell = "Phòng Quản lý Công nghiệp; Đơn vị phối hợp: Phòng Quản lý Năng lượng."
     assert split_agencies(cell) == ["Phòng Quản lý Công nghiệp"]
 

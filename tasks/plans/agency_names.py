@@ -83,7 +83,8 @@ _LEAD_IN = re.compile(r"^(?:giao|đề nghị)\s+(?=\S)", re.IGNORECASE)
 # A field label: one at the start is dropped, a later one starts another field's value
 # ("Phòng A; Đơn vị phối hợp: Phòng B" leads with Phòng A only).
 _LABEL = re.compile(
-    r"\b(?:cơ quan|đơn vị)\s+(?:chủ trì|phối hợp|thực hiện)(?:\s+thực hiện)?\s*:", re.IGNORECASE
+    r"\b(?:(?:cơ quan|đơn vị)\s+)?(?:chủ trì|phối hợp|thực hiện)(?:\s+thực hiện)?\s*:",
+    re.IGNORECASE,
 )
 # Parentheticals that say the agency's role, not its name: "(chủ trì)".
 _ROLE_NOTE = re.compile(r"^\((?:đồng\s+)?(?:chủ trì|phối hợp|thực hiện|tham mưu)\W*\)$", re.I)
