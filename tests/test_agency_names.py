@@ -40,6 +40,9 @@ SINGLE_NAMES = [
     "Văn phòng UBND tỉnh (Trung tâm Thông tin)",
     "Thanh tra Sở Xây dựng",
     "các viện nghiên cứu, trường đại học",
+    "Đoàn kiểm tra liên ngành",
+    "Hội đồng phối hợp phổ biến, giáo dục pháp luật tỉnh",
+    "Ban Quản lý dự án đầu tư xây dựng tỉnh",
 ]
 
 
@@ -206,6 +209,24 @@ def test_a_name_wrapped_over_lines_is_rejoined(cell: str, expected: list[str]) -
         ("Sở Y tế rà soát; xây dựng tiêu chí, Sở Nội vụ", ["Sở Y tế"]),
         ("Ủy ban nhân dân cấp tỉnh trình Hội đồng nhân dân", ["Ủy ban nhân dân cấp tỉnh"]),
         ("Giao Công an tỉnh chủ trì", ["Công an tỉnh"]),
+        (
+            "Sở Nông nghiệp và Môi trường rà soát, đôn đốc các tổ chức",
+            ["Sở Nông nghiệp và Môi trường"],
+        ),
+        ("Bộ Quốc phòng chủ trì, phối hợp với Bộ Công an", ["Bộ Quốc phòng"]),
+        (
+            "Bộ Tư pháp và Bộ Tài nguyên & Môi trường để nghiên cứu mô hình",
+            ["Bộ Tư pháp", "Bộ Tài nguyên & Môi trường"],
+        ),
+        (
+            "các tổ chức chính trị – xã hội trong công tác tuyên truyền",
+            ["các tổ chức chính trị – xã hội"],
+        ),
+        (
+            "các cơ quan, đơn vị trực thuộc Ủy ban nhân dân tỉnh tổ chức công bố kế hoạch sau khi "
+            "được Chủ tịch Ủy ban nhân dân tỉnh phê duyệt",
+            ["các cơ quan, đơn vị trực thuộc Ủy ban nhân dân tỉnh"],
+        ),
     ],
 )
 def test_prose_after_a_name_is_cut_off(cell: str, expected: list[str]) -> None:

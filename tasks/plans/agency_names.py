@@ -5,7 +5,7 @@ lịch", "UBND các xã, phường", "Các sở, ban, ngành"), so a separator o
 after it opens an agency or a group of its own (agency_words says what a piece is). Real cells
 also wrap lines in the middle of a name, miss a comma ("Sở Tài chính Sở Nội vụ") and run on
 into prose ("Sở Nội vụ chủ trì tham mưu …; Sở Tư pháp …"): wrapped lines are rejoined, prose is
-cut off at its verb, and a known directory name always stays one entry. One pass, linear in the
+cut off (agency_prose), and a known directory name always stays one entry. One pass, linear in the
 length of the cell, and no input makes it raise."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from dondoc.core.text import clean_name, normalize_name, normalize_text
+from tasks.plans.agency_prose import cut_prose
 from tasks.plans.agency_words import (
     LINKERS,
     STRONG_HEADS,
@@ -33,51 +34,6 @@ _SEPARATOR = re.compile(r"(\s*,\s*(?:và\s+)?|\s+(?:và|&)\s+|\s*\n\s*)")
 _COMMA = re.compile(r"\s*,")
 _LINE_PIECES = re.compile(r"[,;]|\s(?:và|&)\s")
 _PRIVATE_MARKS = dict.fromkeys(range(0xE000, 0xE003))  # the marks this module writes itself
-# Where prose starts after a name: a verb (the rest of the clause is prose) or an adverbial
-# ("theo chức năng, nhiệm vụ", "trong phạm vi …": prose until the next agency). Lower case only,
-# so "Sở Xây dựng" or "Ban Chỉ đạo" never match.
-_VERBS = (
-    "chủ trì",
-    "phối hợp",
-    "tham mưu",
-    "thực hiện",
-    "tiến hành",
-    "rà soát",
-    "triển khai",
-    "chủ động",
-    "khẩn trương",
-    "kịp thời",
-    "tiếp tục",
-    "có trách nhiệm",
-    "chịu trách nhiệm",
-    "nghiên cứu",
-    "đăng tải",
-    "hướng dẫn",
-    "ban hành",
-    "báo cáo",
-    "tổng hợp",
-    "đề xuất",
-    "đôn đốc",
-    "theo dõi",
-    "gửi",
-    "trình",
-)
-_ADVERBIALS = ("theo", "trong phạm vi", "thuộc phạm vi", "căn cứ")
-
-
-def _alternatives(phrases: tuple[str, ...]) -> str:
-    return "|".join(phrase.replace(" ", r"\s+") for phrase in phrases)
-
-
-_PROSE = re.compile(
-    rf"\b(?:(?P<verb>{_alternatives(_VERBS)})|(?P<adverb>{_alternatives(_ADVERBIALS)}))\b"
-)
-# Nouns a verb can qualify inside a name ("viện nghiên cứu", "tổ công tác triển khai"), and the
-# words "trình" ends without being the verb "present to" ("chương trình", "quy trình").
-_NOUN_BEFORE_VERB = frozenset(
-    ("viện", "tâm", "trường", "phòng", "ban", "tổ", "nhóm", "đoàn", "đồng", "sở", "phận", "vị")
-)
-_NOT_VERB_TRINH = frozenset(("chương", "quy", "công", "lộ", "tờ", "hành", "tiến", "giáo"))
 # Words before the agency that belong to the sentence, not to the name: "Giao Công an tỉnh …".
 _LEAD_IN = re.compile(r"^(?:giao|đề nghị)\s+(?=\S)", re.IGNORECASE)
 # A field label: one at the start is dropped, a later one starts another field's value
@@ -97,8 +53,6 @@ _MASK = re.compile(f"{_MASK_OPEN}(\\d+){_MASK_CLOSE}")
 # Commas that belong to a set phrase, not to a list: "Ban Chỉ huy Phòng, chống thiên tai".
 _SET_PHRASE_COMMA = re.compile(r"(?<=\bphòng),(?=\s*chống\b)", re.IGNORECASE)
 _KEPT_COMMA = "\ue002"
-# "tổ chức" before a verb is the verb "organise", not the noun "organisation".
-_ORGANISE = re.compile(r"(?<=\S)\s+tổ\s+chức$")
 
 
 @dataclass
@@ -236,7 +190,7 @@ def _read_clause(clause: str, known: _KnownRuns) -> tuple[list[_Entry], bool]:
             entries.append(_Entry(_join(pieces, separators, index, end), group=False, open=False))
             skipping, index = False, end + 1
             continue
-        piece, prose = _cut_prose(pieces[index])
+        piece, prose = cut_prose(pieces[index])
         kind = classify(piece)
         if not skipping or kind in (Piece.NAMED, Piece.GROUP):
             separator = separators[index - 1] if index and not skipping else ""
@@ -291,20 +245,6 @@ def _joins(current: _Entry, piece: str, kind: Piece, separator: str) -> bool:
     if normalize_name(piece) in ("sở", "bộ"):
         return False  # "Doanh nghiệp, Sở, ban, ngành": a new "sở, ban, ngành" list
     return current.group
-
-
-def _cut_prose(piece: str) -> tuple[str, str | None]:
-    """The piece up to where prose starts, and which kind of prose ("verb", "adverb") if any."""
-    for found in _PROSE.finditer(piece):
-        before = piece[max(0, found.start() - 30) : found.start()].split()
-        previous = before[-1].casefold() if before else ""
-        if previous in _NOUN_BEFORE_VERB:
-            continue
-        if found.group().startswith("trình") and previous in _NOT_VERB_TRINH:
-            continue
-        kept = _ORGANISE.sub("", piece[: found.start()].rstrip())
-        return kept, "verb" if found.group("verb") else "adverb"
-    return piece, None
 
 
 def _split_missing_commas(piece: str) -> list[str]:

@@ -178,9 +178,13 @@ NOT_AGENCY_WORDS = (
 # A whole name that starts with "UBND": a later "UBND …" piece may belong to the same group.
 PEOPLES_COMMITTEE = normalize_name("Ủy ban nhân dân")
 DETERMINERS = frozenset(("các", "những"))
-# Words after which a line break or an upper-case head word cannot start a new agency.
+# Words after which a line break or an upper-case head word cannot start a new agency: links,
+# and the last syllables of roles held in the agency after them ("Chủ tịch UBND tỉnh").
 LINKERS = frozenset(
-    ("của", "thuộc", "trực", "với", "và", "các", "những", "cho", "tại", "về", "là", "ở", "&")
+    (
+        *("của", "thuộc", "trực", "với", "và", "các", "những", "cho", "tại", "về", "là", "ở", "&"),
+        *("tịch", "đốc", "trưởng", "phó", "viên", "đạo"),  # a role before its agency: "Chủ tịch"
+    )
 )
 # Heads strong enough to start a new agency even without a comma: "Sở Tài chính Sở Nội vụ".
 STRONG_HEADS = frozenset(normalize_name(word) for word in ("Sở", "Bộ", "UBND", "Công an"))
