@@ -121,6 +121,10 @@ def test_a_name_with_commas_or_va_stays_whole(name: str) -> None:
             ["Các sở, ngành", "UBND các xã, phường"],
         ),
         (
+            "Các bộ, ngành, UBND tỉnh, thành phố trực thuộc trung ương",
+            ["Các bộ, ngành", "UBND tỉnh, thành phố trực thuộc trung ương"],
+        ),
+        (
             "Các bộ, cơ quan ngang bộ, UBND tỉnh, thành phố",
             ["Các bộ, cơ quan ngang bộ", "UBND tỉnh, thành phố"],
         ),

@@ -22,6 +22,7 @@ from tasks.plans.agency_words import (
     Piece,
     classify,
     is_bare_class,
+    is_bare_place,
     is_head_only,
     leading,
     opens_agency,
@@ -181,6 +182,7 @@ def _read_clause(clause: str, known: _KnownRuns) -> tuple[list[_Entry], bool]:
     ("theo chức năng, nhiệm vụ") pieces are skipped until one opens an agency; after a verb the
     rest of the clause is prose."""
     pieces, separators = _pieces(clause)
+    bare_places_after = _bare_places_after(pieces)
     entries: list[_Entry] = []
     skipping = cut = False
     index = 0
@@ -194,7 +196,7 @@ def _read_clause(clause: str, known: _KnownRuns) -> tuple[list[_Entry], bool]:
         kind = classify(piece)
         if not skipping or kind in (Piece.NAMED, Piece.GROUP):
             separator = separators[index - 1] if index and not skipping else ""
-            _add(entries, piece, kind, separator)
+            _add(entries, piece, kind, separator, bare_places_after[index])
             skipping = False
         if prose == "verb":
             return entries, True
@@ -217,13 +219,30 @@ def _pieces(clause: str) -> tuple[list[str], list[str]]:
     return pieces, separators
 
 
-def _add(entries: list[_Entry], piece: str, kind: Piece, separator: str) -> None:
+def _bare_places_after(pieces: list[str]) -> list[bool]:
+    """For each piece, whether the places listed right after it are bare place words: "UBND
+    xã, phường, đặc khu" is a list one determiner can cover, "UBND tỉnh, thành phố trực thuộc
+    trung ương" a name of its own."""
+    out = [True] * len(pieces)
+    bare = True
+    for index in range(len(pieces) - 1, -1, -1):
+        out[index] = bare
+        if classify(pieces[index]) is Piece.PLACE:
+            bare = bare and is_bare_place(pieces[index])
+        else:
+            bare = True
+    return out
+
+
+def _add(
+    entries: list[_Entry], piece: str, kind: Piece, separator: str, bare_places_after: bool
+) -> None:
     """Continue the last entry with `piece` or start a new one; no separator: a new one."""
     if not piece:
         return
     bare = is_bare_class(piece)
     current = entries[-1] if entries and separator else None
-    if current is not None and _joins(current, piece, kind, separator):
+    if current is not None and _joins(current, piece, kind, separator, bare_places_after):
         current.text += separator + piece
         current.open = bare and kind in (Piece.CLASS, Piece.GROUP)
     else:
@@ -231,7 +250,9 @@ def _add(entries: list[_Entry], piece: str, kind: Piece, separator: str) -> None
         entries.append(_Entry(piece, group=group, open=bare))
 
 
-def _joins(current: _Entry, piece: str, kind: Piece, separator: str) -> bool:
+def _joins(
+    current: _Entry, piece: str, kind: Piece, separator: str, bare_places_after: bool
+) -> bool:
     """Whether `piece` continues the entry before it rather than starting a new one."""
     if kind in (Piece.OTHER, Piece.PLACE):
         return True
@@ -241,7 +262,8 @@ def _joins(current: _Entry, piece: str, kind: Piece, separator: str) -> bool:
         if _JOINT_OFFICE.match(clean_name(current.text)):
             return normalize_name(piece).startswith(("ubnd", "hđnd", "hội đồng nhân dân"))
         under_determiner = current.group and current.open and bool(_COMMA.match(separator))
-        return under_determiner and peoples_committee_of_places(piece)
+        committees = peoples_committee_of_places(piece) and bare_places_after
+        return under_determiner and committees
     if normalize_name(piece) in ("sở", "bộ"):
         return False  # "Doanh nghiệp, Sở, ban, ngành": a new "sở, ban, ngành" list
     return current.group

@@ -273,6 +273,12 @@ def opens_agency(text: str) -> bool:
     return classify(text) in (Piece.NAMED, Piece.GROUP)
 
 
+def is_bare_place(text: str) -> bool:
+    """A place word alone ("phường", "đặc khu"), with no qualifier after it."""
+    words = text.split()
+    return bool(words) and leading(words, _PLACE_KEYS) == len(words)
+
+
 def peoples_committee_of_places(text: str) -> bool:
     """ "UBND xã" or "Ủy ban nhân dân tỉnh": the committees of a bare list of places, which a
     determiner before them can still cover ("Các sở, ngành, UBND xã, phường, đặc khu")."""
