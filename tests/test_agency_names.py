@@ -98,6 +98,7 @@ def test_a_name_with_commas_or_va_stays_whole(name: str) -> None:
         ("Hội Nông dân & Hội Phụ nữ huyện", ["Hội Nông dân", "Hội Phụ nữ huyện"]),
         ("UBND xã Chiềng Khương, xã Nậm Ty", ["UBND xã Chiềng Khương", "xã Nậm Ty"]),
         ("Thị trấn Sông Mã; xã Chiềng Khương", ["Thị trấn Sông Mã", "xã Chiềng Khương"]),
+        ("UBND huyện Mộc Châu, huyện Vân Hồ", ["UBND huyện Mộc Châu", "huyện Vân Hồ"]),
         ("Sở Tài chính Sở Nội vụ", ["Sở Tài chính", "Sở Nội vụ"]),
         ("Bộ CHQS tỉnh UBND cấp xã", ["Bộ CHQS tỉnh", "UBND cấp xã"]),
         (

@@ -149,8 +149,11 @@ PLACE_WORDS = (
     "khu phố",
     "cấp",
 )
-# Local units that are an agency of their own before a proper name: "xã Chiềng Khương".
-_LOCAL_UNITS = frozenset(("xã", "phường", "thị trấn"))
+# Local units that are an agency of their own before a proper name: "xã Chiềng Khương",
+# "huyện Mộc Châu" (a bare "xã" or "Thành phố" only continues a list of places).
+_LOCAL_UNITS = frozenset(
+    ("xã", "phường", "thị trấn", "huyện", "quận", "thị xã", "thành phố", "tỉnh")
+)
 # Words that start with a head or class syllable but are not agencies ("xã hội", "hội nghị").
 NOT_AGENCY_WORDS = (
     "xã hội",
