@@ -115,6 +115,8 @@ def _seconds(cell: str) -> float:
     ],
 )
 def test_the_time_grows_linearly_with_the_cell(unit: str) -> None:
-    small = "".join(unit.format(n=n) for n in range(500))
-    large = "".join(unit.format(n=n) for n in range(4000))
-    assert _seconds(large) < 20 * max(_seconds(small), 1e-4)  # linear: 8x; quadratic: 64x
+    small = "".join(unit.format(n=n) for n in range(400))
+    large = "".join(unit.format(n=n) for n in range(3200))
+    split_agencies(small)  # warm the caches
+    # linear: 8x the time; quadratic: 64x. The margin absorbs a shared machine's noise.
+    assert _seconds(large) < 24 * max(_seconds(small), 1e-3)
