@@ -271,7 +271,7 @@ def _joins(
 
 def _split_missing_commas(piece: str) -> list[str]:
     """ "Sở Tài chính Sở Nội vụ" is two agencies: split before an upper-case strong head word
-    ("Sở", "Bộ", "UBND") that follows a complete name and no linking word."""
+    ("Sở", "Bộ", "UBND", "Công an") that follows a complete name and no linking word."""
     words = piece.split()
     if len(words) < 3:
         return [piece]

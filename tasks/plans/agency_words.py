@@ -178,7 +178,7 @@ NOT_AGENCY_WORDS = (
     "viện trưởng",
     "đội trưởng",
 )
-# A whole name that starts with "UBND": a later "UBND …" piece may belong to the same group.
+# The key of "Ủy ban nhân dân" and "UBND" alike.
 PEOPLES_COMMITTEE = normalize_name("Ủy ban nhân dân")
 DETERMINERS = frozenset(("các", "những"))
 # Words after which a line break or an upper-case head word cannot start a new agency: links,
@@ -203,6 +203,7 @@ _PLACE_KEYS = _keys(PLACE_WORDS)
 _NOT_AGENCY_KEYS = _keys(NOT_AGENCY_WORDS)
 _NAMEABLE_KEYS = _keys(tuple(_NAMEABLE_CLASSES))
 _WHOLE_KEYS = _keys(tuple(_WHOLE_NAMES))
+_NAME_START_KEYS = _HEAD_KEYS | _CLASS_KEYS
 _LONGEST = 5  # words in the longest vocabulary entry ("Ủy ban nhân dân" before folding)
 
 
@@ -265,10 +266,10 @@ def is_head_only(text: str) -> bool:
     words = text.split()
     if not words:
         return True
-    keys = _HEAD_KEYS | _CLASS_KEYS
-    return leading(words, keys) == len(words) or any(
-        key.startswith(_key(tuple(words)) + " ") for key in keys
-    )
+    if leading(words, _NAME_START_KEYS) == len(words):
+        return True
+    start = _key(tuple(words[:_LONGEST])) + " "
+    return len(words) < _LONGEST and any(key.startswith(start) for key in _NAME_START_KEYS)
 
 
 def opens_agency(text: str) -> bool:
