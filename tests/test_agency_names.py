@@ -138,6 +138,11 @@ def test_a_name_with_commas_or_va_stays_whole(name: str) -> None:
             ["Hội Liên hiệp Phụ nữ tỉnh", "Tỉnh đoàn", "Huyện ủy"],
         ),
         ("Đảng ủy, UBND, Ủy ban MTTQ xã", ["Đảng ủy", "UBND", "Ủy ban MTTQ xã"]),
+        ("Vụ Pháp chế, các Cục, Vụ liên quan", ["Vụ Pháp chế", "các Cục, Vụ liên quan"]),
+        (
+            "Trung tâm Y tế huyện, trạm y tế các xã",
+            ["Trung tâm Y tế huyện", "trạm y tế các xã"],
+        ),
         ("Công an xã, Quân sự xã", ["Công an xã", "Quân sự xã"]),
         (
             "Công chức Văn phòng - Thống kê, công chức Tư pháp - Hộ tịch",

@@ -117,6 +117,13 @@ CLASS_NOUNS = (
     "đài",
     "báo",
     "đoàn",
+    "cục",
+    "tổng cục",
+    "chi cục",
+    "vụ",
+    "trung tâm",
+    "bệnh viện",
+    "trạm",
     "đồng chí",
     "đ/c",
     "cán bộ",
@@ -126,7 +133,10 @@ CLASS_NOUNS = (
 )
 # Class nouns that name one agency when a proper name follows: "Phòng Nội vụ", "Hội Nông dân".
 _NAMEABLE_CLASSES = frozenset(
-    ("cơ quan", "sở", "bộ", "ban", "phòng", "hội", "viện", "trường", "đài", "báo", "đoàn")
+    (
+        *("cơ quan", "sở", "bộ", "ban", "phòng", "hội", "viện", "trường", "đài", "báo", "đoàn"),
+        *("cục", "tổng cục", "chi cục", "vụ", "trung tâm", "bệnh viện", "trạm"),
+    )
 )
 # Words that open a list of places ("UBND các tỉnh, thành phố"; "cấp tỉnh, cấp xã").
 PLACE_WORDS = (
