@@ -31,6 +31,7 @@ class CleanLine:
     bold_start: bool = False
     bold_end: bool = False
     tabs: bool = False
+    blank: bool = True  # the source line itself was empty, not emptied by cleaning
 
 
 def clean_lines(text: str) -> list[CleanLine]:
@@ -41,13 +42,13 @@ def clean_lines(text: str) -> list[CleanLine]:
     for number, line in enumerate(raw, start=1):
         stripped = line.strip()
         if _RUNNING_HEAD.match(stripped):
-            out.append(CleanLine(number, ""))
+            out.append(CleanLine(number, "", blank=False))
             after_running_head = 3
             continue
         if after_running_head:
             after_running_head -= 1
             if _PAGE_NUMBER.match(stripped) or not stripped:
-                out.append(CleanLine(number, ""))
+                out.append(CleanLine(number, "", blank=not stripped))
                 continue
         out.append(_clean(number, line))
     return out
@@ -68,7 +69,7 @@ def _clean(number: int, line: str) -> CleanLine:
     text = "\t".join(cleaned) if has_tabs else cleaned[0]
     if not has_tabs and _RULE.match(text):
         text = ""
-    return CleanLine(number, text, bold_start, bold_end, has_tabs)
+    return CleanLine(number, text, bold_start, bold_end, has_tabs, blank=not line.strip())
 
 
 def _clean_cell(cell: str) -> str:

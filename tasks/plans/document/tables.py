@@ -66,6 +66,9 @@ def _cell_lines(lines: Sequence[CleanLine], start: int) -> tuple[Block, int] | N
                 end = index + 1
             index += 1
             continue
+        if not line.text and not line.blank and buffer:
+            index += 1  # a line emptied by cleaning ("**", "-----") inside a cell
+            continue
         if not line.text or len(buffer) >= MAX_CELL_LINES:
             break
         buffer.append(line)

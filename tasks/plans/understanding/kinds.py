@@ -50,21 +50,14 @@ _LETTER = re.compile(r"^(?:kính gửi|v/v)\b")
 def refusal(document: Document, number: str | None) -> str | None:
     """Why this document is not a plan, or None when it may be one."""
     texts = [block.text for block in document.blocks[:_HEAD_BLOCKS] if block.kind != "table"]
-    cells = [
-        cell.text
-        for block in document.blocks[:_HEAD_BLOCKS]
-        for row in block.rows
-        for cell in row.cells
-    ]
-    heading = _type_heading(texts + cells)
+    heading, letter = _opening(document)
     code_kind = _number_kind(number)
+    if letter and heading is None:
+        return "it is an official letter (công văn: 'Kính gửi …'), not a plan"
     if heading not in {None, "plan", "decision"}:
         return f"it is {heading}, not a plan"
     if code_kind and heading != "plan":
         return f"it is {code_kind} (number {number}), not a plan"
-    head = fold(" ".join(texts[:40]))
-    if heading is None and any(_LETTER.match(fold(text)) for text in texts + cells):
-        return "it is an official letter (công văn: 'Kính gửi …'), not a plan"
     if heading == "decision":
         title = fold(" ".join(_after_heading(texts)))
         if _PROCEDURES.search(title):
@@ -72,17 +65,27 @@ def refusal(document: Document, number: str | None) -> str | None:
         whole = fold(" ".join(block.text for block in document.blocks))
         if not _ISSUES_PLAN.search(whole) and "plan" not in _all_headings(document):
             return "it is a decision that issues no plan (no 'ban hành … Kế hoạch')"
+    head = fold(" ".join(texts[:40]))
     if number is None and heading is None and _NEWS.search(head):
         return "it reads as a news article about a plan, not the plan itself"
     return None
 
 
-def _type_heading(texts: list[str]) -> str | None:
-    for text in texts:
-        key = fold(text).strip(" .:*")
-        if key in _TYPE_HEADINGS:
-            return _TYPE_HEADINGS[key]
-    return None
+def _opening(document: Document) -> tuple[str | None, bool]:
+    """The first document-type heading on the first page, and whether a letter's "Kính gửi"
+    comes before it."""
+    for block in document.blocks[:_HEAD_BLOCKS]:
+        texts = [cell.text for row in block.rows for cell in row.cells] or [block.text]
+        for text in texts:
+            key = fold(text).strip(" .:*#")
+            if _LETTER.match(key):
+                return None, True
+            kind = _TYPE_HEADINGS.get(key)
+            if kind is None and (block.kind == "heading" or text.isupper()):
+                kind = next((v for k, v in _TYPE_HEADINGS.items() if key.startswith(k + " ")), None)
+            if kind is not None:
+                return kind, False
+    return None, False
 
 
 def _all_headings(document: Document) -> set[str]:
@@ -104,7 +107,10 @@ def _number_kind(number: str | None) -> str | None:
     """What a number's type code says: None for plans and decisions, or when it has none."""
     if not number or "/" not in number:
         return None
-    code = fold(number.split("/", 1)[1]).split("-")
+    before, after = number.split("/", 1)
+    # party numbering puts the type before the slash: "432-TB/VPTW", "01-KH/BCĐTW"
+    party = re.match(r"^\d+-([A-ZĐa-zđ]+)$", before.strip())
+    code = [fold(party.group(1))] if party else fold(after).split("-")
     if not code or code[0] in _PLAN_CODES:
         return None
     if code[0] in _OTHER_CODES:
