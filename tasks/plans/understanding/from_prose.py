@@ -17,6 +17,7 @@ _ASSIGNED = re.compile(
     r"(?:^|[(;:.]\s*|\b[Gg]iao\s+)(?P<who>[^;:().]{3,160}?)\s+(?:là cơ quan\s+)?chủ trì\b"
     r"|\b[Gg]iao\s+(?P<given>[^;:().]{3,120}?)\s+(?:tham mưu|thực hiện|triển khai)\b"
 )
+_DEPTH = {"roman": 0, "number": 1, "letter": 2, "dash": 3, "plus": 4, "bullet": 5}
 _BULLETS = {"dash", "plus", "bullet", "letter"}
 _MAX_HEADING_WORDS = 14
 
@@ -34,10 +35,12 @@ def read_prose_items(
     blocks: list[Block], sections: list[Section], used: set[int], *, organising: bool
 ) -> Reading:
     """Sentence and agency-heading items in blocks not used yet, inside or outside the
-    "Tổ chức thực hiện" section as `organising` says."""
+    "Tổ chức thực hiện" section as `organising` says. Under an agency heading the first
+    bullet's style is the task's; deeper bullets and loose paragraphs are the task's details."""
     reading = Reading()
     owner: str | None = None
     owner_style = ""
+    task_style: str | None = None
     for index, block in enumerate(blocks):
         section = sections[index]
         if block.kind == "table" or section.organising != organising:
@@ -46,16 +49,29 @@ def read_prose_items(
         if block.kind == "heading" or (owner and block.style == owner_style and block.style):
             owner = None
         if heading := _agency_heading(block):
-            owner, owner_style = heading, block.style
+            owner, owner_style, task_style = heading, block.style, None
             reading.used.add(index)
             continue
         if index in used:
             continue
+        if owner and reading.items and task_style is not None and _under(block, task_style):
+            reading.items[-1].details.append(f"{block.written_marker} {block.text}".strip())
+            reading.used.add(index)
+            continue
         item = _sentence_item(block, section) or _owned_item(block, section, owner)
         if item is not None:
+            if owner and item.how == "agency block" and task_style is None:
+                task_style = block.style
             reading.items.append(item)
             reading.used.add(index)
     return reading
+
+
+def _under(block: Block, task_style: str) -> bool:
+    """A block that belongs to the task before it: a deeper bullet, or a loose paragraph."""
+    if block.kind == "paragraph" and not block.style:
+        return task_style != ""
+    return _DEPTH.get(block.style, -1) > _DEPTH.get(task_style, 9)
 
 
 def _sentence_item(block: Block, section: Section) -> RawItem | None:
