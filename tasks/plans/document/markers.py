@@ -15,9 +15,9 @@ _PATTERNS: tuple[tuple[MarkerStyle, re.Pattern[str]], ...] = (
     ("number", re.compile(r"^(?P<m>\d{1,3}(?:\.\d{1,2}){1,4})\.?(?:\s+|$)")),
     ("number", re.compile(r"^(?P<m>\d{1,3})\s*[.)](?!\d)\s*")),
     ("letter", re.compile(r"^(?P<m>[a-zđ])\s*\)\s*")),
-    ("dash", re.compile(r"^(?P<m>[-–—])\s*(?=\S)")),
-    ("plus", re.compile(r"^(?P<m>\+)\s*(?=\S)")),
-    ("bullet", re.compile(r"^(?P<m>[•●▪◦·*○■□✓])\s*(?=\S)")),
+    ("dash", re.compile(r"^(?P<m>[-–—])(?:\s*(?=\S)|\s*$)")),
+    ("plus", re.compile(r"^(?P<m>\+)(?:\s*(?=\S)|\s*$)")),
+    ("bullet", re.compile(r"^(?P<m>[•●▪◦·*○■□✓])(?:\s*(?=\S)|\s*$)")),
 )
 _LABEL_START = re.compile(r"^[A-ZĐÀ-Ỹ][^:.;!?]{1,48}:(?:\s|$)")
 

@@ -62,6 +62,10 @@ _TWO_WORD_HEADS = {
     "trường đại",
     "trường cao",
 }
+_ROLE_HOLDER = re.compile(
+    r"^(?:Trưởng|Phó Trưởng|Giám đốc|Phó Giám đốc|Chủ tịch|Phó Chủ tịch|Đồng chí|Bí thư"
+    r"|Phó Bí thư|Thủ trưởng|Chánh Văn phòng|Chánh Thanh tra|Tổ trưởng|Trưởng phòng)\s+\S"
+)
 _OPEN_HEADS = {"công", "ubnd", "ủy", "uỷ", "văn", "thanh", "kho", "bộ", "ban", "mặt"}
 _NOT_NAME = re.compile(r"(?i)\b(?:với|nhằm|để|về việc|của|trong|đối với)\b|[.;!?]")
 
@@ -70,7 +74,11 @@ def names_an_agency(text: str) -> bool:
     """The whole text is an agency or group name, not a sentence that opens with one:
     "Phòng Nội vụ", "Công an tỉnh", "Các sở, ban, ngành" — not "Phòng ngừa bạo lực" or "Các
     hoạt động chính"."""
-    if not starts_like_agency(text) or FIRST_VERB.search(text) or _NOT_NAME.search(text):
+    if FIRST_VERB.search(text) or _NOT_NAME.search(text):
+        return False
+    if _ROLE_HOLDER.match(text):
+        return True  # "Trưởng Ban Chỉ đạo", "Đồng chí Phó Chủ tịch …": a person owes the task
+    if not starts_like_agency(text):
         return False
     words = text.split()
     if words[0].casefold() == "các":

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tasks.plans.agency_names import starts_like_agency
+
 _VERBS = (
     r"chủ trì|chủ động|phối hợp|tổ chức|tiến hành|thực hiện|tham mưu|triển khai|rà soát|"
     r"có trách nhiệm|chịu trách nhiệm|xây dựng|hướng dẫn|theo dõi|đôn đốc|kiểm tra|báo cáo|"
@@ -32,6 +34,26 @@ _WHEN = re.compile(
     r"(?:thời gian(?: thực hiện| hoàn thành)?\s*:?\s*|hoàn thành\s+|xong\s+)"
     r"(?P<when>(?:trong|trước|chậm nhất|vào|từ|trước ngày|năm|quý|tháng)[^;()]*?)(?=[.;()]|$)",
     re.IGNORECASE,
+)
+_CITATION = re.compile(
+    r"\s+(?:và\s+)?(?:theo\s+)?(?:Thông tư|Nghị định|Quyết định|Luật|Nghị quyết)\b"
+)
+_PARTNER_WORDS = (
+    "các ",
+    "lực lượng",
+    "cơ quan",
+    "đơn vị",
+    "địa phương",
+    "sở",
+    "ban",
+    "ngành",
+    "ubnd",
+    "ủy ban",
+    "chính quyền",
+    "tổ chức",
+    "doanh nghiệp",
+    "hội",
+    "đoàn",
 )
 _GIAO = re.compile(r"^(?:giao|đề nghị|yêu cầu|trong đó giao)\s+", re.IGNORECASE)
 
@@ -59,8 +81,15 @@ def read_roles(text: str) -> Roles:
         if subject:
             roles.leads.append(subject)
         for partner in _PARTNERS.finditer(clause):
-            roles.partners.append(partner["who"].strip(" ,."))
+            who = _CITATION.split(partner["who"])[0].strip(" ,.")
+            if _names_partners(who):
+                roles.partners.append(who)
     return roles
+
+
+def _names_partners(text: str) -> bool:
+    """ "phối hợp với các sở, ngành" names partners; "phối hợp hiệu quả giữa …" does not."""
+    return starts_like_agency(text) or text.casefold().startswith(_PARTNER_WORDS)
 
 
 def glued_timeframe(value: str) -> tuple[str, str | None]:

@@ -4,9 +4,9 @@ agency paragraphs are only counted, to tell an admin what was found in a plan wi
 
 from __future__ import annotations
 
-from tasks.plans.document import Document
+from tasks.plans.document import Block, Document
 from tasks.plans.understanding.from_labels import read_label_items
-from tasks.plans.understanding.from_prose import read_prose_items
+from tasks.plans.understanding.from_prose import agency_owners, read_prose_items
 from tasks.plans.understanding.from_tables import read_table_items
 from tasks.plans.understanding.raw import Reading
 from tasks.plans.understanding.sections import sections_of
@@ -19,6 +19,7 @@ def understand(document: Document) -> Reading:
     labels = read_label_items(blocks, sections)
     used = tables.used | labels.used
     prose = read_prose_items(blocks, sections, used, organising=False)
+    _give_owners(blocks, labels)
     readings = [tables, labels, prose]
     context = read_prose_items(blocks, sections, used, organising=True)
     merged = Reading(
@@ -32,3 +33,14 @@ def understand(document: Document) -> Reading:
         merged.used |= reading.used
     merged.items.sort(key=lambda item: item.line)
     return merged
+
+
+def _give_owners(blocks: list[Block], labels: Reading) -> None:
+    """A labelled task under an agency heading with no lead of its own is that agency's."""
+    owners = agency_owners(blocks)
+    by_line = {block.line: index for index, block in enumerate(blocks)}
+    for item in labels.items:
+        owner = owners.get(by_line.get(item.line, -1))
+        if not item.lead and owner:
+            item.lead = [owner]
+            item.how = "labels under an agency heading"

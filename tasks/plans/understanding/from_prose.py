@@ -17,6 +17,10 @@ _ASSIGNED = re.compile(
     r"(?:^|[(;:.]\s*|\b[Gg]iao\s+)(?P<who>[^;:().]{3,160}?)\s+(?:là cơ quan\s+)?chủ trì\b"
     r"|\b[Gg]iao\s+(?P<given>[^;:().]{3,120}?)\s+(?:tham mưu|thực hiện|triển khai)\b"
 )
+# "Sở Tài chính – Cơ quan thường trực Ban Chỉ đạo": the agency, then the role it plays.
+_ROLE_SUFFIX = re.compile(
+    r"\s*[–(]\s*(?:cơ quan|đơn vị|thường trực|thành viên)\b.*$", re.IGNORECASE
+)
 _DEPTH = {"roman": 0, "number": 1, "letter": 2, "dash": 3, "plus": 4, "bullet": 5}
 _BULLETS = {"dash", "plus", "bullet", "letter"}
 _MAX_HEADING_WORDS = 14
@@ -28,6 +32,7 @@ def _agency_heading(block: Block) -> str | None:
         return None
     if block.style not in {"number", "roman", "letter"} or ":" in text:
         return None
+    text = _ROLE_SUFFIX.sub("", text)
     return text if names_an_agency(text) else None
 
 
@@ -65,6 +70,25 @@ def read_prose_items(
             reading.items.append(item)
             reading.used.add(index)
     return reading
+
+
+def agency_owners(blocks: list[Block]) -> dict[int, str]:
+    """The agency heading each block sits under ("1.2. Sở Tài chính" over its bullets), by
+    block index; a heading of the same or an outer level ends it."""
+    owners: dict[int, str] = {}
+    owner: str | None = None
+    owner_style = ""
+    for index, block in enumerate(blocks):
+        if block.kind == "table":
+            owner = None
+            continue
+        if block.kind == "heading" or (owner and block.style == owner_style and block.style):
+            owner = None
+        if heading := _agency_heading(block):
+            owner, owner_style = heading, block.style
+        elif owner:
+            owners[index] = owner
+    return owners
 
 
 def _under(block: Block, task_style: str) -> bool:
