@@ -19,7 +19,7 @@ _ASSIGNED = re.compile(
 )
 # "Sở Tài chính – Cơ quan thường trực Ban Chỉ đạo": the agency, then the role it plays.
 _ROLE_SUFFIX = re.compile(
-    r"\s*[–(]\s*(?:cơ quan|đơn vị|thường trực|thành viên)\b.*$", re.IGNORECASE
+    r"\s*(?:\s[-–]|\()\s*(?:cơ quan|đơn vị|thường trực|thành viên)\b.*$", re.IGNORECASE
 )
 _DEPTH = {"roman": 0, "number": 1, "letter": 2, "dash": 3, "plus": 4, "bullet": 5}
 _BULLETS = {"dash", "plus", "bullet", "letter"}
