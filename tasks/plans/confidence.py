@@ -7,7 +7,7 @@ agency, or when the timeframe was not read or names no date."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from tasks.plans.agency_names import starts_like_agency
 from tasks.plans.parsed import CONFIDENCE_FIELDS, Confidence, Evidence, ParseWarning, Schedule
@@ -24,15 +24,21 @@ _GUESSED_LEAD = {
 
 
 def judge(
-    lead: list[str], coordinating: list[str], schedule: Schedule, evidence: Evidence | None
+    lead: list[str],
+    coordinating: list[str],
+    schedule: Schedule,
+    evidence: Evidence | None,
+    known: Collection[str] = (),
 ) -> dict[str, Confidence]:
     """Each field's confidence; `evidence` None (a structured file) means the admin wrote
-    every field in its own column."""
+    every field in its own column; `known` names (the directory's) are agencies whatever
+    their wording."""
     from_row_above = evidence is not None and evidence.from_row_above
     how = evidence.how if evidence else ""
+    agencies = set(known)
     return {
-        "lead": _lead(lead, how),
-        "coordinating": _coordinating(coordinating, from_row_above),
+        "lead": _lead(lead, how, agencies),
+        "coordinating": _coordinating(coordinating, from_row_above, agencies),
         "timeframe": _timeframe(schedule, from_row_above),
     }
 
@@ -51,18 +57,18 @@ def doubts(confidence: dict[str, Confidence]) -> list[tuple[str, str]]:
     ]
 
 
-def _lead(names: list[str], how: str) -> Confidence:
+def _lead(names: list[str], how: str, known: set[str]) -> Confidence:
     if not names:
         return Confidence("low", "no lead agency")
     if how in _GUESSED_LEAD:
         return Confidence("low", _GUESSED_LEAD[how])
-    return _unlike_agency(names) or SURE
+    return _unlike_agency(names, known) or SURE
 
 
-def _coordinating(names: list[str], from_row_above: bool) -> Confidence:
+def _coordinating(names: list[str], from_row_above: bool, known: set[str]) -> Confidence:
     if names and from_row_above:
         return Confidence("low", "taken from the table row above")
-    return _unlike_agency(names) or SURE
+    return _unlike_agency(names, known) or SURE
 
 
 def _timeframe(schedule: Schedule, from_row_above: bool) -> Confidence:
@@ -77,8 +83,12 @@ def _timeframe(schedule: Schedule, from_row_above: bool) -> Confidence:
     return SURE
 
 
-def _unlike_agency(names: list[str]) -> Confidence | None:
-    odd = [n for n in names if not (starts_like_agency(n) or _COLLECTIVE.search(n.strip(" .;")))]
+def _unlike_agency(names: list[str], known: set[str]) -> Confidence | None:
+    odd = [name for name in names if name not in known and not _looks_like_agency(name)]
     if not odd:
         return None
     return Confidence("low", f"{odd[0]!r} does not look like an agency")
+
+
+def _looks_like_agency(name: str) -> bool:
+    return starts_like_agency(name) or bool(_COLLECTIVE.search(name.strip(" .;")))

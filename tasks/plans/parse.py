@@ -151,5 +151,5 @@ def _interpret(
         details="\n".join(raw.details) or None,
         line=raw.line,
         evidence=evidence,
-        confidence=judge(lead, coordinating, schedule, evidence),
+        confidence=judge(lead, coordinating, schedule, evidence, known),
     )
