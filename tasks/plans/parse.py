@@ -137,7 +137,7 @@ def _interpret(
         warnings.append(late)
     evidence = Evidence(
         line=raw.line,
-        timeframe_line=raw.timeframe_line,
+        timeframe_line=raw.timeframe_line if raw.timeframe else 0,
         how=raw.how,
         from_row_above=raw.how == "table" and row_above_at(raw.line, warnings),
     )
