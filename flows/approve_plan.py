@@ -22,7 +22,7 @@ from dondoc.core.db import session_scope
 from flows.retries import retry_unless
 from models import Plan, PlanItem, PlanStateError
 from models.schema import ready_database_url
-from tasks.plans.review import CHECK, ItemDoubts, check_first
+from tasks.plans import CHECK, ItemDoubts, check_first
 
 # A paused run keeps its worker process alive: a day is long enough for an admin to decide
 # and short enough not to pin a worker slot for a forgotten review (re-run the flow then).

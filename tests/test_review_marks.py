@@ -14,8 +14,7 @@ from sqlalchemy.orm import selectinload
 from dondoc.core.db import session_scope
 from flows.approve_plan import plan_review
 from models import Plan, PlanItem
-from tasks.plans import Schedule, parse_plan_text
-from tasks.plans.confidence import judge
+from tasks.plans import Schedule, judge, parse_plan_text
 from tests.conftest import EXAMPLES, FIXTURES
 from tests.support.cli import Cli
 

@@ -11,9 +11,16 @@ from rich.text import Text
 from dondoc.cli.output import Cell, new_table
 from dondoc.core.settings import get_settings
 from models import Assignment, Plan, PlanItem
-from tasks.plans import ParsedPlan, Schedule
-from tasks.plans.confidence import doubts
-from tasks.plans.review import CHECK, ItemDoubts, check_first, item_doubts, stored_confidence
+from tasks.plans import (
+    CHECK,
+    ItemDoubts,
+    ParsedPlan,
+    Schedule,
+    check_first,
+    doubts,
+    item_doubts,
+    stored_confidence,
+)
 from tasks.schedule import DueRule, rule_for
 
 
