@@ -22,6 +22,7 @@ from dondoc.core.db import session_scope
 from flows.retries import retry_unless
 from models import Plan, PlanItem, PlanStateError
 from models.schema import ready_database_url
+from tasks.plans import CHECK, ItemDoubts, check_first
 
 # A paused run keeps its worker process alive: a day is long enough for an admin to decide
 # and short enough not to pin a worker slot for a forgotten review (re-run the flow then).
@@ -66,6 +67,7 @@ class PlanReview:
     items: int
     warnings: list[str] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
+    check_first: list[str] = field(default_factory=list)  # doubtful items, one line each
 
     def markdown(self) -> str:
         lines = [
@@ -78,7 +80,14 @@ class PlanReview:
             f"- Số nhiệm vụ: {self.items}",
             f"- Cảnh báo khi đọc văn bản: {len(self.warnings)}",
             f"- Tên đơn vị chưa có trong danh mục: {len(self.unresolved)}",
+            f"- Nhiệm vụ cần kiểm tra trước: {len(self.check_first)}",
         ]
+        if self.check_first:
+            lines += ["", "## Kiểm tra trước (check these first)", "", *self.check_first]
+            lines += [
+                "",
+                "Sửa qua bảng tính: `dondoc plan export` ra XLSX, sửa, rồi `dondoc plan import`.",
+            ]
         if self.warnings:
             lines += ["", "## Cảnh báo", "", *(f"- {w}" for w in self.warnings)]
         if self.unresolved:
@@ -110,24 +119,37 @@ def review_plan(plan_id: int) -> PlanReview:
         if plan is None:
             raise PlanStateError(f"no plan with id {plan_id}")
         plan.check_draft()
-        review = PlanReview(
-            plan_id=plan.id,
-            number=plan.number,
-            title=plan.title,
-            issuer=plan.issuer,
-            items=len(plan.items),
-            warnings=[f"dòng {w['line']}: {w['message']}" for w in plan.warnings],
-            unresolved=[
-                f"{a.name_as_written} (nhiệm vụ {item.seq})"
-                for item in plan.items
-                for a in item.assignments
-                if a.unresolved
-            ],
-        )
+        review = plan_review(plan)
     create_markdown_artifact(
         key="plan-review", markdown=review.markdown(), description=f"Plan {plan_id} review"
     )
     return review
+
+
+def plan_review(plan: Plan) -> PlanReview:
+    """The review of a stored plan (items and their assignments loaded)."""
+    return PlanReview(
+        plan_id=plan.id,
+        number=plan.number,
+        title=plan.title,
+        issuer=plan.issuer,
+        items=len(plan.items),
+        warnings=[f"dòng {w['line']}: {w['message']}" for w in plan.warnings],
+        unresolved=[
+            f"{a.name_as_written} (nhiệm vụ {item.seq})"
+            for item in plan.items
+            for a in item.assignments
+            if a.unresolved
+        ],
+        check_first=[_doubt_line(found) for found in check_first(plan.items)],
+    )
+
+
+def _doubt_line(found: ItemDoubts) -> str:
+    """One markdown bullet: the item, its source line and each field to check, with why."""
+    where = f" (dòng {found.item.source_line})" if found.item.source_line else ""
+    checks = "; ".join(f"{CHECK}{name}: {why}" for name, why in found.fields)
+    return f"- Nhiệm vụ {found.item.seq}{where}: {found.item.content[:80]} — {checks}"
 
 
 def wait_for_decision(review: PlanReview) -> PlanDecision:

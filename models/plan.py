@@ -120,6 +120,9 @@ class PlanItem(Base):
     due: Mapped[date | None] = mapped_column(Date)
     schedule: Mapped[dict[str, Any]] = mapped_column(default=dict)
     source_line: Mapped[int | None] = mapped_column(Integer)
+    # Where and how the parser read the item (tasks.plans.parsed.Evidence as JSON); None when
+    # it came from a YAML/CSV/XLSX file or was stored before evidence was kept.
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(default=None)
 
     plan: Mapped[Plan] = relationship(back_populates="items")
     assignments: Mapped[list[Assignment]] = relationship(

@@ -35,10 +35,11 @@ FORMATS = {
 
 
 def comparable(plan: ParsedPlan) -> dict[str, Any]:
-    """The plan without source positions, which differ between a YAML line and a sheet row."""
+    """The plan without source positions, which differ between a YAML line and a sheet row
+    (the evidence is where the text said it; a structured file keeps none)."""
     data = plan.to_json()
     for item in data["items"]:
-        item.pop("line")
+        item.pop("line"), item.pop("evidence")
     data["warnings"] = [warning["message"] for warning in data["warnings"]]
     return data
 

@@ -15,6 +15,7 @@ from dondoc.cli.compile_view import print_compile_result
 from dondoc.cli.errors import command_group
 from dondoc.cli.output import JsonFlag, console, fail, print_json, print_rows, warn
 from dondoc.cli.plan_views import (
+    check_first_table,
     parsed_plan_table,
     plan_detail_json,
     plan_summary_json,
@@ -145,6 +146,8 @@ def plan_show(plan_ref: PlanId, as_json: JsonFlag = False) -> None:
         if as_json:
             print_json(plan_detail_json(plan))
             return
+        if doubtful := check_first_table(plan):
+            console.print(doubtful)
         console.print(stored_plan_table(plan))
         monitoring = plan.monitoring_agency.name if plan.monitoring_agency else "—"
         console.print(f"Theo dõi, đôn đốc: {monitoring}")

@@ -10,8 +10,17 @@ from rich.text import Text
 
 from dondoc.cli.output import Cell, new_table
 from dondoc.core.settings import get_settings
-from models import Assignment, Plan
-from tasks.plans import ParsedPlan, Schedule
+from models import Assignment, Plan, PlanItem
+from tasks.plans import (
+    CHECK,
+    ItemDoubts,
+    ParsedPlan,
+    Schedule,
+    check_first,
+    doubts,
+    item_doubts,
+    stored_confidence,
+)
 from tasks.schedule import DueRule, rule_for
 
 
@@ -67,8 +76,20 @@ def plan_detail_json(plan: Plan) -> dict[str, Any]:
                 "rule": rule_json(rule_for_stored(item.schedule)),
                 "key": item.key,
                 "line": item.source_line,
+                "evidence": item.evidence,
+                "confidence": {
+                    name: mark.to_json() for name, mark in stored_confidence(item).items()
+                },
             }
             for item in plan.items
+        ],
+        "check_first": [
+            {
+                "seq": found.item.seq,
+                "line": found.item.source_line,
+                "doubts": [{"field": name, "reason": why} for name, why in found.fields],
+            }
+            for found in check_first(plan.items)
         ],
         "warnings": list(plan.warnings),
     }
@@ -107,21 +128,34 @@ def _timeframe_cell(schedule: dict[str, Any], with_rule: bool = False) -> Text:
     return cell
 
 
+def _marked(cell: Cell, reasons: list[str]) -> Cell:
+    """The cell with a "⚠ check: …" line per doubt, so the eye finds what to verify."""
+    if not reasons:
+        return cell
+    marked = Text(cell) if isinstance(cell, str) else (cell.copy() if cell else Text())
+    for reason in reasons:
+        marked.append(f"{chr(10) if marked.plain else ''}{CHECK}{reason}", style="bold yellow")
+    return marked
+
+
 def _items_table(title: str, rows: Iterable[tuple[Cell, ...]]) -> Table:
     columns = ("#", "Nội dung", "Chủ trì", "Phối hợp", "Thời gian")
     return new_table(title, columns, rows, show_lines=True)
 
 
 def parsed_plan_table(parsed: ParsedPlan) -> Table:
+    def reasons(field: str, low: list[tuple[str, str]]) -> list[str]:
+        return [why for name, why in low if name == field]
+
     rows = (
         (
             item.seq,
             item.content,
-            _names(item.lead),
-            _names(item.coordinating),
-            _timeframe_cell(item.timeframe.to_json()),
+            _marked(_names(item.lead), reasons("lead", low)),
+            _marked(_names(item.coordinating), reasons("coordinating", low)),
+            _marked(_timeframe_cell(item.timeframe.to_json()), reasons("timeframe", low)),
         )
-        for item in parsed.items
+        for item, low in ((item, doubts(item.confidence)) for item in parsed.items)
     )
     return _items_table(f"{parsed.number or '(no number)'} — {parsed.title}", rows)
 
@@ -138,16 +172,44 @@ def _assignment_cell(assignments: list[Assignment]) -> Text | None:
     return Text("\n").join(map(_assignment_line, assignments)) if assignments else None
 
 
-def stored_plan_table(plan: Plan) -> Table:
-    rows = (
-        (
-            item.seq,
-            item.content,
+def _stored_row(item: PlanItem, found: ItemDoubts) -> tuple[Cell, ...]:
+    return (
+        item.seq,
+        item.content,
+        _marked(
             _assignment_cell([a for a in item.assignments if a.role == "lead"]),
+            found.reasons("lead"),
+        ),
+        _marked(
             _assignment_cell([a for a in item.assignments if a.role == "coordinating"]),
-            _timeframe_cell(item.schedule, with_rule=True),
-        )
-        for item in plan.items
+            found.reasons("coordinating"),
+        ),
+        _marked(_timeframe_cell(item.schedule, with_rule=True), found.reasons("timeframe")),
     )
+
+
+def stored_plan_table(plan: Plan) -> Table:
+    rows = (_stored_row(item, item_doubts(item)) for item in plan.items)
     title = f"#{plan.id} {plan.number or '(no number)'} — {plan.title} [{plan.status}]"
     return _items_table(title, rows)
+
+
+def check_first_table(plan: Plan) -> Table | None:
+    """The items with a low-confidence field, before the whole plan: what to verify first
+    (and correct through `plan export` / `plan import` of the XLSX)."""
+    found = check_first(plan.items)
+    if not found:
+        return None
+    title = f"Check these first: {len(found)} of {len(plan.items)} items"
+    rows = (
+        (
+            doubt.item.seq,
+            str(doubt.item.source_line or "—"),
+            doubt.item.content,
+            Text("\n").join(
+                Text(f"{CHECK}{name}: {why}", style="bold yellow") for name, why in doubt.fields
+            ),
+        )
+        for doubt in found
+    )
+    return new_table(title, ("#", "Dòng", "Nội dung", "Check"), rows, show_lines=True)

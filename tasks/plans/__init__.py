@@ -1,8 +1,9 @@
 """Plans as documents and as data: plan text read into a Document of blocks (the `document`
 sub-package), understood into raw items (`understanding`), and made a `ParsedPlan` (`parse`
 with `header`, `agency_names` and `timeframes`; result types in `parsed`), the
-same plan as YAML, CSV and XLSX (the `structured` sub-package), and the importer that
-stores a parsed plan with its resolved agencies in one transaction (`importer`). May import
+same plan as YAML, CSV and XLSX (the `structured` sub-package), the importer that
+stores a parsed plan with its resolved agencies in one transaction (`importer`), and how sure
+the parser is of each field (`confidence`) and so what an admin checks first (`review`). May import
 tasks.directory, models and dondoc.core."""
 
 from dondoc.core.faces import lazy_face
@@ -13,6 +14,10 @@ __all__, __getattr__ = lazy_face(
         "agency_names": (
             "split_agencies",
             "starts_like_agency",
+        ),
+        "confidence": (
+            "doubts",
+            "judge",
         ),
         "importer": (
             "PlanFileImport",
@@ -27,6 +32,8 @@ __all__, __getattr__ = lazy_face(
         ),
         "parsed": (
             "SCHEDULE_KINDS",
+            "Confidence",
+            "Evidence",
             "ParsedItem",
             "ParsedPlan",
             "ParseWarning",
@@ -34,6 +41,13 @@ __all__, __getattr__ = lazy_face(
             "PlanWithoutTasks",
             "Schedule",
             "deadline_warning",
+        ),
+        "review": (
+            "CHECK",
+            "ItemDoubts",
+            "check_first",
+            "item_doubts",
+            "stored_confidence",
         ),
         "timeframes": (
             "NOT_UNDERSTOOD",

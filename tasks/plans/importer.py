@@ -106,6 +106,7 @@ def import_parsed_plan(
             due=parsed_item.timeframe.due,
             schedule=parsed_item.timeframe.to_json(),
             source_line=parsed_item.line or None,
+            evidence=parsed_item.evidence.to_json() if parsed_item.evidence else None,
         )
         for role, names in (("lead", parsed_item.lead), ("coordinating", parsed_item.coordinating)):
             for index, name in enumerate(names):

@@ -9,9 +9,11 @@ from pathlib import Path
 
 from dondoc.core.text import InputEncodingError, decode_bytes, normalize_text
 from tasks.plans.agency_names import split_agencies
+from tasks.plans.confidence import judge, row_above_at
 from tasks.plans.document import Document, read_text
 from tasks.plans.header import PlanHeader, find_monitoring_agency, read_header
 from tasks.plans.parsed import (
+    Evidence,
     ParsedItem,
     ParsedPlan,
     ParseWarning,
@@ -154,6 +156,12 @@ def _interpret(
         schedule, label=label, issued_on=header.issued_on, year=header.year, line=line
     ):
         warnings.append(late)
+    evidence = Evidence(
+        line=raw.line,
+        timeframe_line=raw.timeframe_line if raw.timeframe else 0,
+        how=raw.how,
+        from_row_above=raw.how == "table" and row_above_at(raw.line, warnings),
+    )
     return ParsedItem(
         seq=raw.seq,
         content=raw.content.strip().rstrip(" ;,"),
@@ -163,4 +171,6 @@ def _interpret(
         section=raw.section,
         details="\n".join(raw.details) or None,
         line=raw.line,
+        evidence=evidence,
+        confidence=judge(lead, coordinating, schedule, evidence, known),
     )

@@ -78,6 +78,57 @@ class ParseWarning:
     message: str
 
 
+# The fields of an item the parser may be unsure of; each has a Confidence.
+CONFIDENCE_FIELDS = ("lead", "coordinating", "timeframe")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where an item was read, so an admin can find it in the document: its source line, its
+    timeframe's line (0: none), how it was read ("table", "labels", "prose", "agency block")
+    and whether its table row lacked cells that were taken from the row above."""
+
+    line: int
+    timeframe_line: int
+    how: str
+    from_row_above: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "line": self.line,
+            "timeframe_line": self.timeframe_line,
+            "how": self.how,
+        }
+        if self.from_row_above:
+            out["from_row_above"] = True
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Evidence | None:
+        if not data:
+            return None
+        return cls(
+            line=data.get("line", 0),
+            timeframe_line=data.get("timeframe_line", 0),
+            how=data.get("how", ""),
+            from_row_above=bool(data.get("from_row_above")),
+        )
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """How sure the parser is of one field: "high", or "low" with the reason to check it."""
+
+    level: Literal["high", "low"]
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"level": self.level}
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
 @dataclass
 class ParsedItem:
     seq: str
@@ -88,6 +139,8 @@ class ParsedItem:
     section: str | None = None
     details: str | None = None
     line: int = 0
+    evidence: Evidence | None = None  # None for items read from YAML/CSV/XLSX
+    confidence: dict[str, Confidence] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -102,6 +155,8 @@ class ParsedItem:
         if self.details:
             out["details"] = self.details
         out["line"] = self.line
+        out["evidence"] = self.evidence.to_json() if self.evidence else None
+        out["confidence"] = {name: mark.to_json() for name, mark in self.confidence.items()}
         return out
 
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from tasks.plans.confidence import judge
 from tasks.plans.parsed import ParsedItem, ParsedPlan, ParseWarning, Schedule, deadline_warning
 from tasks.plans.structured.fields import NAME_FIELDS, ItemFields, PlanFields, Record
 from tasks.plans.timeframes import BeforeRule, parse_timeframe
@@ -37,6 +38,8 @@ def build_plan(
         item = ParsedItem(
             seq=values.seq or str(index), timeframe=schedule, line=record.line, **kept
         )
+        # evidence stays None: the admin wrote each field in its own column
+        item.confidence = judge(item.lead, item.coordinating, schedule, None)
         plan.items.append(item)
         plan.warnings.extend(_item_warnings(item, plan, record))
     return plan
