@@ -20,6 +20,8 @@ _COLLECTIVE = re.compile(r"(?i)\bliên quan$")
 _GUESSED_LEAD = {
     "prose": "lead read from a sentence",
     "agency block": "lead taken from an agency heading",
+    "labels under an agency heading": "lead taken from an agency heading",
+    "sentence under a label": "lead read from a sentence under 'Cơ quan thực hiện'",
 }
 
 

@@ -56,7 +56,13 @@ class _Assembler:
             return False
         if roles.leads[0] == block.text.strip(" .;"):
             return False
-        share = RawItem(self.item.seq, self.item.content, block.line, self.item.section)
+        share = RawItem(
+            self.item.seq,
+            self.item.content,
+            block.line,
+            self.item.section,
+            how="sentence under a label",
+        )
         share.lead = roles.leads[:1]
         share.coordinating = roles.partners
         share.timeframe = roles.timeframe or time_phrase(block.text)
