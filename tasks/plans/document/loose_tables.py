@@ -12,7 +12,10 @@ from tasks.plans.document.clean import CleanLine
 from tasks.plans.document.model import Block, Cell, Row
 
 _FIRST_HEADING = re.compile(r"^(?:S?TT|Số TT|Số thứ tự)$", re.IGNORECASE)
-ROW_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[IVX]{1,5}\.?|[a-zđ]\)|[-+])$")
+ROW_NUMBER = re.compile(
+    r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[IVX]{1,5}\.?|[a-zđ]\)|[-+])$"
+    r"|^[IVX]{1,5}\.\s+[A-ZĐÀ-Ỹ]"  # a section row with its title on the same line
+)
 _HEADING_WORDS = re.compile(r"chủ\s*trì|thực\s*hiện", re.IGNORECASE)
 _END = re.compile(r"^(?:Nơi nhận|TM\.|KT\.|Điều \d|PHỤ LỤC\b|Phụ lục\b)")
 _MAX_HEADING_LINES = 16

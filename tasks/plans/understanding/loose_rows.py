@@ -26,7 +26,7 @@ _TIME_WORD = re.compile(
     r"|\d{4}|\d{1,2}/\d{1,2}",
     re.IGNORECASE,
 )
-_CONTINUES = re.compile(r"(?:[,–-]|\b(?:và|của|các|ở|với|thuộc|cấp|trực))$", re.IGNORECASE)
+_CONTINUES = re.compile(r"(?:[,–-]|\b(?:và|của|các|ở|với|thuộc))$", re.IGNORECASE)
 _LOOKAHEAD = 4
 
 
