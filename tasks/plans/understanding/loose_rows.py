@@ -1,8 +1,7 @@
 """Columns for a loose (PDF) table. The heading's lines are joined into column headings where a
-line opens a new heading phrase; a row's lines are split in column order: the content runs until
-a line that opens an agency name after a finished line, each agency column until the next agency
-name that does not follow a comma, and the timeframe is the run of lines that opens with a time
-phrase; what lies between is the result column, what follows it the notes."""
+line opens a new heading phrase; a row's lines are split in column order, a column ending where
+a line opens a later one: an agency name not following a comma, a time phrase, or a new
+capitalised line after an agency or time column (the result, the notes)."""
 
 from __future__ import annotations
 
@@ -14,7 +13,8 @@ from tasks.plans.understanding.vocabulary import Role, role_of
 
 _NEW_HEADING = re.compile(
     r"^(?:S?TT|Số TT|Nội dung|Nhiệm vụ|Tên|Cơ quan|Đơn vị|Chủ trì|Phối hợp|Thời gian|Thời hạn"
-    r"|Tiến độ|Kết quả|Sản phẩm|Ghi chú|Căn cứ|Hình thức|Kinh phí|Nguồn|Dự kiến)\b"
+    r"|Tiến độ|Kết quả|Sản phẩm|Ghi chú|Căn cứ|Hình thức|Kinh phí|Nguồn|Dự kiến|Cấp)\b",
+    re.IGNORECASE,
 )
 _TIME_START = re.compile(
     r"^(?:năm|quý|quí|tháng|thường xuyên|hằng|hàng|định kỳ|trước|trong|từ|đến|chậm nhất"
@@ -28,6 +28,7 @@ _TIME_WORD = re.compile(
 )
 _CONTINUES = re.compile(r"(?:[,–-]|\b(?:và|của|các|ở|với|thuộc))$", re.IGNORECASE)
 _LOOKAHEAD = 4
+_AGENCY_ROLES = {"lead", "coordinating", "executor", "monitor"}
 
 
 def heading_cells(row: Row) -> list[str]:
@@ -35,7 +36,9 @@ def heading_cells(row: Row) -> list[str]:
     cells: list[str] = []
     for cell in row.cells:
         text = cell.text
-        opens = _NEW_HEADING.match(text) and (not cells or role_of(cells[-1]) is not None)
+        known = not cells or role_of(cells[-1]) is not None
+        capitalised = text[:1].isupper() and not text.isupper()
+        opens = bool(_NEW_HEADING.match(text)) or (known and capitalised)
         if not cells or opens:
             cells.append(text)
         else:
@@ -44,31 +47,55 @@ def heading_cells(row: Row) -> list[str]:
 
 
 def split_row(row: Row, roles: list[Role | None]) -> list[str]:
-    """The row's cells under `roles`: its number, then its lines split in column order."""
+    """The row's cells under `roles`: its number, then its lines in column order, each column
+    ending where a line opens a later column (an agency name, a time phrase, or, after agencies
+    or a time, any new capitalised line for a free-text column such as the result)."""
     lines = [cell.text for cell in row.cells]
-    out: dict[int, list[str]] = {index: [] for index in range(len(roles))}
-    position = 0
+    out: list[list[str]] = [[] for _ in roles]
+    columns = list(range(len(roles)))
     if roles and roles[0] == "seq":
         out[0].append(lines[0])
-        position = 1
-    rest = lines[position:] if position else lines[1:]
-    agency_columns = [i for i, role in enumerate(roles) if role in {"lead", "coordinating"}]
-    content_at = next((i for i, role in enumerate(roles) if role == "content"), None)
-    index = 0
-    if content_at is not None:
-        while index < len(rest) and not (index and _opens_agency(rest, index)):
-            out[content_at].append(rest[index])
-            index += 1
-    for column in agency_columns:
-        if index >= len(rest) or not _opens_agency(rest, index):
-            break
-        out[column].append(rest[index])
-        index += 1
-        while index < len(rest) and not _ends_agency(rest, index):
-            out[column].append(rest[index])
-            index += 1
-    _tail(rest[index:], roles, out)
-    return [" ".join(parts).strip() for _, parts in sorted(out.items())]
+        lines, columns = lines[1:], columns[1:]
+    position, at = 0, 0
+    while position < len(lines) and at < len(columns):
+        column = columns[at]
+        out[column].append(lines[position])
+        position += 1
+        while position < len(lines):
+            jump = _next_column(lines, position, roles, columns[at:])
+            if jump is not None:
+                at += jump
+                break
+            out[column].append(lines[position])
+            position += 1
+    return [" ".join(parts).strip() for parts in out]
+
+
+def _next_column(
+    lines: list[str], index: int, roles: list[Role | None], columns: list[int]
+) -> int | None:
+    """How many columns on the line at `index` opens (1 = the next), or None: same column."""
+    text, previous = lines[index], lines[index - 1]
+    current = roles[columns[0]]
+    if text[:1].islower() or _CONTINUES.search(previous):
+        return None
+    if current in _AGENCY_ROLES and not _ends_agency(lines, index):
+        return None
+    if current == "timeframe" and _TIME_WORD.search(text) and not _opens_agency(lines, index):
+        return None
+    free: int | None = None
+    for step, column in enumerate(columns[1:], start=1):
+        role = roles[column]
+        if role in _AGENCY_ROLES and _opens_agency(lines, index):
+            return step
+        if role == "timeframe" and _TIME_START.match(text):
+            return step
+        if role in {"lead", "executor"}:
+            break  # a task always names its lead: no later column opens before it
+        if role not in _AGENCY_ROLES and role != "timeframe" and free is None:
+            free = step
+    closed = current in _AGENCY_ROLES or current == "timeframe"
+    return free if closed else None
 
 
 def _opens_agency(lines: list[str], index: int) -> bool:
@@ -86,30 +113,6 @@ def _ends_agency(lines: list[str], index: int) -> bool:
     words = previous.split()
     # "Bộ Công" / "Thương": a capitalised name goes on over the line
     return not (words and words[-1][:1].isupper() and not previous.endswith((".", ";", ")")))
-
-
-def _tail(lines: list[str], roles: list[Role | None], out: dict[int, list[str]]) -> None:
-    """After the agencies: result, then the timeframe, then notes, by the time phrase."""
-    time_at = next((i for i, role in enumerate(roles) if role == "timeframe"), None)
-    agency_last = max((i for i, r in enumerate(roles) if r in {"lead", "coordinating"}), default=0)
-    before = [i for i in range(agency_last + 1, len(roles)) if time_at is None or i < time_at]
-    after = [i for i in range(len(roles)) if time_at is not None and i > time_at]
-    start = next(
-        (i for i, line in enumerate(lines) if _TIME_START.match(line) and not line[:1].islower()),
-        None,
-    )
-    if time_at is None or start is None:
-        if before and lines:
-            out[before[0]].extend(lines)
-        return
-    if before:
-        out[before[0]].extend(lines[:start])
-    end = start + 1
-    while end < len(lines) and (lines[end][:1].islower() or _TIME_WORD.search(lines[end])):
-        end += 1
-    out[time_at].extend(lines[start:end])
-    if after and end < len(lines):
-        out[after[0]].extend(lines[end:])
 
 
 def loose_heading_row(row: Row) -> Row:
