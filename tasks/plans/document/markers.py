@@ -11,6 +11,8 @@ from tasks.plans.document.model import MarkerStyle
 
 _PATTERNS: tuple[tuple[MarkerStyle, re.Pattern[str]], ...] = (
     ("roman", re.compile(r"^(?P<m>[IVX]{1,5})\s*[.):–]\s*|^(?P<m2>[IVX]{1,5})\s*$")),
+    # an article of a decision ("Điều 2. Tổ chức thực hiện") is a top-level section
+    ("roman", re.compile(r"^(?P<m>Điều\s+\d{1,2})\s*[.:]\s*")),
     ("roman", re.compile(r"^(?P<m>[A-H])\s*[.)]\s+(?=[A-ZĐÀ-Ỹ])")),
     ("number", re.compile(r"^(?P<m>\d{1,3}(?:\.\d{1,2}){1,4})\.?(?:\s+|$)")),
     ("number", re.compile(r"^(?P<m>\d{1,3})\s*[.)](?!\d)\s*")),
