@@ -20,6 +20,8 @@ _OPEN_ENDING = re.compile(
 _TERMINAL = (".", ";", ":", "!", "?", "./.")
 # Word copies hold one paragraph per line; wrapped text (PDF, portals) runs ~50-90 characters.
 UNWRAPPED_WIDTH = 110
+# Portal paragraphs run a few lines between blank lines (the median run of a text).
+CHUNK_LINES = 8
 
 
 def wrap_width(lines: Sequence[CleanLine]) -> int:
@@ -28,8 +30,27 @@ def wrap_width(lines: Sequence[CleanLine]) -> int:
     return lengths[int(len(lengths) * 0.8)] if lengths else 0
 
 
-def paragraph_blocks(lines: Sequence[CleanLine], *, wrapped: int) -> list[Block]:
-    """`wrapped` is the text's wrap width, 0 when each line is a paragraph."""
+def chunked(lines: Sequence[CleanLine]) -> bool:
+    """Portal text separates paragraphs by blank lines (runs of a few lines); PDF text runs a
+    page without one. In the first, a full stop at a line's end does not end the paragraph."""
+    runs: list[int] = []
+    run = 0
+    for line in lines:
+        if line.text and not line.tabs:
+            run += 1
+        elif run:
+            runs.append(run)
+            run = 0
+    if run:
+        runs.append(run)
+    return bool(runs) and sorted(runs)[len(runs) // 2] <= CHUNK_LINES
+
+
+def paragraph_blocks(
+    lines: Sequence[CleanLine], *, wrapped: int, by_blank_lines: bool = False
+) -> list[Block]:
+    """`wrapped` is the text's wrap width, 0 when each line is a paragraph; `by_blank_lines`
+    when blank lines separate the paragraphs (see `chunked`)."""
     blocks: list[Block] = []
     previous: CleanLine | None = None
     in_bold = False
@@ -39,7 +60,7 @@ def paragraph_blocks(lines: Sequence[CleanLine], *, wrapped: int) -> list[Block]
             in_bold = False
             continue
         joins = previous is not None and blocks
-        if joins and _continues(previous, line, blocks[-1], wrapped, in_bold):
+        if joins and _continues(previous, line, blocks[-1], wrapped, in_bold, by_blank_lines):
             block = blocks[-1]
             block.text = f"{block.text} {line.text}".strip() if block.text else line.text
             block.end = line.number
@@ -70,7 +91,12 @@ def _new_block(line: CleanLine) -> Block:
 
 
 def _continues(
-    previous: CleanLine, line: CleanLine, block: Block, wrapped: int, in_bold: bool
+    previous: CleanLine,
+    line: CleanLine,
+    block: Block,
+    wrapped: int,
+    in_bold: bool,
+    by_blank_lines: bool,
 ) -> bool:
     text = line.text
     if not block.text and block.marker:
@@ -81,6 +107,14 @@ def _continues(
         return True
     if not wrapped:
         return False
+    if by_blank_lines:
+        if previous.bold_end and line.bold_start:
+            return False
+        if in_bold or _OPEN_ENDING.search(previous.text):
+            return True
+        if block.marker and len(previous.text) < wrapped * 0.6:
+            return False  # "2. Tổ chức thực hiện" over "Giao …"
+        return _all_capitals(previous.text) == _all_capitals(text)
     if previous.text.endswith(_TERMINAL):
         return False
     if previous.bold_end and line.bold_start:

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from tasks.plans.document.clean import CleanLine, clean_lines
 from tasks.plans.document.model import Block, Document
-from tasks.plans.document.paragraphs import UNWRAPPED_WIDTH, paragraph_blocks, wrap_width
+from tasks.plans.document.paragraphs import (
+    UNWRAPPED_WIDTH,
+    chunked,
+    paragraph_blocks,
+    wrap_width,
+)
 from tasks.plans.document.tables import read_table
 
 
@@ -13,6 +18,7 @@ def read_text(text: str, source: str = "") -> Document:
     lines = clean_lines(text)
     width = wrap_width(lines)
     wrapped = width if width <= UNWRAPPED_WIDTH else 0
+    by_blank_lines = chunked(lines)
     blocks: list[Block] = []
     run: list[CleanLine] = []
     index = 0
@@ -23,9 +29,9 @@ def read_text(text: str, source: str = "") -> Document:
             run.append(line)
             index += 1
             continue
-        blocks.extend(paragraph_blocks(run, wrapped=wrapped))
+        blocks.extend(paragraph_blocks(run, wrapped=wrapped, by_blank_lines=by_blank_lines))
         run = []
         block, index = table
         blocks.append(block)
-    blocks.extend(paragraph_blocks(run, wrapped=wrapped))
+    blocks.extend(paragraph_blocks(run, wrapped=wrapped, by_blank_lines=by_blank_lines))
     return Document(blocks, len(lines), source, [line.text for line in lines])
