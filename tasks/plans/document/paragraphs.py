@@ -112,8 +112,9 @@ def _continues(
             return False
         if in_bold or _OPEN_ENDING.search(previous.text):
             return True
-        if block.marker and len(previous.text) < wrapped * 0.6:
-            return False  # "2. Tổ chức thực hiện" over "Giao …"
+        numbered = block.style in {"roman", "number", "letter"}
+        if numbered and len(previous.text) < wrapped * 0.6:
+            return False  # "2. Tổ chức thực hiện" over "Giao …"; a bullet may wrap short
         return _all_capitals(previous.text) == _all_capitals(text)
     if previous.text.endswith(_TERMINAL):
         return False
