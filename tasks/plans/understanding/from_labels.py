@@ -51,10 +51,10 @@ class _Assembler:
     def share(self, block: Block) -> bool:
         """A bullet under an empty label that opens with an agency doing something."""
         assert self.item is not None
+        if not FIRST_VERB.search(block.text):
+            return False  # a bare list of agencies is the label's value, not a sentence
         roles = read_roles(block.text)
         if not roles.leads or not names_an_agency(roles.leads[0]):
-            return False
-        if roles.leads[0] == block.text.strip(" .;"):
             return False
         share = RawItem(
             self.item.seq,

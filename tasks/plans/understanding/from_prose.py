@@ -120,7 +120,7 @@ def _sentence_item(block: Block, section: Section) -> RawItem | None:
 def _owned_item(block: Block, section: Section, owner: str | None) -> RawItem | None:
     if owner is None or not (block.style in _BULLETS or block.kind == "paragraph"):
         return None
-    if block.text.rstrip().endswith(":"):
+    if block.text.rstrip().endswith(":") and not block.marker:
         return None  # "Trong đó giao … chỉ đạo thực hiện:" introduces the tasks below it
     item = RawItem(block.marker, block.text, block.line, section.marker, how="agency block")
     item.lead = [owner]

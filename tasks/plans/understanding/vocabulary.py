@@ -28,6 +28,10 @@ _STARTS = (
     ("product", ("sản phẩm", "kết quả", "hình thức", "dự kiến sản phẩm", "kết quả dự kiến")),
     ("note", ("ghi chú", "kinh phí", "nguồn kinh phí", "dự toán")),
 )
+_BARE_LABEL_WORDS = 6
+# a label noun, not the verb: "Cơ quan chủ trì" is a label, "Chủ trì, phối hợp" a task
+_BARE_LABEL_START = re.compile(r"^(?:cơ quan|đơn vị|thời gian|thời hạn|tiến độ)\b")
+_BARE_LABEL_ROLES = {"lead", "coordinating", "executor", "timeframe"}
 _LABEL = re.compile(r"^(?P<label>[^:]{2,60}?)\s*:\s*(?P<value>.*)$", re.S)
 _LABEL_SPLIT = re.compile(r"[;.]\s+(?=[^:;.]{2,40}:)")
 
@@ -68,7 +72,10 @@ def split_labels(text: str) -> list[tuple[Role, str]]:
     (role, value) pairs; [] when the block does not open with a known label."""
     found = _LABEL.match(text)
     if not found or role_of(found["label"]) is None:
-        return []
+        short = len(text.split()) <= _BARE_LABEL_WORDS and _BARE_LABEL_START.match(fold(text))
+        bare = role_of(text) if short else None
+        # "a) Cơ quan chủ trì" with its agencies as the bullets below it
+        return [(bare, "")] if bare in _BARE_LABEL_ROLES else []
     pieces = _LABEL_SPLIT.split(text)
     out: list[tuple[Role, str]] = []
     for piece in pieces:
