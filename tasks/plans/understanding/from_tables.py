@@ -52,6 +52,14 @@ def header_of(row: Row) -> _Header | None:
     return None
 
 
+def _other_heading(row: Row) -> bool:
+    """A heading row of some table: it opens with "TT"/"STT" and names other columns."""
+    texts = row.texts()
+    return len(texts) >= 2 and role_of(texts[0]) == "seq" and not any(
+        _SEQ.match(text) for text in texts[1:] if text
+    )
+
+
 def _expand(header: _Header, row: Row) -> bool:
     """A second heading row ("Chủ trì" | "Phối hợp" under "Cơ quan thực hiện")."""
     sub = [role_of(text) for text in row.texts() if text]
@@ -87,6 +95,9 @@ def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
             row = rows[position]
             position += 1
             found = header_of(row)
+            if found is None and _other_heading(row):
+                header = None  # another table's own heading ("TT", "Tên …"): not our columns
+                continue
             if found is not None:
                 header = found
                 reading.tables_seen.append(row.line)
