@@ -18,7 +18,7 @@ class Cell:
     text: str
     line: int
     span: int = 1
-
+    parts: tuple[str, ...] = ()  # its source lines, where it had several
 
 @dataclass(frozen=True)
 class Row:

@@ -38,8 +38,8 @@ def _block(rows: list[Row], first: int, last: int) -> Block:
 
 
 def _cell(parts: list[CleanLine]) -> Cell:
-    text = " ".join(part.text for part in parts if part.text).strip()
-    return Cell(text, parts[0].number if parts else 0)
+    texts = tuple(part.text for part in parts if part.text)
+    return Cell(" ".join(texts).strip(), parts[0].number if parts else 0, parts=texts)
 
 
 def _cell_lines(lines: Sequence[CleanLine], start: int) -> tuple[Block, int] | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tasks.plans.document import Block, Row
+from tasks.plans.document import Block, Cell, Row
 from tasks.plans.parsed import ParseWarning
 from tasks.plans.understanding.agencies import names_an_agency
 from tasks.plans.understanding.clauses import FIRST_VERB, read_roles
@@ -50,6 +50,46 @@ def header_of(row: Row) -> _Header | None:
     if agencies and known & {"content", "timeframe"} and len(known) >= 3:
         return _Header(roles, row.line, row.texts())
     return None
+
+
+def _unstack(row: Row, header: _Header) -> list[Row]:
+    """Two tasks stacked in one row (merged cells in the source): the lead cell holds one agency
+    per line, the content cell as many sentences, the coordinating cell one line each."""
+    lead_at, content_at = header.column("lead"), header.column("content")
+    if lead_at is None or content_at is None or max(lead_at, content_at) >= len(row.cells):
+        return []
+    if row.cells[0].text and not _SEQ.match(row.cells[0].text):
+        return []  # cells shifted (a merged number): leave the row to the aligner
+    leads = row.cells[lead_at].parts
+    if len(leads) < 2 or not all(names_an_agency(part) for part in leads):
+        return []
+    if any(part.rstrip().endswith((",", ";")) for part in leads[:-1]):
+        return []
+    sentences = _sentences(row.cells[content_at].parts)
+    if len(sentences) != len(leads):
+        return []
+    rows = []
+    for index in range(len(leads)):
+        cells = []
+        for at, cell in enumerate(row.cells):
+            if at == content_at:
+                cells.append(Cell(sentences[index], cell.line))
+            elif len(cell.parts) == len(leads):
+                cells.append(Cell(cell.parts[index], cell.line))
+            else:
+                cells.append(cell if index == 0 or at != 0 else Cell("", cell.line))
+        rows.append(Row(tuple(cells), row.line))
+    return rows
+
+
+def _sentences(parts: tuple[str, ...]) -> list[str]:
+    sentences: list[str] = []
+    for part in parts:
+        if sentences and (not sentences[-1].endswith(".") or part[:1].islower()):
+            sentences[-1] = f"{sentences[-1]} {part}"
+        else:
+            sentences.append(part)
+    return sentences
 
 
 def _other_heading(row: Row) -> bool:
@@ -107,6 +147,9 @@ def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
                 continue
             if header is None:
                 continue
+            if not block.loose and (stacked := _unstack(row, header)):
+                rows[position - 1 : position] = stacked
+                row = stacked[0]
             texts = split_row(row, header.roles) if block.loose else row.texts()
             filled = [text for text in texts if text]
             if not filled or all(_COLUMN_NUMBER.match(text) for text in filled):
