@@ -19,6 +19,7 @@ ROW_NUMBER = re.compile(
 _HEADING_WORDS = re.compile(r"chủ\s*trì|thực\s*hiện", re.IGNORECASE)
 _END = re.compile(r"^(?:Nơi nhận|TM\.|KT\.|Điều \d|PHỤ LỤC\b|Phụ lục\b)")
 _MAX_HEADING_LINES = 16
+_GAP = re.compile(r"\s{2,}")
 
 
 def read_loose_table(lines: Sequence[CleanLine], start: int) -> tuple[Block, int] | None:
@@ -38,6 +39,8 @@ def read_loose_table(lines: Sequence[CleanLine], start: int) -> tuple[Block, int
     if len(heading) < 3 or not _HEADING_WORDS.search(joined) or index >= len(lines):
         return None
     rows = [Row(tuple(Cell(line.text.strip(), line.number) for line in heading), heading[0].number)]
+    first_number = lines[start].number - start  # the number of lines[0]
+    lines = _split_gaps(lines, index)
     heading_texts = [line.text.strip() for line in heading]
     current: list[CleanLine] = []
     end = index
@@ -59,7 +62,22 @@ def read_loose_table(lines: Sequence[CleanLine], start: int) -> tuple[Block, int
         rows.append(_row(current))
     if len(rows) < 2:
         return None
-    return Block("table", lines[start].number, lines[end - 1].number, rows=rows, loose=True), end
+    last = lines[end - 1].number
+    # `lines` gained pieces of split lines: the caller's index after the table is by number
+    return Block("table", lines[start].number, last, rows=rows, loose=True), last - first_number + 1
+
+
+def _split_gaps(lines: Sequence[CleanLine], start: int) -> list[CleanLine]:
+    """Two cells that PDF extraction put on one line keep a wide gap between them ("cơ quan
+    ngang bộ  Bộ Tư pháp", "7  Đề án …"): from `start` on, each becomes a line of its own."""
+    out = list(lines[:start])
+    for line in lines[start:]:
+        pieces = [piece for piece in _GAP.split(line.text.strip()) if piece]
+        if len(pieces) < 2:
+            out.append(line)
+            continue
+        out.extend(CleanLine(line.number, piece, blank=False) for piece in pieces)
+    return out
 
 
 def _row(lines: list[CleanLine]) -> Row:

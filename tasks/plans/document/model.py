@@ -20,6 +20,7 @@ class Cell:
     span: int = 1
     parts: tuple[str, ...] = ()  # its source lines, where it had several
 
+
 @dataclass(frozen=True)
 class Row:
     cells: tuple[Cell, ...]

@@ -95,8 +95,10 @@ def _sentences(parts: tuple[str, ...]) -> list[str]:
 def _other_heading(row: Row) -> bool:
     """A heading row of some table: it opens with "TT"/"STT" and names other columns."""
     texts = row.texts()
-    return len(texts) >= 2 and role_of(texts[0]) == "seq" and not any(
-        _SEQ.match(text) for text in texts[1:] if text
+    return (
+        len(texts) >= 2
+        and role_of(texts[0]) == "seq"
+        and not any(_SEQ.match(text) for text in texts[1:] if text)
     )
 
 
