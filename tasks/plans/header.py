@@ -59,6 +59,19 @@ _APPENDIX_OF = re.compile(
     re.IGNORECASE,
 )
 _UPPER_HEADER = re.compile(rf"^ubnd\s+{_LEVEL}\s+(?P<place>\S.*)$")
+_NATIONAL = re.compile(
+    r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|ĐỘC\s+LẬP\b.*|VĂN BẢN PHÁP LUẬT KHÁC"
+)
+_DOC_TITLE = re.compile(r"(?i)^(?:kế hoạch|quyết định|nghị quyết|chương trình|thông báo|chỉ thị)\b")
+_BODY_HEAD = re.compile(
+    r"(?<!\w)(?:THỦ TƯỚNG CHÍNH PHỦ|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|ỦY BAN|UỶ BAN|TIỂU BAN"
+    r"|BAN|SỞ|BỘ|VĂN PHÒNG|PHÒNG|CHÍNH PHỦ|LIÊN ĐOÀN|CÔNG ĐOÀN|ĐOÀN|HỘI ĐỒNG|TỔNG CỤC|CHI CỤC"
+    r"|CỤC|TRUNG TÂM|ĐẢNG ỦY|ĐẢNG UỶ|TỈNH ỦY|TỈNH UỶ|THÀNH ỦY|THÀNH UỶ|HUYỆN ỦY|HUYỆN UỶ"
+    r"|MẶT TRẬN)(?!\w)"
+)
+_STANDING = re.compile(r"BAN THƯỜNG TRỰC|BAN THƯỜNG VỤ|THƯỜNG TRỰC")
+_CITING = re.compile(r"\s+THEO\b.*$")
+_UY = re.compile(r"ỦY|UỶ")
 _TITLE_YEAR = re.compile(r"\bnăm\s+(\d{4})\b", re.IGNORECASE)
 _NOT_IN_PLACE = re.compile(r"[^\w\s.]")
 
@@ -83,7 +96,8 @@ def read_header(lines: list[str], body_start: int) -> PlanHeader:
     head = [(index, cell) for index, cell in head if cell and not _GAZETTE.match(cell)]
     zone = _header_zone(head)
     prose = _first_prose(lines)
-    header.issuer = _header_issuer(lines, body_start) or (_issuer(prose) if prose else None)
+    issuer = _header_issuer(zone, "\n".join(lines))
+    header.issuer = issuer or (_issuer(prose) if prose else None)
     number_seen = _number(zone, header)
     if header.number is None and not number_seen:
         _appendix_of_decision(head, header)
@@ -153,23 +167,62 @@ def _issuer(match: re.Match[str]) -> str:
     return f"UBND {match['level']} {match['place']}"
 
 
-def _header_issuer(lines: list[str], body_start: int) -> str | None:
-    """The body in the document's own header: "ỦY BAN NHÂN DÂN" over "HUYỆN SÔNG MÃ" (the
-    cell below, same column of a two-column Word header) or on one line → "UBND huyện Sông Mã"."""
-    grid = [(index, lines[index].split("\t")) for index in range(body_start)]
-    for row, (_, cells) in enumerate(grid):
-        for column, raw in enumerate(cells):
-            cell = raw.strip()
-            if not cell.isupper():
-                continue
-            text = cell
-            if normalize_name(cell) == "ubnd":
-                below = [c[column].strip() for _, c in grid[row + 1 :] if len(c) > column]
-                text = f"{cell} {next((c for c in below if c), '')}"
-            found = _UPPER_HEADER.match(normalize_name(text))
-            if found and text.isupper():
-                return f"UBND {found['level']} {found['place'].title()}"
-    return None
+def _header_issuer(zone: list[tuple[int, str]], text: str) -> str | None:
+    """The issuing body in the document's own header, the lowest of the upper-case lines above
+    its number ("UBND TỈNH LÀO CAI" over "SỞ CÔNG THƯƠNG" → "Sở Công Thương"; "ỦY BAN NHÂN
+    DÂN" over "HUYỆN SÔNG MÃ" → "UBND huyện Sông Mã"), spelled as the text writes it."""
+    bodies = _upper_bodies(_upper_lines(zone))
+    if not bodies:
+        return None
+    body = bodies[-1]
+    if _STANDING.fullmatch(body) and len(bodies) > 1:
+        body = f"{body} {bodies[-2]}"  # "BAN THƯỜNG TRỰC" of the committee above it
+    if found := _UPPER_HEADER.match(normalize_name(body)):
+        return f"UBND {found['level']} {found['place'].title()}"
+    return _as_written(body, text)
+
+
+def _upper_lines(zone: list[tuple[int, str]]) -> str:
+    """The upper-case text of the header's left column above the number, the national motto
+    and the gazette's section line left out; a PDF's columns (runs of spaces) are read apart."""
+    kept: list[str] = []
+    seen: set[int] = set()
+    for index, cell in zone:
+        if index in seen:
+            continue  # the right column: the motto and the dated line
+        seen.add(index)
+        for segment in re.split(r"\s{3,}", cell):
+            number = re.search(r"(?<!\w)(?:Số|SỐ)(?!\w)", segment)
+            before = (segment[: number.start()] if number else segment).strip()
+            if _DOC_TITLE.match(segment):
+                number = number or _DOC_TITLE.match(segment)
+            elif before.isupper():
+                kept.append(before)
+            if number:
+                return _NATIONAL.sub(" ", " ".join(kept))
+    return _NATIONAL.sub(" ", " ".join(kept))
+
+
+def _upper_bodies(text: str) -> list[str]:
+    """The bodies named in upper-case header text, each from its head word ("SỞ", "BỘ", "BAN"
+    …) to the next head."""
+    starts = [head.start() for head in _BODY_HEAD.finditer(text)]
+    ends = [*starts[1:], len(text)] if starts else []
+    return [
+        _CITING.sub("", text[start:end]).strip(" ,")
+        for start, end in zip(starts, ends, strict=True)
+    ]
+
+
+def _as_written(body: str, text: str) -> str:
+    """An upper-case name as the text spells it elsewhere ("SỞ CÔNG THƯƠNG" → "Sở Công
+    Thương"), else with only its first letter capitalised."""
+    words = [_UY.sub("(?:ỦY|UỶ)", re.escape(word)) for word in body.split()]
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+    for found in pattern.finditer(text):
+        if not found.group(0).isupper():
+            return clean_name(found.group(0)[:1].upper() + found.group(0)[1:])
+    return clean_name(body[:1] + body[1:].lower())
 
 
 def _clean_number(number: str | None) -> str | None:
