@@ -32,6 +32,10 @@ _VERB = re.compile(
     r"|kiểm tra|giúp|báo cáo|có nhiệm vụ|thường xuyên|định kỳ|khẩn trương|chủ động|căn cứ"
     r"|được giao|tiếp tục|ban hành|gửi|điều phối)(?!\w)"
 )
+# An opening phrase before the subject: "Kết thúc cuộc bầu cử, Ban X chịu trách nhiệm …".
+_OPENING = re.compile(
+    r"^(?:Kết thúc|Sau khi|Sau|Trong|Khi|Hằng năm|Hàng năm|Định kỳ|Trước|Trên cơ sở|Ngoài ra)\b"
+)
 _ASSIGNING = re.compile(r"^(?:Giao|Đề nghị|Yêu cầu)\s+")
 _LABEL = re.compile(r"^(?P<name>[^:;.]{3,150}?)\s*:\s")
 _PERSON = re.compile(
@@ -173,13 +177,13 @@ def _subject(text: str) -> str | None:
     text = _ASSIGNING.sub("", text.strip(" -+•*"))
     if (label := _LABEL.match(text)) and _starts_like_subject(label["name"]):
         return _tidy(label["name"])
-    verb = _VERB.search(text)
-    if not verb or verb.start() == 0:
-        return None
-    lead = text[: verb.start()]
-    starts = [0] + [m.end() for m in re.finditer(r",\s*", lead)]
+    starts = [0]
+    if _OPENING.match(text):
+        starts += [comma.end() for comma in re.finditer(r",\s*", text[:200])]
     for start in starts:
-        name = lead[start:].strip(" ,")
+        rest = text[start:]
+        verb = _VERB.search(rest)
+        name = rest[: verb.start()].strip(" ,") if verb else ""
         if name and len(name.split()) <= 20 and _starts_like_subject(name):
             return _tidy(name)
     return None
