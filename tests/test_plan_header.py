@@ -204,6 +204,23 @@ def test_a_bodys_head_stands_for_the_body_and_a_person_stays_a_person() -> None:
     assert monitor_of(*officer) == "Cán bộ phụ trách lĩnh vực tuyên truyền"
 
 
+def test_heads_of_bodies_give_their_body_and_a_portfolio_holder_stays_a_person() -> None:
+    urges = "theo dõi, đôn đốc việc thực hiện Kế hoạch."
+    assert monitor_of(f"Giám đốc Sở Nội vụ {urges}") == "Sở Nội vụ"
+    assert monitor_of(f"Chánh Văn phòng UBND tỉnh {urges}") == "Văn phòng UBND tỉnh"
+    holder = "Phó Chủ tịch UBND xã phụ trách văn hóa - xã hội"
+    assert monitor_of(f"{holder} {urges}") == holder
+
+
+def test_the_agency_given_the_task_is_the_monitor_not_the_one_giving_it() -> None:
+    assert monitor_of("UBND tỉnh giao Sở Y tế chủ trì, theo dõi, đôn đốc các đơn vị.") == "Sở Y tế"
+
+
+def test_a_destination_after_a_reporting_phrase_is_found() -> None:
+    line = "Các xã báo cáo về tình hình thực hiện gửi Sở Nội vụ để tổng hợp."
+    assert monitor_of(line) == "Sở Nội vụ"
+
+
 def test_a_sentence_without_a_subject_is_about_the_one_before_it() -> None:
     line = (
         "1. Sở Nội vụ chịu trách nhiệm về nội dung Kế hoạch này. Tham mưu UBND tỉnh theo "

@@ -37,10 +37,12 @@ _OPENING = re.compile(
     r"^(?:Kết thúc|Sau khi|Sau|Trong|Khi|Hằng năm|Hàng năm|Định kỳ|Trước|Trên cơ sở|Ngoài ra)\b"
 )
 _ASSIGNING = re.compile(r"^(?:Giao|Đề nghị|Yêu cầu)\s+")
+_ASSIGNED = re.compile(r"\s(?:giao|đề nghị|yêu cầu)\s+")
 _LABEL = re.compile(r"^(?P<name>[^:;.]{3,150}?)\s*:\s")
 _PERSON = re.compile(
-    r"(?i)^(?:đồng chí|cán bộ|chuyên viên|công chức|lãnh đạo|thủ trưởng|giám đốc|chủ tịch"
-    r"|phó chủ tịch|trưởng|tổ(?!\s+chức)|tiểu ban|ủy ban|uỷ ban|hội đồng)\s+\S"
+    r"(?i)^(?:đồng chí|cán bộ|chuyên viên|công chức|lãnh đạo|(?:phó\s+|tổng\s+)?giám đốc"
+    r"|(?:phó\s+)?chủ tịch|chủ nhiệm|chánh|\w+\s+trưởng|trưởng|tổ(?!\s+chức)|tiểu ban"
+    r"|ủy ban|uỷ ban|hội đồng)\s+\S"
 )
 # "Bộ trưởng Bộ Công an" is the ministry's head: the ministry is the agency.
 _ROLE = re.compile(
@@ -68,7 +70,8 @@ _PLAN = re.compile(
 # Where reports go to be compiled: "báo cáo … về Sở Y (,) để tổng hợp", "gửi Bộ X tổng hợp",
 # "(thông qua Sở Nội vụ để tổng hợp)", "báo cáo UBND tỉnh (qua Sở Công Thương)".
 _DESTINATION = re.compile(
-    r"(?i)(?:\bvề|\bgửi|\bđến|\bqua)\s+(?P<name>[^();]{3,150}?)\s*,?\s*(?:để\s+)?tổng hợp"
+    r"(?i)(?:\bvề|\bgửi|\bđến|\bqua)\s+(?P<name>(?:(?!\b(?:về|gửi|đến|qua)\s)[^();]){3,150}?)"
+    r"\s*,?\s*(?:để\s+)?tổng hợp"
     r"|\((?:thông\s+)?qua\s+(?P<channel>[^()]{3,150})\)"
 )
 
@@ -184,6 +187,7 @@ def _subject(text: str) -> str | None:
         rest = text[start:]
         verb = _VERB.search(rest)
         name = rest[: verb.start()].strip(" ,") if verb else ""
+        name = _ASSIGNED.split(name)[-1]  # "UBND tỉnh giao Sở Y tế chủ trì …"
         if name and len(name.split()) <= 20 and _starts_like_subject(name):
             return _tidy(name)
     return None
@@ -214,13 +218,14 @@ def _tidy(name: str) -> str:
 
 
 def _monitor_name(name: str | None) -> str | None:
-    """One agency or role holder, the body for a body's head; None for a group ("Các sở",
+    """One agency or role holder, the body for a body's head (not for a holder of a portfolio,
+    "Phó Chủ tịch UBND xã phụ trách …"); None for a group ("Các sở",
     "UBND các xã") or a list of agencies."""
     if not name:
         return None
     name = _tidy(name)
     body = _ROLE.sub("", name)
-    if body != name and starts_like_agency(body):
+    if body != name and starts_like_agency(body) and "phụ trách" not in body:
         name = body
     words = name.casefold().split()
     if not words or "các" in words or "những" in words or len(split_agencies(name)) > 1:
