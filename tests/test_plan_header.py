@@ -150,6 +150,12 @@ def test_a_peoples_committee_keeps_its_short_form() -> None:
     assert header.issuer == "UBND huyện Sông Mã"
 
 
+def test_upper_case_lines_of_a_web_page_above_its_breadcrumb_are_not_the_issuer() -> None:
+    assert (
+        header_of("BAN BIÊN TẬP CỔNG THÔNG TIN", "Trang chủ > Tin tức", "KẾ HOẠCH").issuer is None
+    )
+
+
 def test_an_issuer_not_written_elsewhere_is_capitalised_once() -> None:
     assert header_of("BỘ Y TẾ", "Số: 9/KH-BYT", "KẾ HOẠCH").issuer == "Bộ y tế"
 

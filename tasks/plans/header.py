@@ -183,8 +183,9 @@ def _header_issuer(zone: list[tuple[int, str]], text: str) -> str | None:
 
 
 def _upper_lines(zone: list[tuple[int, str]]) -> str:
-    """The upper-case text of the header's left column above the number, the national motto
-    and the gazette's section line left out; a PDF's columns (runs of spaces) are read apart."""
+    """The upper-case lines of the header's left column just above the number or the title,
+    the national motto and the gazette's section line left out; a PDF's columns (runs of
+    spaces) are read apart."""
     kept: list[str] = []
     seen: set[int] = set()
     for index, cell in zone:
@@ -198,6 +199,8 @@ def _upper_lines(zone: list[tuple[int, str]]) -> str:
                 number = number or _DOC_TITLE.match(segment)
             elif before.isupper():
                 kept.append(before)
+            elif before and before != before.upper() and not _MOTTO.match(before):
+                kept = []  # prose or a web page's lines: the header's body lines are below
             if number:
                 return _NATIONAL.sub(" ", " ".join(kept))
     return _NATIONAL.sub(" ", " ".join(kept))
