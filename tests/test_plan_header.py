@@ -99,6 +99,15 @@ def test_a_date_broken_over_two_lines_is_read_whole() -> None:
     assert header.issued_on == date(2025, 11, 20)
 
 
+def test_a_date_wrapped_in_the_right_column_is_read_across_the_left_columns_lines() -> None:
+    header = header_of(
+        "Số: 12/KH-UBND\tHà Nội, ngày 20",
+        "V/v tổ chức hội nghị\ttháng 11 năm 2025",
+        "KẾ HOẠCH",
+    )
+    assert header.issued_on == date(2025, 11, 20)
+
+
 def test_a_pdf_header_with_its_columns_spaced_apart_gives_the_date() -> None:
     header = header_of(
         f"UBND TỈNH AN GIANG        {MOTTO}",

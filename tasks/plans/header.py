@@ -90,11 +90,16 @@ def read_header(lines: list[str], body_start: int) -> PlanHeader:
     """Header facts from the lines before `body_start` (0-based: the first section or item),
     and from the prose lead anywhere in the text for web copies."""
     header = PlanHeader()
-    head = [
-        (index, cell.strip()) for index in range(body_start) for cell in lines[index].split("\t")
+    cells = [
+        (index, column, cell.strip())
+        for index in range(body_start)
+        for column, cell in enumerate(lines[index].split("\t"))
     ]
-    head = [(index, cell) for index, cell in head if cell and not _GAZETTE.match(cell)]
+    cells = [(i, column, cell) for i, column, cell in cells if cell and not _GAZETTE.match(cell)]
+    head = [(index, cell) for index, _, cell in cells]
     zone = _header_zone(head)
+    # The right column alone first: a date wrapped in it reads whole across the left's lines.
+    right = [(index, cell) for index, column, cell in cells[: len(zone)] if column > 0]
     prose = _first_prose(lines)
     issuer = _header_issuer(zone, "\n".join(lines))
     header.issuer = issuer or (_issuer(prose) if prose else None)
@@ -104,7 +109,7 @@ def read_header(lines: list[str], body_start: int) -> PlanHeader:
     if header.number is None and prose:
         header.number = _clean_number(prose["number"])
 
-    place_date = _place_date(zone, header)
+    place_date = _place_date(right, header) or _place_date(zone, header)
     if header.issued_on is None and prose and prose["date"]:
         header.issued_on = _to_date(prose["date"], _line_of(prose), header)
     if header.issuer is None and place_date:
