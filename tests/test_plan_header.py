@@ -284,6 +284,7 @@ def test_no_agency_is_named_when_none_is_told_to_monitor() -> None:
         "IV. TỔ CHỨC THỰC HIỆN",
         "Đài Truyền hình phát sóng vào khung giờ có nhiều người theo dõi.",
         "- Phối hợp với Sở Y tế theo dõi, đôn đốc việc tiêm chủng.",
+        "Sở Xây dựng phối hợp với Sở Giao thông theo dõi, đôn đốc việc sửa đường.",
         "Các cơ quan, đơn vị nghiêm túc triển khai thực hiện.",
     )
     assert monitor_of(*lines) is None

@@ -148,7 +148,7 @@ def _tier(clause: str, has_subject: bool) -> int:
     """3: urges, or follows and compiles/checks; 2: follows, compiles results or evaluates the
     implementation; 0: none of these, or only in support ("Phối hợp với … theo dõi")."""
     text = _FOR_COMPILING.sub("", clause).strip(" ,:-")
-    verb = _VERB.search(text.casefold())
+    verb = _VERB.search(text)
     rest = text[verb.start() :] if verb and has_subject else text
     if rest.casefold().startswith("phối hợp"):
         return 0
@@ -219,8 +219,8 @@ def _tidy(name: str) -> str:
 
 def _monitor_name(name: str | None) -> str | None:
     """One agency or role holder, the body for a body's head (not for a holder of a portfolio,
-    "Phó Chủ tịch UBND xã phụ trách …"); None for a group ("Các sở",
-    "UBND các xã") or a list of agencies."""
+    "Phó Chủ tịch UBND xã phụ trách …"); None for a group ("Các sở", "UBND các xã") or a list
+    of agencies."""
     if not name:
         return None
     name = _tidy(name)
