@@ -165,6 +165,17 @@ def test_upper_case_lines_of_a_web_page_above_its_breadcrumb_are_not_the_issuer(
     )
 
 
+def test_the_issuer_is_read_from_the_left_column_only() -> None:
+    header = header_of(
+        f"ỦY BAN NHÂN DÂN\t{MOTTO}",
+        "TỈNH SƠN LA",
+        "\tSơn La, ngày 3 tháng 9 năm 2025",
+        "Số: 12/KH-UBND",
+        "KẾ HOẠCH",
+    )
+    assert (header.issuer, header.issued_on) == ("UBND tỉnh Sơn La", date(2025, 9, 3))
+
+
 def test_an_issuer_not_written_elsewhere_is_capitalised_once() -> None:
     assert header_of("BỘ Y TẾ", "Số: 9/KH-BYT", "KẾ HOẠCH").issuer == "Bộ y tế"
 

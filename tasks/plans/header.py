@@ -100,8 +100,9 @@ def read_header(lines: list[str], body_start: int) -> PlanHeader:
     zone = _header_zone(head)
     # The right column alone first: a date wrapped in it reads whole across the left's lines.
     right = [(index, cell) for index, column, cell in cells[: len(zone)] if column > 0]
+    left = [(index, cell) for index, column, cell in cells[: len(zone)] if column == 0]
     prose = _first_prose(lines)
-    issuer = _header_issuer(zone, "\n".join(lines))
+    issuer = _header_issuer(left, "\n".join(lines))
     header.issuer = issuer or (_issuer(prose) if prose else None)
     number_seen = _number(zone, header)
     if header.number is None and not number_seen:
@@ -172,11 +173,11 @@ def _issuer(match: re.Match[str]) -> str:
     return f"UBND {match['level']} {match['place']}"
 
 
-def _header_issuer(zone: list[tuple[int, str]], text: str) -> str | None:
+def _header_issuer(left: list[tuple[int, str]], text: str) -> str | None:
     """The issuing body in the document's own header, the lowest of the upper-case lines above
     its number ("UBND TỈNH LÀO CAI" over "SỞ CÔNG THƯƠNG" → "Sở Công Thương"; "ỦY BAN NHÂN
     DÂN" over "HUYỆN SÔNG MÃ" → "UBND huyện Sông Mã"), spelled as the text writes it."""
-    bodies = _upper_bodies(_upper_lines(zone))
+    bodies = _upper_bodies(_upper_lines(left))
     if not bodies:
         return None
     body = bodies[-1]
@@ -187,16 +188,12 @@ def _header_issuer(zone: list[tuple[int, str]], text: str) -> str | None:
     return _as_written(body, text)
 
 
-def _upper_lines(zone: list[tuple[int, str]]) -> str:
+def _upper_lines(left: list[tuple[int, str]]) -> str:
     """The upper-case lines of the header's left column just above the number or the title,
     the national motto and the gazette's section line left out; a PDF's columns (runs of
     spaces) are read apart."""
     kept: list[str] = []
-    seen: set[int] = set()
-    for index, cell in zone:
-        if index in seen:
-            continue  # the right column: the motto and the dated line
-        seen.add(index)
+    for _, cell in left:
         for segment in re.split(r"\s{3,}", cell):
             number = re.search(r"(?<!\w)(?:Số|SỐ)(?!\w)", segment)
             before = (segment[: number.start()] if number else segment).strip()
