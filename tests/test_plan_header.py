@@ -242,9 +242,13 @@ def test_the_agency_given_the_task_is_the_monitor_not_the_one_giving_it() -> Non
     assert monitor_of("UBND tỉnh giao Sở Y tế chủ trì, theo dõi, đôn đốc các đơn vị.") == "Sở Y tế"
 
 
-def test_a_destination_after_a_reporting_phrase_is_found() -> None:
+def test_a_destination_after_a_reporting_phrase_is_found_without_its_deadline() -> None:
     line = "Các xã báo cáo về tình hình thực hiện gửi Sở Nội vụ để tổng hợp."
     assert monitor_of(line) == "Sở Nội vụ"
+    line = (
+        "3. Chế độ báo cáo: Các cơ quan gửi báo cáo về Phòng Nội vụ trước ngày 15/12 để tổng hợp."
+    )
+    assert monitor_of(line) == "Phòng Nội vụ"
 
 
 def test_a_sentence_without_a_subject_is_about_the_one_before_it() -> None:

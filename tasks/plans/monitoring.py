@@ -62,6 +62,7 @@ _COMPILES = re.compile(
     r"(?i)tổng hợp,?\s+(?:báo cáo|kết quả|tình hình|tiến độ)"
     r"|đánh giá\s+(?:việc\s+|tình hình\s+|kết quả\s+)*(?:triển khai|thực hiện)"
 )
+_TIME_AFTER_NAME = re.compile(r"\s(?:trước|chậm nhất|trong|vào|hằng|hàng|định kỳ|sau|khi)\s")
 _FOR_COMPILING = re.compile(r"(?i)\bđể\s+tổng hợp")
 _PLAN = re.compile(
     r"\b(?:Kế hoạch|Đề án|Nghị quyết|Chương trình|Quyết định)\b"
@@ -170,8 +171,9 @@ def _destinations(clause: str, index: int) -> list[Candidate]:
 
 
 def _before_verb(text: str) -> str:
-    verb = _VERB.search(text)
-    return text[: verb.start()] if verb else text
+    """A destination's name without what follows it: a verb or a time ("trước ngày 15/12")."""
+    stop = _VERB.search(text) or _TIME_AFTER_NAME.search(text)
+    return text[: stop.start()] if stop else text
 
 
 def _subject(text: str) -> str | None:
