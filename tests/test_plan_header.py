@@ -42,6 +42,16 @@ def test_numbers_of_party_and_department_bodies_keep_their_whole_kind() -> None:
     assert header_of("Số 21-KH/ĐU", "KẾ HOẠCH").number == "21-KH/ĐU"
 
 
+def test_an_upper_case_number_label_needs_its_colon() -> None:
+    assert header_of("SỐ: 8/KH-UBND", "KẾ HOẠCH").number == "8/KH-UBND"
+
+
+def test_a_date_written_with_dashes_is_read() -> None:
+    assert header_of("Số: 8/KH-UBND\tPhú Yên, ngày 05-3-2025", "KẾ HOẠCH").issued_on == date(
+        2025, 3, 5
+    )
+
+
 def test_a_number_cited_in_the_header_is_not_the_plans_own() -> None:
     header = header_of(
         "SỞ CÔNG THƯƠNG",

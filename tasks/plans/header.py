@@ -39,13 +39,13 @@ _CITED = re.compile(r"\b(?:của|theo)\s*$")
 # "CÔNG BÁO/Số 302") cites another document.
 _NUMBER = r"(?P<no>[\w.-]*?)\s*/\s*(?P<kind>[\w-]+(?:/[\w-]+)?)"
 _NUMBER_AT_START = re.compile(rf"^Số\s*:?\s*{_NUMBER}")
-_NUMBER_INSIDE = re.compile(rf"(?<!\w)Số\s*:\s*{_NUMBER}")
+_NUMBER_INSIDE = re.compile(rf"(?<!\w)(?:Số|SỐ)\s*:\s*{_NUMBER}")
 _FILL = r"[\s.…_*]*"
-# "Lào Cai, ngày 20 tháng 11 năm 2025", "Sông Mã, ngày 20/03/2024", or a draft's blanks
-# ("ngày    tháng 3 năm 2026"); the parts may be broken over lines.
+# "Lào Cai, ngày 20 tháng 11 năm 2025", "Sông Mã, ngày 20/03/2024" (or 20-03-2024), or a
+# draft's blanks ("ngày    tháng 3 năm 2026"); the parts may be broken over lines.
 _PLACE_DATE = re.compile(
     rf"(?P<lead>[^\n,]{{1,80}}),\s*ngày{_FILL}(?P<day>\d{{1,2}})?{_FILL}"
-    rf"(?:tháng|/){_FILL}(?P<month>\d{{1,2}})?{_FILL}(?:năm|/){_FILL}(?P<year>\d{{4}})?",
+    rf"(?:tháng|/|-){_FILL}(?P<month>\d{{1,2}})?{_FILL}(?:năm|/|-){_FILL}(?P<year>\d{{4}})?",
     re.IGNORECASE,
 )
 _MOTTO = re.compile(r"(?i)^.*hạnh\s+phúc")
