@@ -186,6 +186,17 @@ def test_the_issuer_is_read_from_the_left_column_only() -> None:
     assert (header.issuer, header.issued_on) == ("UBND tỉnh Sơn La", date(2025, 9, 3))
 
 
+def test_a_standing_committee_is_read_with_the_body_it_belongs_to() -> None:
+    header = header_of(
+        "ĐẢNG BỘ TỈNH AN GIANG",
+        "BAN THƯỜNG VỤ TỈNH ỦY",
+        "Số 21-KH/TU",
+        "KẾ HOẠCH",
+        "Ban Thường vụ Tỉnh ủy ban hành kế hoạch như sau:",
+    )
+    assert (header.issuer, header.number) == ("Ban Thường vụ Tỉnh ủy", "21-KH/TU")
+
+
 def test_an_issuer_not_written_elsewhere_is_capitalised_once() -> None:
     assert header_of("BỘ Y TẾ", "Số: 9/KH-BYT", "KẾ HOẠCH").issuer == "Bộ y tế"
 

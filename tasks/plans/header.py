@@ -65,11 +65,12 @@ _NATIONAL = re.compile(
 _DOC_TITLE = re.compile(r"(?i)^(?:kế hoạch|quyết định|nghị quyết|chương trình|thông báo|chỉ thị)\b")
 _BODY_HEAD = re.compile(
     r"(?<!\w)(?:THỦ TƯỚNG CHÍNH PHỦ|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|ỦY BAN|UỶ BAN|TIỂU BAN"
-    r"|BAN|SỞ|BỘ|VĂN PHÒNG|PHÒNG|CHÍNH PHỦ|LIÊN ĐOÀN|CÔNG ĐOÀN|ĐOÀN|HỘI ĐỒNG|TỔNG CỤC|CHI CỤC"
-    r"|CỤC|TRUNG TÂM|ĐẢNG ỦY|ĐẢNG UỶ|TỈNH ỦY|TỈNH UỶ|THÀNH ỦY|THÀNH UỶ|HUYỆN ỦY|HUYỆN UỶ"
-    r"|MẶT TRẬN)(?!\w)"
+    r"|BAN|SỞ|BỘ|VĂN PHÒNG|PHÒNG|CHÍNH PHỦ|LIÊN ĐOÀN|CÔNG ĐOÀN|TỈNH ĐOÀN|HUYỆN ĐOÀN|THÀNH ĐOÀN"
+    r"|ĐOÀN|HỘI ĐỒNG|TỔNG CỤC|CHI CỤC|CỤC|TRUNG TÂM|ĐẢNG BỘ|ĐẢNG ỦY|ĐẢNG UỶ|TỈNH ỦY|TỈNH UỶ"
+    r"|THÀNH ỦY|THÀNH UỶ|HUYỆN ỦY|HUYỆN UỶ|MẶT TRẬN)(?!\w)"
 )
-_STANDING = re.compile(r"BAN THƯỜNG TRỰC|BAN THƯỜNG VỤ|THƯỜNG TRỰC")
+# A body's standing committee or executive: "BAN THƯỜNG VỤ" over "TỈNH ỦY" is one body.
+_STANDING = re.compile(r"BAN THƯỜNG TRỰC|BAN THƯỜNG VỤ|THƯỜNG TRỰC|BAN CHẤP HÀNH")
 _CITING = re.compile(r"\s+THEO\b.*$")
 _UY = re.compile(r"ỦY|UỶ")
 _TITLE_YEAR = re.compile(r"\bnăm\s+(\d{4})\b", re.IGNORECASE)
@@ -177,7 +178,11 @@ def _header_issuer(left: list[tuple[int, str]], text: str) -> str | None:
     """The issuing body in the document's own header, the lowest of the upper-case lines above
     its number ("UBND TỈNH LÀO CAI" over "SỞ CÔNG THƯƠNG" → "Sở Công Thương"; "ỦY BAN NHÂN
     DÂN" over "HUYỆN SÔNG MÃ" → "UBND huyện Sông Mã"), spelled as the text writes it."""
-    bodies = _upper_bodies(_upper_lines(left))
+    bodies: list[str] = []
+    for body in _upper_bodies(_upper_lines(left)):
+        if bodies and _STANDING.fullmatch(bodies[-1]):
+            body = f"{bodies.pop()} {body}"
+        bodies.append(body)
     if not bodies:
         return None
     body = bodies[-1]
