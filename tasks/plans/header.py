@@ -1,7 +1,8 @@
-"""What a plan says about itself: number, issuer, date, title, year, and which agency is told
-to monitor and urge ("theo dõi, đôn đốc") the others. Real copies are Word documents (a
-two-column header separated by tabs) or web pages (a title line and a prose lead such as
-"Ngày 11/01/2019, UBND huyện X đã ban hành Kế hoạch số 33/KH-UBND …")."""
+"""What a plan says about itself: number, issuer, date, title and year. Real copies are Word
+documents (a two-column header separated by tabs, or both columns merged into one cell), PDFs
+(columns spaced apart, a date broken over two lines, an official gazette's running header) or
+web pages (a title line and a prose lead such as "Ngày 11/01/2019, UBND huyện X đã ban hành
+Kế hoạch số 33/KH-UBND …"). The monitoring agency is found by `tasks.plans.monitoring`."""
 
 from __future__ import annotations
 
@@ -10,12 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dondoc.core.text import clean_name, normalize_name
-from tasks.plans.agency_names import split_agencies, starts_like_agency
+from tasks.plans.monitoring import find_monitoring_agency
 from tasks.plans.parsed import ParseWarning
 
-ROMAN_HEADING = re.compile(r"^\s*(?P<roman>[IVX]{1,5})\s*[.)–-]\s*(?P<text>\S.*)$")
-ITEM_HEADING = re.compile(r"^\s*(?P<seq>\d{1,4}(?:\.\d{1,3})*)\s*[.)]\s+(?P<text>\S.*)$")
-BULLET = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\))\s*")
+__all__ = ["PlanHeader", "find_monitoring_agency", "read_header"]
 
 _LEVEL = r"(?P<level>huyện|tỉnh|xã|thành phố|thị xã|quận|phường|thị trấn)"
 _BODY = r"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)"
@@ -34,25 +33,48 @@ _PROSE = re.compile(
     r"(?:\s+số\s+(?P<number>\d[\w.]*/\s*KH[\w-]*))?"
 )
 _CITED = re.compile(r"\b(?:của|theo)\s*$")
-_NUMBER_LINE = re.compile(r"^Số\s*:?\s*(?P<no>[\w.]*)\s*/\s*(?P<kind>[\w-]+)")
-_FILL = r"[\s.…_]*"
+# The document's own number: "Số:" opening a cell, or anywhere in a cell whose columns were
+# merged ("… BAN THƯỜNG TRỰC Số: 16/KH-MTTQ-BTT"); a blank draft number ("Số:    /KH-SCT") is
+# still the number's place. "Số" without a colon inside a line ("QUYẾT ĐỊNH SỐ 1050/QĐ-SCT",
+# "CÔNG BÁO/Số 302") cites another document.
+_NUMBER = r"(?P<no>[\w.-]*?)\s*/\s*(?P<kind>[\w-]+(?:/[\w-]+)?)"
+_NUMBER_AT_START = re.compile(rf"^Số\s*:?\s*{_NUMBER}")
+_NUMBER_INSIDE = re.compile(rf"(?<!\w)(?:Số|SỐ)\s*:\s*{_NUMBER}")
+_FILL = r"[\s.…_*]*"
+# "Lào Cai, ngày 20 tháng 11 năm 2025", "Sông Mã, ngày 20/03/2024" (or 20-03-2024), or a
+# draft's blanks ("ngày    tháng 3 năm 2026"); the parts may be broken over lines.
 _PLACE_DATE = re.compile(
-    rf"^(?P<place>[^\W\d][^,\d]{{1,40}}),\s*ngày{_FILL}(?P<day>\d{{1,2}})?{_FILL}"
-    rf"(?:tháng|/){_FILL}(?P<month>\d{{1,2}})?{_FILL}(?:năm|/){_FILL}(?P<year>\d{{4}})?",
+    rf"(?P<lead>[^\n,]{{1,80}}),\s*ngày{_FILL}(?P<day>\d{{1,2}})?{_FILL}"
+    rf"(?:tháng|/|-){_FILL}(?P<month>\d{{1,2}})?{_FILL}(?:năm|/|-){_FILL}(?P<year>\d{{4}})?",
+    re.IGNORECASE,
+)
+_MOTTO = re.compile(r"(?i)^.*hạnh\s+phúc")
+# Prose after the header: "Căn cứ …", "Thực hiện …": the header's facts sit above it.
+_PROSE_START = re.compile(r"^(?:Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|Trên cơ sở)\b")
+_GAZETTE = re.compile(r"(?i)^công báo\b")
+# A plan published as the appendix of a decision: "(Ban hành kèm theo Quyết định số 435/QĐ-UBND
+# ngày 12/3/2025 của …)": the decision's number and date are the plan's.
+_APPENDIX_OF = re.compile(
+    rf"kèm theo\s+Quyết định\s+(?:số\s*:?\s*)?{_NUMBER}\s*,?\s*ngày\s+(?P<date>{_DATE})",
     re.IGNORECASE,
 )
 _UPPER_HEADER = re.compile(rf"^ubnd\s+{_LEVEL}\s+(?P<place>\S.*)$")
+_NATIONAL = re.compile(
+    r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|ĐỘC\s+LẬP\b.*|VĂN BẢN PHÁP LUẬT KHÁC"
+)
+_DOC_TITLE = re.compile(r"(?i)^(?:kế hoạch|quyết định|nghị quyết|chương trình|thông báo|chỉ thị)\b")
+_BODY_HEAD = re.compile(
+    r"(?<!\w)(?:THỦ TƯỚNG CHÍNH PHỦ|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|ỦY BAN|UỶ BAN|TIỂU BAN"
+    r"|BAN|SỞ|BỘ|VĂN PHÒNG|PHÒNG|CHÍNH PHỦ|LIÊN ĐOÀN|CÔNG ĐOÀN|TỈNH ĐOÀN|HUYỆN ĐOÀN|THÀNH ĐOÀN"
+    r"|ĐOÀN|HỘI ĐỒNG|TỔNG CỤC|CHI CỤC|CỤC|TRUNG TÂM|ĐẢNG BỘ|ĐẢNG ỦY|ĐẢNG UỶ|TỈNH ỦY|TỈNH UỶ"
+    r"|THÀNH ỦY|THÀNH UỶ|HUYỆN ỦY|HUYỆN UỶ|MẶT TRẬN)(?!\w)"
+)
+# A body's standing committee or executive: "BAN THƯỜNG VỤ" over "TỈNH ỦY" is one body.
+_STANDING = re.compile(r"BAN THƯỜNG TRỰC|BAN THƯỜNG VỤ|THƯỜNG TRỰC|BAN CHẤP HÀNH")
+_CITING = re.compile(r"\s+THEO\b.*$")
+_UY = re.compile(r"ỦY|UỶ")
 _TITLE_YEAR = re.compile(r"\bnăm\s+(\d{4})\b", re.IGNORECASE)
-_GIAO = re.compile(
-    r"\b[Gg]iao\s+(?P<name>[^.;:]{3,120}?)\s*,?\s+(?:là\s+|làm\s+)?"
-    r"(?:chủ trì|có trách nhiệm|chịu trách nhiệm|cơ quan đầu mối|đầu mối|theo dõi|đôn đốc"
-    r"|tham mưu|phối hợp|hướng dẫn|kiểm tra|thường xuyên)\b"
-)
-_RESPONSIBLE = re.compile(
-    r"(?:^|[.;:]\s+)(?P<name>[^.;:]{3,120}?)\s+(?:là\s+)?"
-    r"(?:có trách nhiệm|chịu trách nhiệm|cơ quan đầu mối|đầu mối|chủ trì)\b"
-)
-_SENTENCE_END = re.compile(r"\.(?:\s|$)")
+_NOT_IN_PLACE = re.compile(r"[^\w\s.]")
 
 
 @dataclass
@@ -69,19 +91,31 @@ def read_header(lines: list[str], body_start: int) -> PlanHeader:
     """Header facts from the lines before `body_start` (0-based: the first section or item),
     and from the prose lead anywhere in the text for web copies."""
     header = PlanHeader()
-    head = [
-        (index, cell.strip()) for index in range(body_start) for cell in lines[index].split("\t")
+    cells = [
+        (index, column, cell.strip())
+        for index in range(body_start)
+        for column, cell in enumerate(lines[index].split("\t"))
     ]
-    head = [(index, cell) for index, cell in head if cell]
+    cells = [(i, column, cell) for i, column, cell in cells if cell and not _GAZETTE.match(cell)]
+    head = [(index, cell) for index, _, cell in cells]
+    zone = _header_zone(head)
+    # The right column alone first: a date wrapped in it reads whole across the left's lines.
+    right = [(index, cell) for index, column, cell in cells[: len(zone)] if column > 0]
+    left = [(index, cell) for index, column, cell in cells[: len(zone)] if column == 0]
     prose = _first_prose(lines)
-    header.issuer = _header_issuer(lines, body_start) or (_issuer(prose) if prose else None)
-    header.number = _number(head, header) or (_clean_number(prose["number"]) if prose else None)
+    issuer = _header_issuer(left, "\n".join(lines))
+    header.issuer = issuer or (_issuer(prose) if prose else None)
+    number_seen = _number(zone, header)
+    if header.number is None and not number_seen:
+        _appendix_of_decision(head, header)
+    if header.number is None and prose:
+        header.number = _clean_number(prose["number"])
 
-    place_date = _place_date(head, header)
+    place_date = _place_date(right, header) or _place_date(zone, header)
     if header.issued_on is None and prose and prose["date"]:
         header.issued_on = _to_date(prose["date"], _line_of(prose), header)
     if header.issuer is None and place_date:
-        header.issuer = _issuer_named_in_text(lines, place_date["place"].strip())
+        header.issuer = _issuer_named_in_text(lines, place_date[0])
 
     header.title = _title(head)
     if not header.title:
@@ -92,22 +126,35 @@ def read_header(lines: list[str], body_start: int) -> PlanHeader:
                 "title, or a leading 'Kế hoạch …' line)",
             )
         )
-    title_year = _TITLE_YEAR.search(header.title)
-    if header.issued_on:
-        header.year = header.issued_on.year
-    elif title_year:
-        header.year = int(title_year.group(1))
-    elif place_date and place_date["year"]:
-        header.year = int(place_date["year"])
-    else:
+    header.year = _year(header, place_date[1] if place_date else None)
+    if header.year is None:
         header.warnings.append(
             ParseWarning(
                 1,
-                "no plan year found (looked at the date, the title and a dated "
-                "line); timeframes that name no year cannot be dated",
+                "no plan year found (looked at the date, the dated line and the "
+                "title); timeframes that name no year cannot be dated",
             )
         )
     return header
+
+
+def _year(header: PlanHeader, dated_year: int | None) -> int | None:
+    """The year the plan is dated (even a draft's "ngày … tháng … năm 2026"), else the title's
+    ("… năm 2026"): a plan for next year is often issued in December."""
+    if header.issued_on:
+        return header.issued_on.year
+    if dated_year:
+        return dated_year
+    title_year = _TITLE_YEAR.search(header.title)
+    return int(title_year.group(1)) if title_year else None
+
+
+def _header_zone(head: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The cells above the prose ("Căn cứ …"): where the number and the dated line sit."""
+    for position, (_, cell) in enumerate(head):
+        if _PROSE_START.match(cell):
+            return head[:position]
+    return head
 
 
 def _line_of(match: re.Match[str]) -> int:
@@ -127,57 +174,129 @@ def _issuer(match: re.Match[str]) -> str:
     return f"UBND {match['level']} {match['place']}"
 
 
-def _header_issuer(lines: list[str], body_start: int) -> str | None:
-    """The body in the document's own header: "ỦY BAN NHÂN DÂN" over "HUYỆN SÔNG MÃ" (the
-    cell below, same column of a two-column Word header) or on one line → "UBND huyện Sông Mã"."""
-    grid = [(index, lines[index].split("\t")) for index in range(body_start)]
-    for row, (_, cells) in enumerate(grid):
-        for column, raw in enumerate(cells):
-            cell = raw.strip()
-            if not cell.isupper():
-                continue
-            text = cell
-            if normalize_name(cell) == "ubnd":
-                below = [c[column].strip() for _, c in grid[row + 1 :] if len(c) > column]
-                text = f"{cell} {next((c for c in below if c), '')}"
-            found = _UPPER_HEADER.match(normalize_name(text))
-            if found and text.isupper():
-                return f"UBND {found['level']} {found['place'].title()}"
-    return None
+def _header_issuer(left: list[tuple[int, str]], text: str) -> str | None:
+    """The issuing body in the document's own header, the lowest of the upper-case lines above
+    its number ("UBND TỈNH LÀO CAI" over "SỞ CÔNG THƯƠNG" → "Sở Công Thương"; "ỦY BAN NHÂN
+    DÂN" over "HUYỆN SÔNG MÃ" → "UBND huyện Sông Mã"), spelled as the text writes it."""
+    bodies: list[str] = []
+    for body in _upper_bodies(_upper_lines(left)):
+        if bodies and _STANDING.fullmatch(bodies[-1]):
+            body = f"{bodies.pop()} {body}"
+        bodies.append(body)
+    if not bodies:
+        return None
+    body = bodies[-1]
+    if _STANDING.fullmatch(body) and len(bodies) > 1:
+        body = f"{body} {bodies[-2]}"  # "BAN THƯỜNG TRỰC" of the committee above it
+    if found := _UPPER_HEADER.match(normalize_name(body)):
+        return f"UBND {found['level']} {found['place'].title()}"
+    return _as_written(body, text)
+
+
+def _upper_lines(left: list[tuple[int, str]]) -> str:
+    """The upper-case lines of the header's left column just above the number or the title,
+    the national motto and the gazette's section line left out; a PDF's columns (runs of
+    spaces) are read apart."""
+    kept: list[str] = []
+    for _, cell in left:
+        for segment in re.split(r"\s{3,}", cell):
+            number = re.search(r"(?<!\w)(?:Số|SỐ)(?!\w)", segment)
+            before = (segment[: number.start()] if number else segment).strip()
+            if _DOC_TITLE.match(segment):
+                number = number or _DOC_TITLE.match(segment)
+            elif before.isupper():
+                kept.append(before)
+            elif before and before != before.upper() and not _MOTTO.match(before):
+                kept = []  # prose or a web page's lines: the header's body lines are below
+            if number:
+                return _NATIONAL.sub(" ", " ".join(kept))
+    return _NATIONAL.sub(" ", " ".join(kept))
+
+
+def _upper_bodies(text: str) -> list[str]:
+    """The bodies named in upper-case header text, each from its head word ("SỞ", "BỘ", "BAN"
+    …) to the next head."""
+    starts = [head.start() for head in _BODY_HEAD.finditer(text)]
+    ends = [*starts[1:], len(text)] if starts else []
+    return [
+        _CITING.sub("", text[start:end]).strip(" ,")
+        for start, end in zip(starts, ends, strict=True)
+    ]
+
+
+def _as_written(body: str, text: str) -> str:
+    """An upper-case name as the text spells it elsewhere ("SỞ CÔNG THƯƠNG" → "Sở Công
+    Thương"), else with only its first letter capitalised."""
+    words = [_UY.sub("(?:ỦY|UỶ)", re.escape(word)) for word in body.split()]
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+    for found in pattern.finditer(text):
+        if not found.group(0).isupper():
+            return clean_name(found.group(0)[:1].upper() + found.group(0)[1:])
+    return clean_name(body[:1] + body[1:].lower())
 
 
 def _clean_number(number: str | None) -> str | None:
     return re.sub(r"\s+", "", number) if number else None
 
 
-def _number(head: list[tuple[int, str]], header: PlanHeader) -> str | None:
-    for index, cell in head:
-        found = _NUMBER_LINE.match(cell)
+def _number(zone: list[tuple[int, str]], header: PlanHeader) -> bool:
+    """Sets the plan's number from its "Số:" cell; True when that cell was found (a blank
+    draft number included)."""
+    for index, cell in zone:
+        found = _NUMBER_AT_START.match(cell) or _NUMBER_INSIDE.search(cell)
         if not found:
             continue
         if not found["no"]:
             header.warnings.append(
                 ParseWarning(index + 1, f"the plan number is blank (draft): {cell!r}")
             )
-            return None
-        return f"{found['no']}/{found['kind']}"
-    return None
+            return True
+        header.number = f"{found['no']}/{found['kind']}"
+        return True
+    return False
 
 
-def _place_date(head: list[tuple[int, str]], header: PlanHeader) -> re.Match[str] | None:
-    for index, cell in head:
-        found = _PLACE_DATE.match(cell)
-        if not found:
+def _appendix_of_decision(head: list[tuple[int, str]], header: PlanHeader) -> None:
+    text = "\n".join(cell for _, cell in head)
+    found = _APPENDIX_OF.search(text)
+    if found and found["no"]:
+        header.number = f"{found['no']}/{found['kind']}"
+        line = head[text.count("\n", 0, found.start())][0] + 1
+        header.issued_on = _to_date(found["date"], line, header)
+
+
+def _place_date(zone: list[tuple[int, str]], header: PlanHeader) -> tuple[str, int | None] | None:
+    """The dated line's place and year ("Lào Cai, ngày … năm 2026"), setting the plan's date
+    when day, month and year are all written. Cells are joined by line breaks so a date
+    broken over two lines is read whole."""
+    text = "\n".join(cell for _, cell in zone)
+    for found in _PLACE_DATE.finditer(text):
+        place = _place(found["lead"])
+        if not place:
             continue
+        line = zone[text.count("\n", 0, found.start("lead"))][0] + 1
         if found["day"] and found["month"] and found["year"]:
-            text = f"{found['day']}/{found['month']}/{found['year']}"
-            header.issued_on = _to_date(text, index + 1, header)
+            written = f"{found['day']}/{found['month']}/{found['year']}"
+            header.issued_on = _to_date(written, line, header)
         else:
+            quoted = " ".join(found.group(0).split())
             header.warnings.append(
-                ParseWarning(index + 1, f"the plan's date is blank (draft): {cell!r}")
+                ParseWarning(line, f"the plan's date is blank (draft): {quoted!r}")
             )
-        return found
+        return place, int(found["year"]) if found["year"] else None
     return None
+
+
+def _place(lead: str) -> str:
+    """The place before ", ngày": the capitalised words ending the text before it, after the
+    national motto when a merged cell holds it ("… Hạnh phúc Lào Cai" → "Lào Cai")."""
+    lead = _MOTTO.sub("", lead)
+    words: list[str] = []
+    for word in reversed(lead.split()):
+        if not word[0].isupper() or _NOT_IN_PLACE.search(word) or len(words) == 5:
+            break
+        words.insert(0, word)
+    return " ".join(words)
 
 
 def _to_date(text: str, line: int, header: PlanHeader) -> date | None:
@@ -220,44 +339,3 @@ def _title(head: list[tuple[int, str]]) -> str:
         if cell.startswith("Kế hoạch ") and len(cell) < 300:
             return clean_name(cell)
     return ""
-
-
-def find_monitoring_agency(lines: list[str], claimed: set[int]) -> str | None:
-    """The agency told to "theo dõi, đôn đốc": named in the sentence ("Giao Phòng Nội vụ …
-    theo dõi, đôn đốc", "Phòng Nội vụ có trách nhiệm …"), or the numbered heading ("2. Phòng
-    Nội vụ huyện") whose paragraph says so. Item lines are skipped: an item's own content is
-    a task, not the plan's monitoring assignment."""
-    heading_agency: str | None = None
-    for index, line in enumerate(lines):
-        if index in claimed:
-            continue
-        if ROMAN_HEADING.match(line):
-            heading_agency = None
-            continue
-        if heading := ITEM_HEADING.match(line):
-            text = heading["text"].strip()
-            agency = starts_like_agency(text) and ":" not in text and len(text.split()) <= 15
-            heading_agency = clean_name(text) if agency else None
-        if "đôn đốc" not in line.casefold():
-            continue
-        named = _named_monitor(line)
-        if named:
-            return named
-        if heading_agency and (BULLET.match(line) or not heading):
-            return heading_agency
-    return None
-
-
-def _named_monitor(line: str) -> str | None:
-    text = BULLET.sub("", line.strip())
-    text = ITEM_HEADING.sub(lambda m: m["text"], text)
-    for pattern in (_GIAO, _RESPONSIBLE):
-        for found in pattern.finditer(text):
-            sentence_end = _SENTENCE_END.search(text, found.end())
-            rest = text[found.end() : sentence_end.start() if sentence_end else len(text)]
-            if "đôn đốc" not in (found.group(0) + rest).casefold():
-                continue
-            names = split_agencies(found["name"])
-            if names and starts_like_agency(names[0]):
-                return names[0]
-    return None
