@@ -83,6 +83,9 @@ def _next_column(
         return None
     if current == "timeframe" and _TIME_WORD.search(text) and not _opens_agency(lines, index):
         return None
+    later_agency = any(roles[column] in _AGENCY_ROLES for column in columns[1:])
+    if current in _AGENCY_ROLES and not later_agency and _opens_agency(lines, index):
+        return None  # the last agency column lists several agencies, one per line or more
     free: int | None = None
     for step, column in enumerate(columns[1:], start=1):
         role = roles[column]
