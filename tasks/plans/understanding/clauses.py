@@ -38,6 +38,16 @@ _WHEN = re.compile(
     r"(?P<when>(?:trong|trước|chậm nhất|vào|từ|trước ngày|năm|quý|tháng)[^;()]*?)(?=[.;()]|$)",
     re.IGNORECASE,
 )
+# a deadline anywhere in a sentence, when it is introduced as one and names a date or period
+_DATED = re.compile(
+    r"(?<![\w/])(?P<when>(?:trước|chậm nhất(?: là)?|đến|hạn chót)\s+(?:"
+    r"ngày\s+\d{1,2}(?:/\d{1,2}(?:/\d{4})?|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?)"
+    r"|tháng\s+\d{1,2}(?:/\d{4}|\s+năm\s+\d{4})?"
+    r"|quý\s+[IVX\d]{1,4}(?:/\d{4}|\s+năm\s+\d{4})?"
+    r"|năm\s+\d{4}))",
+    re.IGNORECASE,
+)
+_HORIZON = re.compile(r"(?i)^(?:đến|trước|chậm nhất(?: là)?|hạn chót)\s+năm\b")
 _CITATION = re.compile(
     r"\s+(?:và\s+)?(?:theo\s+)?(?:Thông tư|Nghị định|Quyết định|Luật|Nghị quyết)\b"
 )
@@ -104,6 +114,11 @@ def glued_timeframe(value: str) -> tuple[str, str | None]:
 
 
 def time_phrase(text: str) -> str | None:
-    """The deadline a sentence states: "… hoàn thành trong quý IV/2025", "… trước ngày 15/12"."""
-    found = _WHEN.search(text)
-    return found["when"].strip(" ,.") if found else None
+    """The deadline a sentence states: "… hoàn thành trong quý IV/2025", "… trước ngày 15/12",
+    "… gửi về Bộ Công an trước ngày 15 tháng 12 năm 2025"."""
+    if found := _WHEN.search(text):
+        return found["when"].strip(" ,.")
+    for dated in _DATED.finditer(text):
+        if not _HORIZON.match(dated["when"]):  # "đến năm 2030" is a horizon, not a deadline
+            return dated["when"].strip(" ,.")
+    return None

@@ -5,6 +5,7 @@ agency paragraphs are only counted, to tell an admin what was found in a plan wi
 from __future__ import annotations
 
 from tasks.plans.document import Block, Document
+from tasks.plans.understanding.clauses import time_phrase
 from tasks.plans.understanding.from_labels import read_label_items
 from tasks.plans.understanding.from_prose import agency_owners, read_prose_items
 from tasks.plans.understanding.from_tables import read_table_items
@@ -32,6 +33,11 @@ def understand(document: Document) -> Reading:
         merged.warnings.extend(reading.warnings)
         merged.used |= reading.used
     merged.items.sort(key=lambda item: item.line)
+    for item in merged.items:
+        # "Nội dung: … (từ ngày 15/11 đến ngày 15/12)": a deadline stated in the task's text
+        found = None if item.timeframe else time_phrase(" ".join([item.content, *item.details]))
+        if found:
+            item.timeframe, item.timeframe_line = found, item.line
     return merged
 
 
