@@ -67,7 +67,7 @@ _ROLE_HOLDER = re.compile(
     r"|Phó Bí thư|Thủ trưởng|Chánh Văn phòng|Chánh Thanh tra|Tổ trưởng|Trưởng phòng)\s+\S"
 )
 _OPEN_HEADS = {"công", "ubnd", "ủy", "uỷ", "văn", "thanh", "kho", "bộ", "ban", "mặt"}
-_NOT_NAME = re.compile(r"(?i)\b(?:với|nhằm|để|về việc|của|trong|đối với)\b|[.;!?]")
+_NOT_NAME = re.compile(r"(?i)\b(?:với|nhằm|để|về việc|của|trong|đối với|lĩnh vực)\b|[.;!?]")
 
 
 def names_an_agency(text: str) -> bool:
