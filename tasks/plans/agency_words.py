@@ -25,6 +25,7 @@ class Piece(Enum):
 
 # Words an agency name opens with. Those that are also class nouns are in _NAMEABLE_CLASSES.
 HEAD_WORDS = (
+    "Báo và Phát thanh",  # the merged provincial newspaper and broadcaster (2025)
     "Ủy ban nhân dân",
     "UBND",
     "HĐND",
