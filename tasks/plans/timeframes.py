@@ -264,12 +264,17 @@ def _rules() -> list[tuple[re.Pattern[str], Builder]]:
 _RULES = _rules()
 
 
+_CLOCK_TIME = r"\d{1,2}\s*(?:giờ\b|h(?![^\W\d_]))(?:\s*\d{1,2}(?:\s*phút|')?)?"
+_CLOCK = re.compile(rf"(?:\btừ\s+)?\b{_CLOCK_TIME}(?:\s*[-–]\s*{_CLOCK_TIME})?(?:\s*,)?")
+
+
 def _key(text: str, *, clauses: bool = False) -> str:
     """The comparison form: casefolded, "hằng" as "hàng", "quí" as "quý", no brackets or
     markdown stars, tight slashes and hyphens, leading filler ("Hoàn thành", "Thời gian thực
     hiện:") dropped. The whole-text table also drops commas and semicolons; the grammar
     (`clauses`) keeps them, since they separate a list ("Quý III, IV") and clauses."""
     key = text.casefold().replace("hằng", "hàng").replace("qúy", "quý").replace("quí", "quý")
+    key = _CLOCK.sub(" ", key)  # "Từ 20 giờ 15 phút - 20 giờ 45 phút ngày 23 tháng 1": the day
     key = re.sub(r"[()\[\]:*]" if clauses else r"[()\[\],;:*]", " ", key)
     key = key.replace("–", "-").replace("—", "-").replace("ngày tháng", "tháng")
     key = re.sub(r"\s+", " ", key)  # first: "\s*/\s*" over a run of spaces is quadratic
