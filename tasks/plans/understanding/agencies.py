@@ -13,25 +13,20 @@ _GROUP_NOUNS = {
     "ban",
     "ngành",
     "phòng",
-    "cơ",
-    "đơn",
     "xã",
     "phường",
     "huyện",
     "bộ",
-    "địa",
-    "tổ",
     "hội",
     "đoàn",
-    "doanh",
     "trường",
     "ủy",
     "ubnd",
-    "thành",
     "tỉnh",
     "cấp",
     "đài",
 }
+_GROUP_PAIRS = {"cơ quan", "đơn vị", "tổ chức", "địa phương", "doanh nghiệp", "thành phố"}
 _TWO_WORD_HEADS = {
     "trung tâm",
     "văn phòng",
@@ -82,7 +77,27 @@ def names_an_agency(text: str) -> bool:
         return False
     words = text.split()
     if words[0].casefold() == "các":
-        return len(words) > 1 and words[1].strip(",").casefold() in _GROUP_NOUNS
+        pair = " ".join(word.strip(",") for word in words[1:3]).casefold()
+        single = len(words) > 1 and words[1].strip(",").casefold() in _GROUP_NOUNS
+        return single or pair in _GROUP_PAIRS
     after = 2 if " ".join(words[:2]).casefold() in _TWO_WORD_HEADS else 1
     named = next((word for word in words[after:] if word[:1].isalpha()), "")
     return named[:1].isupper() or words[0].casefold() in _OPEN_HEADS
+
+
+_AGENCY_LABEL = re.compile(r"^(?P<who>[^:;.()]{3,90}?)\s*:\s*(?P<task>\S.{9,})$", re.S)
+_DUTIES_OF = re.compile(r"(?i)^(?:trách nhiệm|nhiệm vụ)\s+của\s+(?P<who>\S.{2,80}?)\s*:?$")
+
+
+def agency_label(text: str) -> tuple[str, str] | None:
+    """A task written after its agency and a colon: "Sở Xây dựng: hướng dẫn …" → (agency, task)."""
+    found = _AGENCY_LABEL.match(text)
+    if found and names_an_agency(found["who"].strip()):
+        return found["who"].strip(), found["task"].strip()
+    return None
+
+
+def duties_of(heading: str) -> str | None:
+    """Whose duties a heading lists: "Trách nhiệm của đối tượng thực hiện kiểm kê:"."""
+    found = _DUTIES_OF.match(heading.strip())
+    return found["who"].strip() if found and len(found["who"].split()) <= 12 else None

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from tasks.plans.document import Block
-from tasks.plans.understanding.agencies import names_an_agency
+from tasks.plans.understanding.agencies import agency_label, names_an_agency
 from tasks.plans.understanding.clauses import FIRST_VERB, glued_timeframe, read_roles, time_phrase
 from tasks.plans.understanding.raw import RawItem, Reading
 from tasks.plans.understanding.sections import Section
@@ -76,6 +76,9 @@ class _Assembler:
         section = self.sections[index]
         content = task.text if self.task else ""
         item = RawItem(task.marker, content, task.line, section.marker, how="labels")
+        if self.task and (named := agency_label(task.text)):
+            item.lead, item.content = [named[0]], named[1]  # "+ Sở Xây dựng: hướng dẫn …"
+            self.filled.add("lead")
         if self.task:
             self.reading.used.add(index)
         return item

@@ -8,7 +8,7 @@ import re
 
 from tasks.plans.agency_names import starts_like_agency
 from tasks.plans.document import Block
-from tasks.plans.understanding.agencies import names_an_agency
+from tasks.plans.understanding.agencies import agency_label, duties_of, names_an_agency
 from tasks.plans.understanding.clauses import FIRST_VERB, read_roles, time_phrase
 from tasks.plans.understanding.raw import RawItem, Reading
 from tasks.plans.understanding.sections import Section
@@ -21,6 +21,7 @@ _ASSIGNED = re.compile(
 _ROLE_SUFFIX = re.compile(
     r"\s*(?:\s[-–]|\()\s*(?:cơ quan|đơn vị|thường trực|thành viên)\b.*$", re.IGNORECASE
 )
+_COORDINATES = re.compile(r"(?i)^(?:chủ động\s+)?phối hợp\b")
 _DEPTH = {"roman": 0, "number": 1, "letter": 2, "dash": 3, "plus": 4, "bullet": 5}
 _BULLETS = {"dash", "plus", "bullet", "letter"}
 _MAX_HEADING_WORDS = 14
@@ -30,10 +31,14 @@ def _agency_heading(block: Block) -> str | None:
     text = block.text.strip().rstrip(":").strip()
     if block.kind == "table" or not text or len(text.split()) > _MAX_HEADING_WORDS:
         return None
-    if block.style not in {"number", "roman", "letter"} or ":" in text:
+    if block.style not in {"number", "roman", "letter"}:
         return None
+    if ":" in text:
+        return duties_of(block.text)
     text = _ROLE_SUFFIX.sub("", text)
-    return text if names_an_agency(text) else None
+    if names_an_agency(text):
+        return text
+    return duties_of(block.text)
 
 
 def read_prose_items(
@@ -63,7 +68,11 @@ def read_prose_items(
             reading.items[-1].details.append(f"{block.written_marker} {block.text}".strip())
             reading.used.add(index)
             continue
-        item = _sentence_item(block, section) or _owned_item(block, section, owner)
+        item = (
+            _labelled_item(block, section)
+            or _sentence_item(block, section)
+            or _owned_item(block, section, owner)
+        )
         if item is not None:
             if owner and item.how == "agency block" and task_style is None:
                 task_style = block.style
@@ -98,6 +107,22 @@ def _under(block: Block, task_style: str) -> bool:
     return _DEPTH.get(block.style, -1) > _DEPTH.get(task_style, 9)
 
 
+def _labelled_item(block: Block, section: Section) -> RawItem | None:
+    """ "+ Sở Xây dựng: hướng dẫn …": the task after its agency and a colon."""
+    found = agency_label(block.text)
+    if found is None:
+        return None
+    who, task = found
+    if _COORDINATES.match(task):
+        return None
+    item = RawItem(block.marker, task, block.line, section.marker, how="agency label")
+    item.lead = [who]
+    item.coordinating = read_roles(task).partners
+    item.timeframe = time_phrase(task)
+    item.timeframe_line = block.line
+    return item
+
+
 def _sentence_item(block: Block, section: Section) -> RawItem | None:
     found = _ASSIGNED.search(block.text)
     if not found:
@@ -122,6 +147,8 @@ def _owned_item(block: Block, section: Section, owner: str | None) -> RawItem | 
         return None
     if block.text.rstrip().endswith(":") and not block.marker:
         return None  # "Trong đó giao … chỉ đạo thực hiện:" introduces the tasks below it
+    if _COORDINATES.match(block.text):
+        return None  # "Phối hợp với Sở Y tế …": the heading agency only coordinates
     item = RawItem(block.marker, block.text, block.line, section.marker, how="agency block")
     item.lead = [owner]
     item.coordinating = read_roles(block.text).partners
