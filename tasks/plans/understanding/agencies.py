@@ -85,6 +85,7 @@ def names_an_agency(text: str) -> bool:
     return named[:1].isupper() or words[0].casefold() in _OPEN_HEADS
 
 
+_PLACE = re.compile(r"(?i)^\s*(?:xã|phường|thị trấn|thôn|bản|huyện|tỉnh|thành phố|đặc khu)\s")
 _AGENCY_LABEL = re.compile(r"^(?P<who>[^:;.()]{3,90}?)\s*:\s*(?P<task>\S.{9,})$", re.S)
 _DUTIES_OF = re.compile(r"(?i)^(?:trách nhiệm|nhiệm vụ)\s+của\s+(?P<who>\S.{2,80}?)\s*:?$")
 
@@ -92,6 +93,8 @@ _DUTIES_OF = re.compile(r"(?i)^(?:trách nhiệm|nhiệm vụ)\s+của\s+(?P<who
 def agency_label(text: str) -> tuple[str, str] | None:
     """A task written after its agency and a colon: "Sở Xây dựng: hướng dẫn …" → (agency, task)."""
     found = _AGENCY_LABEL.match(text)
+    if found and _PLACE.match(found["who"]):
+        return None  # "Xã Tân Tiến: lấy mẫu 01 vị trí …" lists places, not agencies
     if found and names_an_agency(found["who"].strip()):
         return found["who"].strip(), found["task"].strip()
     return None

@@ -43,10 +43,19 @@ class _Assembler:
                 share.timeframe = share.timeframe or self.item.timeframe
                 share.timeframe_line = share.timeframe_line or self.item.timeframe_line
                 self.reading.items.append(share)
-        # a task with labels but no lead is kept (and warned about) when it is a numbered task
-        elif self.item is not None and (self.item.lead or (self.item.timeframe and self.item.seq)):
+        # a numbered task with a timeframe label but no lead is kept (and warned about)
+        elif self.item is not None and (self.item.lead or self._numbered_without_lead()):
             self.reading.items.append(self.item)
         self.item, self.filled, self.last, self.shares = None, set(), None, []
+
+    def _numbered_without_lead(self) -> bool:
+        task = self.task[1] if self.task else None
+        return bool(
+            self.item is not None
+            and self.item.timeframe
+            and task is not None
+            and task.style not in {"", "roman"}
+        )
 
     def share(self, block: Block) -> bool:
         """A bullet under an empty label that opens with an agency doing something."""

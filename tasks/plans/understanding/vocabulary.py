@@ -15,7 +15,7 @@ Role = Literal[
 
 _SEQ = {"tt", "stt", "số tt", "số thứ tự", "thứ tự"}
 _EXECUTOR = re.compile(
-    r"^(?:cơ quan|đơn vị|cơ quan, đơn vị|cơ quan/đơn vị|bộ phận|người|cá nhân|sở, ngành)?"
+    r"^(?:cơ quan|đơn vị|cơ quan, đơn vị|cơ quan/đơn vị|bộ phận|sở, ngành)?"
     r"\s*(?:thực hiện|tham mưu|đầu mối|triển khai|chịu trách nhiệm|trách nhiệm thực hiện"
     r"|phân công thực hiện|giao thực hiện)$"
 )
