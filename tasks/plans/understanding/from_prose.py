@@ -21,6 +21,8 @@ _ASSIGNED = re.compile(
 _ROLE_SUFFIX = re.compile(
     r"\s*(?:\s[-–]|\()\s*(?:cơ quan|đơn vị|thường trực|thành viên)\b.*$", re.IGNORECASE
 )
+# "13. Đề nghị Ủy ban Mặt trận Tổ quốc …": a request to a body outside the issuer is its task
+_REQUEST = re.compile(r"(?i)^(?:đề nghị|kiến nghị)\s+")
 _COORDINATES = re.compile(r"(?i)^(?:chủ động\s+)?phối hợp\b")
 _DEPTH = {"roman": 0, "number": 1, "letter": 2, "dash": 3, "plus": 4, "bullet": 5}
 _BULLETS = {"dash", "plus", "bullet", "letter"}
@@ -35,7 +37,7 @@ def _agency_heading(block: Block) -> str | None:
         return None
     if ":" in text:
         return duties_of(block.text)
-    text = _ROLE_SUFFIX.sub("", text)
+    text = _ROLE_SUFFIX.sub("", _REQUEST.sub("", text))
     if names_an_agency(text):
         return text
     return duties_of(block.text)
