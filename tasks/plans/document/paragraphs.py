@@ -101,15 +101,19 @@ def _continues(
     text = line.text
     if not block.text and block.marker:
         return read_marker(text) is None  # "1." alone, its text on the next line
-    if read_marker(text) is not None or starts_label(text):
+    if read_marker(text) is not None:
+        return False
+    if in_bold and not previous.bold_end:
+        return True  # "**5. Sở" / "Khoa học và Công nghệ:**": one bold heading
+    if starts_label(text):
         return False
     if text[0].islower():
         return True
     if not wrapped:
         return False
     if by_blank_lines:
-        if previous.bold_end and line.bold_start:
-            return False
+        if previous.bold_end or previous.text.endswith(":"):
+            return False  # a bold heading or a lead-in ("…:") ends where its line does
         if in_bold or _OPEN_ENDING.search(previous.text):
             return True
         numbered = block.style in {"roman", "number", "letter"}

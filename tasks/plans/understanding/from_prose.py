@@ -26,7 +26,7 @@ _REQUEST = re.compile(r"(?i)^(?:đề nghị|kiến nghị)\s+")
 _COORDINATES = re.compile(r"(?i)^(?:chủ động\s+)?phối hợp\b")
 _DEPTH = {"roman": 0, "number": 1, "letter": 2, "dash": 3, "plus": 4, "bullet": 5}
 _BULLETS = {"dash", "plus", "bullet", "letter"}
-_MAX_HEADING_WORDS = 14
+_MAX_HEADING_WORDS = 30
 
 
 def _agency_heading(block: Block) -> str | None:
