@@ -23,6 +23,7 @@ _ROLE_SUFFIX = re.compile(
 )
 # "13. Đề nghị Ủy ban Mặt trận Tổ quốc …": a request to a body outside the issuer is its task
 _REQUEST = re.compile(r"(?i)^(?:đề nghị|kiến nghị)\s+")
+_LEADS_WITH = re.compile(r"(?i)^chủ trì,?\s*phối hợp(?:\s+với)?\s*:?$")
 _COORDINATES = re.compile(r"(?i)^(?:chủ động\s+)?phối hợp\b")
 _DEPTH = {"roman": 0, "number": 1, "letter": 2, "dash": 3, "plus": 4, "bullet": 5}
 _BULLETS = {"dash", "plus", "bullet", "letter"}
@@ -67,7 +68,10 @@ def read_prose_items(
         if index in used:
             continue
         if owner and reading.items and task_style is not None and _under(block, task_style):
-            reading.items[-1].details.append(f"{block.written_marker} {block.text}".strip())
+            if partnered := _partner_item(reading.items[-1], block, owner):
+                reading.items.append(partnered)  # "b) Chủ trì, phối hợp" / "- Sở X …"
+            else:
+                reading.items[-1].details.append(f"{block.written_marker} {block.text}".strip())
             reading.used.add(index)
             continue
         item = (
@@ -80,7 +84,24 @@ def read_prose_items(
                 task_style = block.style
             reading.items.append(item)
             reading.used.add(index)
+    reading.items = [item for item in reading.items if item.how != "lead-in"]
     return reading
+
+
+def _partner_item(task: RawItem, block: Block, owner: str) -> RawItem | None:
+    """Under "Chủ trì, phối hợp" each bullet names a partner and what the two do together:
+    the owner leads, the bullet's subject coordinates. The bare lead-in is then no task."""
+    if not _LEADS_WITH.match(task.content) and task.how != "partnered":
+        return None
+    roles = read_roles(block.text)
+    if not roles.leads or not names_an_agency(roles.leads[0]):
+        return None
+    item = RawItem(task.seq, block.text, block.line, task.section, how="partnered")
+    item.lead, item.coordinating = [owner], roles.leads
+    item.timeframe, item.timeframe_line = time_phrase(block.text), block.line
+    if _LEADS_WITH.match(task.content):
+        task.how = "lead-in"  # replaced by its bullets
+    return item
 
 
 def agency_owners(blocks: list[Block]) -> dict[int, str]:
