@@ -105,6 +105,8 @@ def _continues(
         return False
     if in_bold and not previous.bold_end:
         return True  # "**5. Sở" / "Khoa học và Công nghệ:**": one bold heading
+    if wrapped and _OPEN_ENDING.search(previous.text):
+        return True  # "+ Sở" / "Xây dựng: hướng dẫn …": a name wrapped after its first word
     if starts_label(text):
         return False
     if text[0].islower():
