@@ -47,6 +47,10 @@ _DATED = re.compile(
     r"|năm\s+\d{4}))",
     re.IGNORECASE,
 )
+_RECURS = re.compile(
+    r"(?i)^(?:tiếp tục\s+)?(?P<when>thường xuyên|định kỳ\s+h[ằà]ng\s+(?:năm|quý|tháng|tuần)"
+    r"|h[ằà]ng\s+(?:năm|quý|tháng|tuần))\b"
+)
 _HORIZON = re.compile(r"(?i)^(?:đến|trước|chậm nhất(?: là)?|hạn chót)\s+năm\b")
 _CITATION = re.compile(
     r"\s+(?:và\s+)?(?:theo\s+)?(?:Thông tư|Nghị định|Quyết định|Luật|Nghị quyết)\b"
@@ -118,6 +122,8 @@ def time_phrase(text: str) -> str | None:
     "… gửi về Bộ Công an trước ngày 15 tháng 12 năm 2025"."""
     if found := _WHEN.search(text):
         return found["when"].strip(" ,.")
+    if found := _RECURS.match(text):  # "Thường xuyên tổ chức …", "Hằng năm, tổng hợp …"
+        return found["when"]
     for dated in _DATED.finditer(text):
         if not _HORIZON.match(dated["when"]):  # "đến năm 2030" is a horizon, not a deadline
             return dated["when"].strip(" ,.")
