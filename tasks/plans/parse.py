@@ -75,7 +75,10 @@ def parse_plan_text(
         message = f"not a plan: {why}; dondoc imports plans (Kế hoạch, or a decision issuing one)"
         raise PlanParseError.one(source, message)
     if not reading.items:
-        raise _without_tasks(source, header, reading)
+        error = _without_tasks(source, header, reading)
+        if error.partial is not None:
+            error.partial.monitoring_agency = find_monitoring_agency(lines, set())
+        raise error
     known = list(known_names)
     warnings = [*header.warnings, *reading.warnings]
     items = [_interpret(raw, header, known, before, warnings) for raw in reading.items]
