@@ -22,7 +22,7 @@ _VERBS = (
 )
 # Verbs are lower case inside a sentence; agency names capitalise the same words ("Phòng Quản
 # lý Công nghiệp", "Ban Chỉ đạo"), so only a clause's first word is matched in any case.
-FIRST_VERB = re.compile(rf"(?:^(?i:{_VERBS})|(?<=[\s,(])(?:{_VERBS}))\b")
+FIRST_VERB = re.compile(rf"(?:^(?i:{_VERBS})|(?<=[\s,(])(?<!các )(?<!những )(?:{_VERBS}))\b")
 _PARTNERS = re.compile(
     r"\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+(?P<who>.+?)"
     rf"(?=\s+(?:{_VERBS}|để|nhằm|trong việc|trong)\b|[;.()]|$)",
