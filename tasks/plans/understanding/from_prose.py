@@ -174,7 +174,7 @@ def _owned_item(block: Block, section: Section, owner: str | None) -> RawItem | 
         return None  # "Phối hợp với Sở Y tế …": the heading agency only coordinates
     item = RawItem(block.marker, block.text, block.line, section.marker, how="agency block")
     item.lead = [owner]
-    item.coordinating = read_roles(block.text).partners
+    item.coordinating = read_roles(block.text).partners[:1]  # the task's own partners: the first
     item.timeframe = time_phrase(block.text)
     item.timeframe_line = block.line
     return item
