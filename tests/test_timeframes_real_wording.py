@@ -7,26 +7,19 @@ from __future__ import annotations
 import random
 import time
 import unicodedata
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
 import pytest
 
 from tasks.plans import NOT_UNDERSTOOD, parse_timeframe
+from tests.support.schedules import once, read_rule
 
 PLAN_YEAR = 2025
 
 
 def rule(text: str, **kwargs: Any) -> dict[str, Any]:
-    """The fields a schedule was read into (text and unset fields left out)."""
-    kwargs.setdefault("year", PLAN_YEAR)
-    schedule = parse_timeframe(text, **kwargs)
-    return {k: v for k, v in asdict(schedule).items() if k != "text" and v is not None}
-
-
-def once(due: date, start: date | None = None) -> dict[str, Any]:
-    return {"kind": "once", "due": due} | ({"start": start} if start else {})
+    return read_rule(text, **({"year": PLAN_YEAR} | kwargs))
 
 
 def ongoing(start: date | None = None, until: date | None = None) -> dict[str, Any]:
