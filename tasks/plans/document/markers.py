@@ -21,6 +21,8 @@ _PATTERNS: tuple[tuple[MarkerStyle, re.Pattern[str]], ...] = (
     ("plus", re.compile(r"^(?P<m>\+)(?:\s*(?=\S)|\s*$)")),
     ("bullet", re.compile(r"^(?P<m>[•●▪◦·*○■□✓])(?:\s*(?=\S)|\s*$)")),
 )
+# Marker styles from the outermost in: a block of a deeper style belongs to the one above it.
+MARKER_DEPTH = {"roman": 0, "number": 1, "letter": 2, "dash": 3, "plus": 4, "bullet": 5}
 _LABEL_START = re.compile(r"^[A-ZĐÀ-Ỹ][^:.;!?]{1,48}:(?:\s|$)")
 
 

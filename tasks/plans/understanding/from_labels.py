@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from tasks.plans.document import Block
+from tasks.plans.document import MARKER_DEPTH, Block
 from tasks.plans.understanding.agencies import agency_label, names_an_agency
 from tasks.plans.understanding.clauses import FIRST_VERB, glued_timeframe, read_roles, time_phrase
 from tasks.plans.understanding.raw import RawItem, Reading
@@ -21,8 +21,6 @@ _ITEM_ROLES = {
     "monitor",
     "note",
 }
-# Marker styles from the outermost in: a label's value goes on in blocks of a deeper style.
-_DEPTH = {"roman": 0, "number": 1, "letter": 2, "dash": 3, "plus": 4, "bullet": 5}
 
 
 class _Assembler:
@@ -131,7 +129,7 @@ class _Assembler:
         if self.item is None or self.last is None:
             return False
         role, label_block, value = self.last
-        deeper = _DEPTH.get(block.style, -1) > _DEPTH.get(label_block.style, 9)
+        deeper = MARKER_DEPTH.get(block.style, -1) > MARKER_DEPTH.get(label_block.style, 9)
         if role in {"content", "product", "monitor"}:
             return deeper
         return deeper and (not value or role == "timeframe")

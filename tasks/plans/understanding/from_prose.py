@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from tasks.plans.agency_names import starts_like_agency
-from tasks.plans.document import Block
+from tasks.plans.document import MARKER_DEPTH, Block
 from tasks.plans.understanding.agencies import agency_label, duties_of, names_an_agency
 from tasks.plans.understanding.clauses import FIRST_VERB, read_roles, time_phrase
 from tasks.plans.understanding.raw import RawItem, Reading
@@ -25,7 +25,6 @@ _ROLE_SUFFIX = re.compile(
 _REQUEST = re.compile(r"(?i)^(?:đề nghị|kiến nghị)\s+")
 _LEADS_WITH = re.compile(r"(?i)^chủ trì,?\s*phối hợp(?:\s+với)?\s*:?$")
 _COORDINATES = re.compile(r"(?i)^(?:chủ động\s+)?phối hợp\b")
-_DEPTH = {"roman": 0, "number": 1, "letter": 2, "dash": 3, "plus": 4, "bullet": 5}
 _BULLETS = {"dash", "plus", "bullet", "letter"}
 _MAX_HEADING_WORDS = 30
 
@@ -127,7 +126,7 @@ def _under(block: Block, task_style: str) -> bool:
     """A block that belongs to the task before it: a deeper bullet, or a loose paragraph."""
     if block.kind == "paragraph" and not block.style:
         return task_style != ""
-    return _DEPTH.get(block.style, -1) > _DEPTH.get(task_style, 9)
+    return MARKER_DEPTH.get(block.style, -1) > MARKER_DEPTH.get(task_style, 9)
 
 
 def _labelled_item(block: Block, section: Section) -> RawItem | None:
