@@ -30,7 +30,7 @@ def read_loose_table(lines: Sequence[CleanLine], start: int) -> tuple[Block, int
     index = start
     while index < len(lines) and len(heading) <= _MAX_HEADING_LINES:
         text = lines[index].text.strip()
-        if heading and ROW_NUMBER.match(text):
+        if heading and ROW_NUMBER.match(_GAP.split(text)[0]):
             break
         if text:
             heading.append(lines[index])

@@ -1,0 +1,88 @@
+"""Tasks understood from the shapes real plans use, and documents refused for not being plans:
+short constructed texts for each rule, real corpus documents for each kind of refusal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tasks.plans import PlanParseError, PlanWithoutTasks, parse_plan_text, read_plan_file
+from tests.support.corpus import CORPUS
+
+HEADER = "Số: 12/KH-UBND\nHà Nội, ngày 03 tháng 3 năm 2025\n\nKẾ HOẠCH\nThử nghiệm\n\n"
+
+
+def items(body: str) -> list[tuple[list[str], list[str], str]]:
+    plan = parse_plan_text(HEADER + body, source="plan.txt")
+    return [(item.lead, item.coordinating, item.timeframe.kind) for item in plan.items]
+
+
+def test_a_table_heading_says_which_column_is_which_whatever_its_words() -> None:
+    body = "II. NHIỆM VỤ\n\nTT\tNhiệm vụ\tĐơn vị thực hiện\tPhối hợp\tTiến độ\n"
+    body += "1\tRà soát\tSở Tư pháp\tSở Nội vụ\tHằng năm\n"
+    assert items(body) == [(["Sở Tư pháp"], ["Sở Nội vụ"], "yearly")]
+
+
+def test_a_short_row_is_placed_where_its_cells_read_like_their_columns() -> None:
+    body = "II. NHIỆM VỤ\n\nTT\tNội dung\tChủ trì\tPhối hợp\tThời gian\n"
+    body += "1\tRà soát\tSở Tư pháp\tSở Nội vụ\tQuý II/2025\n"
+    body += "\tCập nhật danh mục\tSở Tài chính\n"  # number and trailing cells merged above
+    assert items(body)[1] == (["Sở Tài chính"], ["Sở Nội vụ"], "once")
+
+
+def test_labels_at_any_depth_with_any_bullet_and_a_timeframe_glued_to_the_lead() -> None:
+    body = "II. NỘI DUNG\n\n1. Tập huấn\na) Đơn vị chủ trì: Sở Nội vụ; thời gian: Quý III/2025\n"
+    body += "+ Phối hợp: Sở Tư pháp\n"
+    assert items(body) == [(["Sở Nội vụ"], ["Sở Tư pháp"], "once")]
+
+
+def test_bullets_under_an_empty_executor_label_that_say_who_does_what_are_tasks_each() -> None:
+    body = "II. NỘI DUNG\n\n1. Tuyên truyền\n- Cơ quan thực hiện:\n"
+    body += "+ Sở Văn hóa chủ trì, phối hợp với các sở, ngành tổ chức tuyên truyền.\n"
+    body += "+ Sở Xây dựng đăng tải thông điệp trên bảng tin.\n"
+    assert [lead for lead, _, _ in items(body)] == [["Sở Văn hóa"], ["Sở Xây dựng"]]
+
+
+def test_an_agency_heading_owns_its_bullets_but_not_those_where_it_only_coordinates() -> None:
+    body = "III. PHÂN CÔNG NHIỆM VỤ\n\n1. Công an tỉnh\n- Tham mưu kiện toàn Ban Chỉ đạo.\n"
+    body += "- Phối hợp với Sở Nội vụ kiểm tra việc thực hiện.\n"
+    body += "- Chủ trì, phối hợp với Sở Tư pháp rà soát quy chế.\n"
+    assert items(body) == [
+        (["Công an tỉnh"], [], "once"),
+        (["Công an tỉnh"], ["Sở Tư pháp"], "once"),
+    ]
+
+
+def test_a_sentence_names_its_lead_partners_and_deadline() -> None:
+    body = "II. NỘI DUNG\n\n1. Sở Lao động - Thương binh và Xã hội chủ trì, phối hợp với Liên "
+    body += "đoàn Lao động tỉnh thực hiện; thời gian: trong quý III/2025.\n"
+    assert items(body) == [
+        (["Sở Lao động - Thương binh và Xã hội"], ["Liên đoàn Lao động tỉnh"], "once")
+    ]
+
+
+def test_duties_in_to_chuc_thuc_hien_are_not_tasks_and_the_refusal_says_what_was_found() -> None:
+    body = "I. MỤC ĐÍCH\n\nNâng cao nhận thức.\n\nII. TỔ CHỨC THỰC HIỆN\n\n1. Sở Nội vụ\n"
+    body += "- Theo dõi, đôn đốc việc thực hiện Kế hoạch.\n"
+    with pytest.raises(PlanWithoutTasks, match="1 duties of agencies in 'Tổ chức thực hiện'"):
+        parse_plan_text(HEADER + body, source="plan.txt")
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("d12-news-hue-2025-reject.txt", "news article"),
+        ("d13-bovhttdl-2025-official-letter-reject.txt", "official letter"),
+        ("d14-ubnd-hatinh-2025-tthc-decision-reject.txt", "administrative procedures"),
+        ("d16-sct-laocai-2026-report-reject.txt", "report"),
+        ("c303-vptw-2025-thong-bao-ket-luan-giao-chu-tri-reject.txt", "notice"),
+        ("c407-ubnd-daklak-2025-directive-chi-thi-tasks-reject.txt", "directive"),
+    ],
+)
+def test_a_real_document_that_is_not_a_plan_is_refused_with_its_reason(
+    name: str, reason: str
+) -> None:
+    with pytest.raises(PlanParseError, match=f"not a plan: .*{reason}") as error:
+        read_plan_file(Path(CORPUS / "documents" / name))
+    assert name in str(error.value)
