@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,7 @@ from models import Agency, Plan
 from tasks.plans import SCHEDULE_KINDS
 from tests.conftest import EXAMPLES
 from tests.support.cli import Cli
+from tests.support.corpus import CORPUS
 
 SONG_MA_PLAN = EXAMPLES / "plans" / "song-ma-2019-kh33.txt"
 TUY_PHUOC_PLAN = EXAMPLES / "plans" / "tuy-phuoc-2023-truyen-thong.txt"
@@ -42,6 +44,15 @@ def test_plan_parse_json_follows_the_documented_shape(cli: Cli) -> None:
         assert item["timeframe"]["kind"] in SCHEDULE_KINDS
         assert all(isinstance(name, str) for name in item["lead"] + item["coordinating"])
     assert all(set(w) == {"line", "message"} for w in data["warnings"])
+
+
+def test_a_plan_without_tasks_prints_what_was_read_then_fails(cli: Cli) -> None:
+    plan = CORPUS / "documents" / "c405-ubnd-dongthap-2025-tcth-agency-blocks-no-items.txt"
+    result = cli("plan", "parse", str(plan), "--json", expect=1)
+    data = json.loads(result.stdout)
+    assert (data["number"], data["items"]) == ("597/KH-UBND", [])
+    assert "duties of agencies in 'Tổ chức thực hiện'" in data["refused"]
+    assert "no plan items" in result.stderr
 
 
 def test_plan_parse_writes_nothing(cli: Cli, database_url: str) -> None:
