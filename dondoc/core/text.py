@@ -9,6 +9,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from dondoc.core.problems import InputFileError, read_input
@@ -96,6 +97,7 @@ def clean_name(name: str) -> str:
     return name.strip(_TRAILING).strip()
 
 
+@lru_cache(maxsize=65536)
 def normalize_name(name: str) -> str:
     """The comparison key of a name: case, spacing, dashes, tone placement and
     "Ủy ban nhân dân" versus "UBND" do not matter."""

@@ -5,6 +5,7 @@ table columns, so a heading learnt for one is known to the other."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from dondoc.core.text import normalize_name
@@ -42,6 +43,7 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text.casefold()).strip()
 
 
+@lru_cache(maxsize=8192)
 def role_of(heading: str) -> Role | None:
     """The role a label or column heading names, or None when it names none."""
     key = normalize_name(re.sub(r"[*()\[\]]", " ", heading)).strip(" .:-–")
