@@ -23,9 +23,15 @@ def read_text(text: str, source: str = "") -> Document:
             run.append(line)
             index += 1
             continue
+        block, after = table
+        if not block.rows:
+            # a markdown rule ("|---|") with no row around it is page chrome: blank lines
+            run.extend(CleanLine(skipped.number, "") for skipped in lines[index:after])
+            index = after
+            continue
         blocks.extend(paragraph_blocks(run, wrapped=wrapped))
         run = []
-        block, index = table
+        index = after
         blocks.append(block)
     blocks.extend(paragraph_blocks(run, wrapped=wrapped))
     return Document(blocks, len(lines), source, [line.text for line in lines])
