@@ -147,8 +147,11 @@ def _splice(rng: Random, text: str, other: str) -> str:
     return text[: rng.randrange(len(text) + 1)] + other[rng.randrange(len(other) + 1) :]
 
 
-def _long_run(rng: Random, text: str, _other: str) -> str:
-    length = rng.choice((200, 2_000, 20_000, 100_000))
+LONGEST_RUN = 100_000
+
+
+def _long_run(rng: Random, text: str, _other: str, longest: int = LONGEST_RUN) -> str:
+    length = min(rng.choice((200, 2_000, 20_000, 100_000)), longest)
     run = rng.choice(_RUN_CHARACTERS) * length
     if rng.random() < 0.3:
         run = (rng.choice(_RUN_CHARACTERS) + rng.choice(_RUN_CHARACTERS)) * (length // 2)
@@ -206,9 +209,12 @@ class Mutant:
     steps: tuple[str, ...]  # the mutations applied, in order
 
 
-def mutants(texts: list[str], seed: int, count: int) -> Iterator[Mutant]:
+def mutants(
+    texts: list[str], seed: int, count: int, *, longest_run: int = LONGEST_RUN
+) -> Iterator[Mutant]:
     """`count` mutated documents, each one to four mutations of one real document; the same
-    seed gives the same documents."""
+    seed gives the same documents. `longest_run` caps the runs of one character (the short test
+    keeps to 20,000: a 100,000-line run is slow to read, though linearly so)."""
     rng = Random(seed)
     names = sorted(MUTATIONS)
     for _ in range(count):
@@ -216,7 +222,11 @@ def mutants(texts: list[str], seed: int, count: int) -> Iterator[Mutant]:
         text = texts[source]
         steps = tuple(rng.choice(names) for _ in range(rng.randint(1, 4)))
         for step in steps:
-            text = MUTATIONS[step](rng, text, rng.choice(texts))
+            other = rng.choice(texts)
+            if step == "long_run":
+                text = _long_run(rng, text, other, longest_run)
+            else:
+                text = MUTATIONS[step](rng, text, other)
         yield Mutant(text, source, steps)
 
 
