@@ -53,7 +53,9 @@ _HEAD_KEYS = sorted((normalize_name(word) for word in _HEAD_WORDS), key=len, rev
 _LOCAL_UNIT = re.compile(r"(?i)^(?:thị trấn|xã|phường)\s+(\w)")
 # "Văn phòng HĐND & UBND huyện" is one office serving two bodies: "UBND …" after it does
 # not start a new agency.
-_JOINT_OFFICE = re.compile(r"(?i)^văn phòng\b.*\b(?:hđnd|hội đồng nhân dân|đoàn đbqh)$")
+_JOINT_OFFICE_HEAD = re.compile(r"(?i)^văn phòng\b")
+_JOINT_OFFICE_TAIL = re.compile(r"(?i)\b(?:hđnd|hội đồng nhân dân|đoàn đbqh)$")
+_EDGE = 200  # characters of a name's ends that can hold what a joint office opens and ends with
 _SEPARATOR = re.compile(r"(\s*[,;]\s*|\s+và\s+|\s*&\s*|\s*\n\s*)", re.IGNORECASE)
 _BULLET = re.compile(r"^[-+•*–]\s+")
 _WHITESPACE_RUN = re.compile(r"\s{2,}")
@@ -122,9 +124,16 @@ def _join(pieces: list[str], separators: list[str], start: int, end: int) -> str
 def _opens_agency(previous: str, piece: str) -> bool:
     if not piece.strip(" .;,"):
         return False
-    if _JOINT_OFFICE.match(clean_name(previous)) and normalize_name(piece).startswith("ubnd"):
+    if normalize_name(piece).startswith("ubnd") and _joint_office(previous):
         return False
     return starts_like_agency(piece)
+
+
+def _joint_office(name: str) -> bool:
+    """Whether `name` is a joint office, read from its two ends only: `name` grows with every
+    piece joined to it, and cleaning all of it for every piece of a long value was quadratic."""
+    head, tail = clean_name(name[:_EDGE]), clean_name(name[-_EDGE:])
+    return bool(_JOINT_OFFICE_HEAD.match(head) and _JOINT_OFFICE_TAIL.search(tail))
 
 
 def _unique(names: Iterable[str]) -> list[str]:
