@@ -59,6 +59,7 @@ _EDGE = 200  # characters of a name's ends that can hold what a joint office ope
 _SEPARATOR = re.compile(r"(\s*[,;]\s*|\s+và\s+|\s*&\s*|\s*\n\s*)", re.IGNORECASE)
 _BULLET = re.compile(r"^[-+•*–]\s+")
 _WHITESPACE_RUN = re.compile(r"\s{2,}")
+_NAME_WORDS = re.compile(r"[\s,;&]+")
 
 
 def starts_like_agency(text: str) -> bool:
@@ -105,10 +106,13 @@ def split_agencies(cell: str, known: Iterable[str] = ()) -> list[str]:
 def _known_run_end(
     pieces: list[str], separators: list[str], start: int, known_keys: set[str]
 ) -> int | None:
-    """The last piece of the longest run from `start` that spells a known name."""
+    """The last piece of the longest run from `start` that spells a known name. A run spans at
+    most a few pieces per word of the longest name (each word of a name is at most one piece,
+    "UBND" four): trying every run of a long value was cubic (4,000 commas took 4 min)."""
     if not known_keys:
         return None
-    for end in range(len(pieces) - 1, start - 1, -1):
+    longest = 4 * max(len(_NAME_WORDS.split(key)) for key in known_keys) + 2
+    for end in range(min(len(pieces) - 1, start + longest), start - 1, -1):
         if normalize_name(_join(pieces, separators, start, end)) in known_keys:
             return end
     return None
