@@ -31,6 +31,7 @@ from tests.support.plan_mutations import (  # noqa: E402
     Mutant,
     Outcome,
     corpus_texts,
+    directory_names,
     mutants,
     read_once,
 )
@@ -38,6 +39,7 @@ from tests.support.shrink import shrink  # noqa: E402
 
 BATCH = 50
 _TEXTS: list[str] = []
+_KNOWN: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Result:
 
 def _start_worker() -> None:
     _TEXTS.extend(corpus_texts())
+    _KNOWN.extend(directory_names())
 
 
 def _read_batch(job: tuple[int, int, int, int, float]) -> list[Result]:
@@ -61,7 +64,9 @@ def _read_batch(job: tuple[int, int, int, int, float]) -> list[Result]:
     results = []
     for offset, mutant in enumerate(mutants(_TEXTS, seed * 1_000_003 + batch, count)):
         start = time.perf_counter()
-        outcome = read_once(mutant.text, limit * 2)
+        # every other document as `dondoc plan import` reads it, with a directory's names
+        known = _KNOWN if (first + offset) % 2 else []
+        outcome = read_once(mutant.text, limit * 2, known)
         seconds = time.perf_counter() - start
         results.append(
             Result(first + offset, seconds, outcome, len(mutant.text), mutant.steps, mutant.source)
@@ -94,17 +99,19 @@ def _signature(outcome: Outcome) -> str:
 
 def _report_crash(seed: int, number: int, outcome: Outcome, texts: list[str], limit: float) -> None:
     mutant = mutant_of(seed, number, texts)
+    known = directory_names() if number % 2 else []
     expected = _signature(outcome)
     give_up = time.perf_counter() + 300  # a hang costs `limit` per try: shrink what 5 min allow
 
     def fails(text: str) -> bool:
         if time.perf_counter() > give_up:
             return False
-        again = read_once(text, limit)
+        again = read_once(text, limit, known)
         return again.failed and _signature(again) == expected
 
     minimal = shrink(mutant.text, fails) if fails(mutant.text) else mutant.text
-    print(f"  document {number} (source {mutant.source}, {'+'.join(mutant.steps)}):")
+    names = ", with the directory's names" if known else ""
+    print(f"  document {number} (source {mutant.source}, {'+'.join(mutant.steps)}{names}):")
     print(f"  {outcome.verdict}: {outcome.detail}")
     print(f"  shrunk to {len(minimal)} characters: {minimal[:500]!r}")
 

@@ -9,17 +9,19 @@ from __future__ import annotations
 import signal
 import traceback
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from random import Random
 from typing import Literal
 
+from tasks.directory import load_directory
 from tasks.plans import PlanParseError, parse_plan_text
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = (ROOT / "tests" / "corpus" / "documents", ROOT / "examples" / "plans")
+DIRECTORIES = ROOT / "examples" / "directories"
 
 # Pieces of plan structure (markers, labels, table pipes), so mutations also build the shapes
 # the reader looks for, not only noise.
@@ -63,6 +65,17 @@ def corpus_texts() -> list[str]:
         for source in SOURCES
         for path in sorted(source.glob("*.txt"))
     ]
+
+
+def directory_names() -> list[str]:
+    """Every name and alias of the example directories: what `dondoc plan import` hands the
+    reader as known names, a path of its own through the agency splitter."""
+    names = []
+    for path in sorted(DIRECTORIES.glob("*.yaml")):
+        directory = load_directory(path)
+        for entry in [*directory.agencies, *directory.groups]:
+            names.extend([entry.name, *entry.aliases])
+    return names
 
 
 def _span(rng: Random, size: int) -> tuple[int, int]:
@@ -264,12 +277,12 @@ class Outcome:
         return self.verdict in {"crash", "hang"}
 
 
-def read_once(text: str, seconds: float) -> Outcome:
+def read_once(text: str, seconds: float, known_names: Sequence[str] = ()) -> Outcome:
     """What the reader does with `text`: a plan, a PlanParseError, anything else (a crash), or
     no answer within `seconds` (a hang)."""
     try:
         with deadline(seconds):
-            parse_plan_text(text, source="fuzz")
+            parse_plan_text(text, source="fuzz", known_names=known_names)
     except PlanParseError:
         return Outcome("refused")
     except ParseTimeout as timeout:
