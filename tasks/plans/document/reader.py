@@ -22,6 +22,11 @@ def read_text(text: str, source: str = "") -> Document:
         if table is None:
             run.append(line)
             index += 1
+            # a cell-line table that fails from a lone "|" fails the same from each lone "|"
+            # right after it: trying them all again was quadratic in a run of them
+            while line.text == "|" and index < len(lines) and lines[index].text == "|":
+                run.append(lines[index])
+                index += 1
             continue
         block, after = table
         if not block.rows:
