@@ -138,7 +138,13 @@ def _header_issuer(lines: list[str], body_start: int) -> str | None:
                 continue
             text = cell
             if normalize_name(cell) == "ubnd":
-                below = [c[column].strip() for _, c in grid[row + 1 :] if len(c) > column]
+                # read down only to the first filled cell: the whole column for every such
+                # cell was quadratic in a header of many (16,000 lines took 8 s)
+                below = (
+                    grid[lower][1][column].strip()
+                    for lower in range(row + 1, len(grid))
+                    if len(grid[lower][1]) > column
+                )
                 text = f"{cell} {next((c for c in below if c), '')}"
             found = _UPPER_HEADER.match(normalize_name(text))
             if found and text.isupper():
