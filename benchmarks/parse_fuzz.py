@@ -1,8 +1,9 @@
 """The long fuzz run of the plan reader: mutated real documents (tests/support/plan_mutations)
 read one by one under a deadline. A reader must return a plan or raise PlanParseError, and
 never hang: anything else is a crash, and any document over --limit seconds fails the run.
-Prints progress, every distinct crash (with a shrunk reproducing input) and the slowest
-documents; exits 1 on a crash or a document over the limit.
+Prints progress, each failure as it happens (its text kept in --keep), every distinct crash
+with a shrunk reproducing input, and the slowest documents; exits 1 on a crash or a document
+over the limit. Ctrl-C (SIGINT) stops early and reports what was read.
 
 Run: .venv/bin/python benchmarks/parse_fuzz.py [--documents 100000] [--seed 1] [--workers 2]
 The tests run a short, bounded version of the same (tests/test_parse_fuzz.py)."""
@@ -116,6 +117,19 @@ def _report_crash(seed: int, number: int, outcome: Outcome, texts: list[str], li
     print(f"  shrunk to {len(minimal)} characters: {minimal[:500]!r}")
 
 
+def _keep(folder: Path, seed: int, result: Result, texts: list[str]) -> None:
+    """Say a failure at once and keep its text: a long run may be stopped before its report."""
+    path = folder / f"seed{seed}-document{result.number}.txt"
+    path.write_text(mutant_of(seed, result.number, texts).text, encoding="utf-8", newline="")
+    steps = "+".join(result.steps)
+    print(
+        f"! document {result.number} (source {result.source}, {steps}, {result.size:,} "
+        f"characters, names {'yes' if result.number % 2 else 'no'}): {result.outcome.verdict} "
+        f"{result.outcome.detail} -> {path}",
+        flush=True,
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--documents", type=int, default=100_000)
@@ -123,7 +137,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=float, default=5.0, help="seconds one document may take")
     parser.add_argument("--slowest", type=int, default=10)
+    parser.add_argument("--keep", type=Path, default=Path("/tmp/parse-fuzz"), help="failures")
     args = parser.parse_args()
+    args.keep.mkdir(parents=True, exist_ok=True)
     texts = corpus_texts()
     print(
         f"# parse fuzz, {date.today()}, {machine()}, Python {platform.python_version()}, "
@@ -141,10 +157,10 @@ def main() -> int:
     started = time.perf_counter()
     done = 0
     context = multiprocessing.get_context("fork")
-    with context.Pool(args.workers, initializer=_start_worker) as pool:
-        for results in pool.imap_unordered(
-            _read_batch, _jobs(args.seed, args.documents, args.limit)
-        ):
+    pool = context.Pool(args.workers, initializer=_start_worker)
+    batches = pool.imap_unordered(_read_batch, _jobs(args.seed, args.documents, args.limit))
+    try:
+        for results in batches:
             for result in results:
                 verdicts[result.outcome.verdict] += 1
                 total_seconds += result.seconds
@@ -154,6 +170,7 @@ def main() -> int:
                 if len(slowest) > args.slowest:
                     heapq.heappop(slowest)
                 if result.outcome.failed:
+                    _keep(args.keep, args.seed, result, texts)
                     signature = _signature(result.outcome)
                     crash_counts[signature] += 1
                     crashes.setdefault(signature, (result.number, result.outcome))
@@ -165,6 +182,10 @@ def main() -> int:
                     f"slowest {max(slowest)[0]:.2f} s",
                     flush=True,
                 )
+    except KeyboardInterrupt:
+        print(f"\ninterrupted after {done:,} documents", flush=True)
+    finally:
+        pool.terminate()
     elapsed = time.perf_counter() - started
     print(
         f"\n{done:,} documents ({total_chars / 1e6:.0f} M characters) in {elapsed:.0f} s wall, "
