@@ -227,7 +227,7 @@ def mutants(
 ) -> Iterator[Mutant]:
     """`count` mutated documents, each one to four mutations of one real document; the same
     seed gives the same documents. `longest_run` caps the runs of one character (the short test
-    keeps to 20,000: a 100,000-line run is slow to read, though linearly so)."""
+    keeps them short: a 100,000-line run takes seconds to read, though linearly)."""
     rng = Random(seed)
     names = sorted(MUTATIONS)
     for _ in range(count):
