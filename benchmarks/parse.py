@@ -1,7 +1,10 @@
-"""Parse benchmark: a generated 2,000-item plan in each layout, against a baseline measured
-in the same run (normalising and splitting the same text: the floor of touching it at all).
+"""Parse benchmark: a generated 2,000-item plan in each layout (numbered items with labels, and
+a table) read by parse_plan_text (the document reader, then understanding), against a baseline
+measured in the same run (normalising and splitting the same text: the floor of touching it at
+all); then linearity: the same plans at N, 2N and 4N items, where each doubling should about
+double the time (a ratio near 4 is a quadratic hot spot).
 
-Run: .venv/bin/python benchmarks/parse.py [--items 2000] [--repeat 5]
+Run: .venv/bin/python benchmarks/parse.py [--items 2000] [--repeat 5] [--linearity 1000]
 Target (issue 2): under 2 s for 2,000 items on a 2-core machine."""
 
 from __future__ import annotations
@@ -85,10 +88,32 @@ def best_of(repeat: int, work: Callable[[], object]) -> float:
     return min(timings)
 
 
+LAYOUTS: tuple[tuple[str, Callable[[int, int], str]], ...] = (
+    ("labels", list_plan),
+    ("table", table_plan),
+)
+
+
+def linearity(smallest: int, repeat: int, year: int) -> None:
+    """Time for N, 2N and 4N items and the ratio of each doubling (best of `repeat`)."""
+    sizes = (smallest, 2 * smallest, 4 * smallest)
+    print(f"\n# linearity, best of {repeat}: time for N, 2N, 4N items; ~2 per doubling is linear")
+    print("| layout | " + " | ".join(f"{n:,} items s" for n in sizes) + " | 2N/N | 4N/2N |")
+    print("|---|" + "---:|" * (len(sizes) + 2))
+    for layout, build in LAYOUTS:
+        texts = [build(n, year) for n in sizes]
+        times = [best_of(repeat, lambda t=text: parse_plan_text(t)) for text in texts]
+        print(
+            f"| {layout} | " + " | ".join(f"{seconds:.3f}" for seconds in times) + " | "
+            f"{times[1] / times[0]:.2f} | {times[2] / times[1]:.2f} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--linearity", type=int, default=1000, help="N, the smallest plan")
     args = parser.parse_args()
     year = date.today().year
     print(
@@ -97,7 +122,7 @@ def main() -> None:
     )
     print("| layout | bytes | baseline s | parse s | ratio | items parsed |")
     print("|---|---:|---:|---:|---:|---:|")
-    for layout, build in (("list", list_plan), ("table", table_plan)):
+    for layout, build in LAYOUTS:
         text = build(args.items, year)
         baseline = best_of(args.repeat, lambda t=text: normalize_text(t).split("\n"))
         parsed = parse_plan_text(text)
@@ -107,6 +132,9 @@ def main() -> None:
             f"{elapsed / baseline:.0f}× | {len(parsed.items)} |"
         )
         assert len(parsed.items) == args.items, f"{layout}: parsed {len(parsed.items)} items"
+        assert parsed.layout == ("table" if layout == "table" else "list"), parsed.layout
+    if args.linearity:
+        linearity(args.linearity, args.repeat, year)
 
 
 if __name__ == "__main__":

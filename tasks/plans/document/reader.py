@@ -28,10 +28,21 @@ def read_text(text: str, source: str = "") -> Document:
         if table is None:
             run.append(line)
             index += 1
+            # a cell-line table that fails from a lone "|" fails the same from each lone "|"
+            # right after it: trying them all again was quadratic in a run of them
+            while line.text == "|" and index < len(lines) and lines[index].text == "|":
+                run.append(lines[index])
+                index += 1
+            continue
+        block, after = table
+        if not block.rows:
+            # a markdown rule ("|---|") with no row around it is page chrome: blank lines
+            run.extend(CleanLine(skipped.number, "") for skipped in lines[index:after])
+            index = after
             continue
         blocks.extend(paragraph_blocks(run, wrapped=wrapped, by_blank_lines=by_blank_lines))
         run = []
-        block, index = table
+        index = after
         blocks.append(block)
     blocks.extend(paragraph_blocks(run, wrapped=wrapped, by_blank_lines=by_blank_lines))
     return Document(blocks, len(lines), source, [line.text for line in lines])

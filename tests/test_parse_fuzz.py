@@ -1,0 +1,129 @@
+"""The plan reader on damaged input: real documents mutated the ways copies get damaged must
+come back as a plan or a PlanParseError — never another exception — and within a deadline.
+The inputs fuzzing found are kept here, shrunk, so they stay fixed. The long run of the same
+fuzzing is benchmarks/parse_fuzz.py."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tasks.plans import PlanParseError, parse_plan_text
+from tests.support import plan_mutations
+from tests.support.plan_mutations import (
+    MUTATIONS,
+    Outcome,
+    corpus_texts,
+    deadline,
+    directory_names,
+    mutants,
+    read_once,
+)
+from tests.support.shrink import shrink
+
+DOCUMENTS = 300
+SEED = 20261202
+# Per document: no speed is asserted, only that the reader answers (a hang never does).
+DEADLINE_SECONDS = 10.0
+LONGEST_RUN = 5_000
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    return corpus_texts()
+
+
+def test_mutated_real_documents_are_read_or_refused_never_crash_nor_hang(
+    texts: list[str],
+) -> None:
+    failures = []
+    verdicts: dict[str, int] = {}
+    known = directory_names()
+    for number, mutant in enumerate(mutants(texts, SEED, DOCUMENTS, longest_run=LONGEST_RUN)):
+        # every other document as `dondoc plan import` reads it, with a directory's names
+        outcome = read_once(mutant.text, DEADLINE_SECONDS, known if number % 2 else ())
+        verdicts[outcome.verdict] = verdicts.get(outcome.verdict, 0) + 1
+        if outcome.failed:
+            steps = "+".join(mutant.steps)
+            failures.append(f"#{number} (source {mutant.source}, {steps}): {outcome.detail}")
+    assert failures == []
+    assert verdicts.get("plan", 0) > DOCUMENTS // 4 and verdicts.get("refused", 0) > 0
+
+
+def test_the_same_seed_gives_the_same_documents_and_uses_every_mutation(
+    texts: list[str],
+) -> None:
+    first = list(mutants(texts, 7, 60))
+    again = list(mutants(texts, 7, 60))
+    assert first == again
+    assert [mutant.text for mutant in mutants(texts, 8, 60)] != [m.text for m in first]
+    used = {step for mutant in mutants(texts, SEED, DOCUMENTS) for step in mutant.steps}
+    assert used == set(MUTATIONS)
+
+
+def test_a_markdown_rule_alone_is_not_a_table_and_the_text_is_refused_as_no_plan() -> None:
+    for text in ("|---|", "a\n|---|---|", "|--|--|\nx"):
+        with pytest.raises(PlanParseError, match="no plan items"):
+            parse_plan_text(text)
+
+
+def test_a_markdown_rule_under_a_pipe_row_still_makes_a_table() -> None:
+    text = (
+        "KẾ HOẠCH\nThử\n"
+        "| TT | Nội dung | Cơ quan chủ trì | Thời gian thực hiện |\n"
+        "|---|---|---|---|\n"
+        "| 1 | Việc thử | Phòng Nội vụ | Quý I/2025 |\n"
+    )
+    plan = parse_plan_text(text)
+    assert plan.layout == "table"
+    assert [(item.seq, item.lead, item.timeframe.kind) for item in plan.items] == [
+        ("1", ["Phòng Nội vụ"], "once")
+    ]
+
+
+def test_a_long_run_of_spaces_in_an_agency_value_is_read_in_time_and_split_as_before() -> None:
+    # 20,000 spaces took the agency splitter 8 s (its separator pattern rescanned the run)
+    text = (
+        "KẾ HOẠCH\nThử\n1. Việc thử\n"
+        f"- Cơ quan chủ trì: Sở Y tế,{' ' * 20_000}Phòng Nội vụ\n"
+        "- Thời gian thực hiện: Quý I/2025\n"
+    )
+    with deadline(DEADLINE_SECONDS):
+        plan = parse_plan_text(text)
+    assert [item.lead for item in plan.items] == [["Sở Y tế", "Phòng Nội vụ"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("|\n" * 20_000, id="lone pipes, each tried as a cell-line table"),
+        pytest.param("ỦY BAN NHÂN DÂN\n" * 20_000, id="issuer cells, each read down its column"),
+    ],
+)
+def test_long_runs_of_one_structure_are_refused_in_time(text: str) -> None:
+    # each took the reader minutes (quadratic) before fuzzing found it
+    with deadline(DEADLINE_SECONDS), pytest.raises(PlanParseError, match="no plan items"):
+        parse_plan_text(text)
+
+
+def test_a_hang_is_reported_as_a_hang_and_a_crash_with_its_place(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert read_once("KẾ HOẠCH", DEADLINE_SECONDS) == Outcome("refused")
+    monkeypatch.setattr(plan_mutations, "parse_plan_text", lambda *_, **__: time.sleep(5))
+    assert read_once("", 0.1) == Outcome("hang", "no answer within 0.1 s")
+
+    def crash(*_: object, **__: object) -> None:
+        raise KeyError("lead")
+
+    monkeypatch.setattr(plan_mutations, "parse_plan_text", crash)
+    crashed = read_once("", DEADLINE_SECONDS)
+    assert crashed.verdict == "crash"
+    assert crashed.detail.startswith("KeyError: 'lead' at test_parse_fuzz.py:")
+
+
+def test_shrinking_keeps_only_what_the_failure_needs() -> None:
+    text = "first line\nsecond\nthe X is here\nlast"
+    assert shrink(text, lambda candidate: "X" in candidate) == "X"
+    assert shrink(text, lambda candidate: "second\nthe" in candidate) == "second\nthe"
