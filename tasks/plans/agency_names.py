@@ -60,6 +60,7 @@ _SEPARATOR = re.compile(r"(\s*[,;]\s*|\s+và\s+|\s*&\s*|\s*\n\s*)", re.IGNORECAS
 _BULLET = re.compile(r"^[-+•*–]\s+")
 _WHITESPACE_RUN = re.compile(r"\s{2,}")
 _NAME_WORDS = re.compile(r"[\s,;&]+")
+_PUNCTUATION = " .;,:-–"  # what clean_name strips from a name's ends
 
 
 def starts_like_agency(text: str) -> bool:
@@ -87,11 +88,14 @@ def split_agencies(cell: str, known: Iterable[str] = ()) -> list[str]:
     pieces = [_BULLET.sub("", atom.strip()) for atom in atoms[0::2]]
     separators = atoms[1::2]
     known_keys = {normalize_name(name) for name in known if name and name.strip()}
+    # a run spelling a known name spans at most a few pieces per word of the longest name
+    # (each word of a name is at most one piece, "UBND" four)
+    span = 4 * max((len(_NAME_WORDS.split(key)) for key in known_keys), default=0) + 2
 
     names: list[str] = []
     index = 0
     while index < len(pieces):
-        end = _known_run_end(pieces, separators, index, known_keys)
+        end = _known_run_end(pieces, separators, index, known_keys, span)
         protected = end is not None
         end = index if end is None else end
         chunk = _join(pieces, separators, index, end)
@@ -104,15 +108,19 @@ def split_agencies(cell: str, known: Iterable[str] = ()) -> list[str]:
 
 
 def _known_run_end(
-    pieces: list[str], separators: list[str], start: int, known_keys: set[str]
+    pieces: list[str], separators: list[str], start: int, known_keys: set[str], span: int
 ) -> int | None:
-    """The last piece of the longest run from `start` that spells a known name. A run spans at
-    most a few pieces per word of the longest name (each word of a name is at most one piece,
-    "UBND" four): trying every run of a long value was cubic (4,000 commas took 4 min)."""
+    """The last piece of the longest run of at most `span` pieces from `start` that spells a
+    known name: trying every run of a long value was cubic (4,000 commas took 4 min). A run
+    opening with punctuation alone after punctuation is not tried: cleaning strips both, so
+    the run after it spells the same name, and they join the name before (where cleaning
+    strips them too)."""
     if not known_keys:
         return None
-    longest = 4 * max(len(_NAME_WORDS.split(key)) for key in known_keys) + 2
-    for end in range(min(len(pieces) - 1, start + longest), start - 1, -1):
+    after_punctuation = start == 0 or not separators[start - 1].strip(_PUNCTUATION + "\n")
+    if after_punctuation and not pieces[start].strip(_PUNCTUATION):
+        return None
+    for end in range(min(len(pieces) - 1, start + span), start - 1, -1):
         if normalize_name(_join(pieces, separators, start, end)) in known_keys:
             return end
     return None
