@@ -79,12 +79,14 @@ def machine() -> str:
     return f"{model}, {os.cpu_count()} cores"
 
 
-def best_of(repeat: int, work: Callable[[], object]) -> float:
+def best_of(
+    repeat: int, work: Callable[[], object], clock: Callable[[], float] = time.perf_counter
+) -> float:
     timings = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         work()
-        timings.append(time.perf_counter() - start)
+        timings.append(clock() - start)
     return min(timings)
 
 
@@ -95,17 +97,29 @@ LAYOUTS: tuple[tuple[str, Callable[[int, int], str]], ...] = (
 
 
 def linearity(smallest: int, repeat: int, year: int) -> None:
-    """Time for N, 2N and 4N items and the ratio of each doubling (best of `repeat`)."""
+    """CPU time for N, 2N and 4N items and the ratio of each doubling (best of `repeat`), the
+    baseline's ratios beside them: CPU time, not wall time, so that other work on a shared
+    machine moves the ratios less, and the baseline shows how much it still does."""
     sizes = (smallest, 2 * smallest, 4 * smallest)
-    print(f"\n# linearity, best of {repeat}: time for N, 2N, 4N items; ~2 per doubling is linear")
-    print("| layout | " + " | ".join(f"{n:,} items s" for n in sizes) + " | 2N/N | 4N/2N |")
-    print("|---|" + "---:|" * (len(sizes) + 2))
+    print(f"\n# linearity, CPU s, best of {repeat}: N, 2N, 4N items; ~2 per doubling is linear")
+    print(
+        "| layout | " + " | ".join(f"{n:,} items s" for n in sizes) + " | 2N/N | 4N/2N | "
+        "baseline 2N/N | baseline 4N/2N |"
+    )
+    print("|---|" + "---:|" * (len(sizes) + 4))
     for layout, build in LAYOUTS:
         texts = [build(n, year) for n in sizes]
-        times = [best_of(repeat, lambda t=text: parse_plan_text(t)) for text in texts]
+        times = [
+            best_of(repeat, lambda t=text: parse_plan_text(t), time.process_time) for text in texts
+        ]
+        floors = [
+            best_of(repeat, lambda t=text: normalize_text(t).split("\n"), time.process_time)
+            for text in texts
+        ]
         print(
             f"| {layout} | " + " | ".join(f"{seconds:.3f}" for seconds in times) + " | "
-            f"{times[1] / times[0]:.2f} | {times[2] / times[1]:.2f} |"
+            f"{times[1] / times[0]:.2f} | {times[2] / times[1]:.2f} | "
+            f"{floors[1] / floors[0]:.2f} | {floors[2] / floors[1]:.2f} |"
         )
 
 

@@ -107,6 +107,34 @@ def test_long_runs_of_one_structure_are_refused_in_time(text: str) -> None:
         parse_plan_text(text)
 
 
+def test_long_runs_of_spaces_after_a_colon_are_read_in_time() -> None:
+    # 4,000 spaces after a colon took the sentence and monitoring patterns 40 s and more
+    # (catastrophic backtracking) before fuzzing found it
+    spaces = " " * 4_000
+    text = (
+        "KẾ HOẠCH\nThử\n1. Việc thử\n- Cơ quan chủ trì: Phòng Nội vụ\n"
+        f"- Thời gian thực hiện: Quý I/2025\nGhi chú:{spaces}:\nVề việc:{spaces}x đôn đốc\n"
+    )
+    with deadline(DEADLINE_SECONDS):
+        plan = parse_plan_text(text)
+    assert [(item.lead, item.timeframe.text) for item in plan.items] == [
+        (["Phòng Nội vụ"], "Quý I/2025")
+    ]
+    assert plan.monitoring_agency is None
+
+
+def test_a_value_of_many_punctuation_pieces_is_split_in_time_with_a_directory() -> None:
+    # 100,000 pieces of "." took the known-name search over 30 s before fuzzing found it
+    text = (
+        "KẾ HOẠCH\nThử\n1. Việc thử\n"
+        f"- Cơ quan chủ trì: Phòng Nội vụ;{'.;' * 50_000}Phòng Tư pháp\n"
+        "- Thời gian thực hiện: Quý I/2025\n"
+    )
+    with deadline(DEADLINE_SECONDS):
+        plan = parse_plan_text(text, known_names=directory_names())
+    assert [item.lead for item in plan.items] == [["Phòng Nội vụ", "Phòng Tư pháp"]]
+
+
 def test_a_hang_is_reported_as_a_hang_and_a_crash_with_its_place(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

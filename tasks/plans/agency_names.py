@@ -71,9 +71,15 @@ def starts_like_agency(text: str) -> bool:
     return opens_agency(_BULLET.sub("", clean_name(text)))
 
 
+_SPACE_RUN = re.compile(r"[ \t]{2,}")
+
+
 def split_agencies(cell: str, known: Iterable[str] = ()) -> list[str]:
     """Agency or group names in one cell or label value, each as written (cleaned)."""
-    text = _own_field(normalize_text(cell or "").translate(_PRIVATE_MARKS))
+    # runs of spaces collapsed first: patterns with "\s*" around separators rescan a long run
+    # from every position in it (20,000 spaces in one value took 2 s, quadratic)
+    text = _SPACE_RUN.sub(" ", normalize_text(cell or ""))
+    text = _own_field(text.translate(_PRIVATE_MARKS))
     text = _SET_PHRASE_COMMA.sub(_KEPT_COMMA, text)
     text, notes = _mask_parentheses(_join_wrapped_lines(text))
     known_keys = {normalize_name(name) for name in known if name and name.strip()}

@@ -49,7 +49,7 @@ _ROLE = re.compile(
     r"^(?:Phó\s+)?(?:Bộ trưởng|Thủ trưởng|Giám đốc|Chủ tịch|Trưởng ban|Trưởng phòng|Cục trưởng"
     r"|Vụ trưởng|Viện trưởng|Hiệu trưởng|Chủ nhiệm|Tổng Giám đốc|Chánh)\s+"
 )
-_APPOSITION = re.compile(r"\s*(?:\(.*|\s[-–]\s+(?i:cơ quan)\b.*)$")
+_APPOSITION = re.compile(r"(?:\(.*|\s[-–]\s+(?i:cơ quan)\b.*)$")
 _RESPONSIBILITY_OF = re.compile(r"(?i)^trách nhiệm\s+(?:của|đối với)\s+")
 _TCTH = re.compile(r"(?i)tổ chức thực hiện")
 
@@ -71,8 +71,8 @@ _PLAN = re.compile(
 # Where reports go to be compiled: "báo cáo … về Sở Y (,) để tổng hợp", "gửi Bộ X tổng hợp",
 # "(thông qua Sở Nội vụ để tổng hợp)", "báo cáo UBND tỉnh (qua Sở Công Thương)".
 _DESTINATION = re.compile(
-    r"(?i)(?:\bvề|\bgửi|\bđến|\bqua)\s+(?P<name>(?:(?!\b(?:về|gửi|đến|qua)\s)[^();]){3,150}?)"
-    r"\s*,?\s*(?:để\s+)?tổng hợp"
+    r"(?i)(?:\bvề|\bgửi|\bđến|\bqua)\s++(?P<name>(?:(?!\b(?:về|gửi|đến|qua)\s)[^();]){3,150}?)"
+    r"\s*+,?\s*+(?:để\s+)?tổng hợp"
     r"|\((?:thông\s+)?qua\s+(?P<channel>[^()]{3,150})\)"
 )
 

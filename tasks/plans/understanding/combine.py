@@ -9,7 +9,7 @@ from tasks.plans.understanding.clauses import time_phrase
 from tasks.plans.understanding.from_labels import read_label_items
 from tasks.plans.understanding.from_prose import agency_owners, read_prose_items
 from tasks.plans.understanding.from_tables import read_table_items
-from tasks.plans.understanding.raw import Reading
+from tasks.plans.understanding.raw import RawItem, Reading
 from tasks.plans.understanding.sections import sections_of
 
 
@@ -35,7 +35,7 @@ def understand(document: Document) -> Reading:
     merged.items.sort(key=lambda item: item.line)
     for item in merged.items:
         # "Nội dung: … (từ ngày 15/11 đến ngày 15/12)": a deadline stated in the task's text
-        found = None if item.timeframe else time_phrase(" ".join([item.content, *item.details]))
+        found = None if item.timeframe else time_phrase(_task_text(item))
         if found:
             item.timeframe, item.timeframe_line = found, item.line
     return merged
@@ -50,3 +50,16 @@ def _give_owners(blocks: list[Block], labels: Reading) -> None:
         if not item.lead and owner:
             item.lead = [owner]
             item.how = "labels under an agency heading"
+
+
+_TASK_TEXT_LIMIT = 2000  # a deadline in a task's text sits near its start; bounded per task
+
+
+def _task_text(item: RawItem) -> str:
+    """The task's content and its first details, enough to find a deadline stated in them."""
+    text = item.content
+    for detail in item.details:
+        if len(text) >= _TASK_TEXT_LIMIT:
+            break
+        text = f"{text} {detail}"
+    return text[:_TASK_TEXT_LIMIT]

@@ -74,7 +74,8 @@ class _Assembler:
         share.coordinating = roles.partners
         share.timeframe = roles.timeframe or time_phrase(block.text)
         share.timeframe_line = block.line if share.timeframe else 0
-        share.details = list(self.item.details)
+        # the task's details go with its first share only: one copy each made output quadratic
+        share.details = [] if self.shares else list(self.item.details)
         self.shares.append(share)
         return True
 
