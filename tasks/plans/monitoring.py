@@ -17,11 +17,7 @@ import re
 
 from dondoc.core.text import clean_name
 from tasks.plans.agency_names import split_agencies, starts_like_agency
-
-ROMAN_HEADING = re.compile(r"^\s*(?P<roman>[IVX]{1,5})\s*[.)–-]\s*(?P<text>\S.*)$")
-ITEM_HEADING = re.compile(r"^\s*(?P<seq>\d{1,4}(?:\.\d{1,3})*)\s*[.)]\s+(?P<text>\S.*)$")
-ARTICLE = re.compile(r"^\s*Điều\s+\d+\s*[.:]\s*(?P<text>.*)$")
-BULLET = re.compile(r"^\s*(?:[-+•*–]|[a-zđ]\))\s*")
+from tasks.plans.document import read_marker
 
 # Words that end a clause's subject: its verb. Lowercase only, as names capitalise their words
 # ("Sở Xây dựng", "Ủy ban Kiểm tra"); "giám sát" and "phụ trách" are left out as they occur in
@@ -87,13 +83,14 @@ def find_monitoring_agency(lines: list[str], claimed: set[int]) -> str | None:
     heading_subject: str | None = None
     for index, line in enumerate(lines):
         text = line.strip()
-        if ROMAN_HEADING.match(text) or ARTICLE.match(text):
+        marker = read_marker(text)
+        if marker and marker.style == "roman" and marker.rest:
             heading_subject = None
             continue
         skipped = index in claimed and index < section
-        heading = ITEM_HEADING.match(text)
+        heading = marker if marker and marker.style == "number" and marker.rest else None
         if heading:
-            heading_subject = None if skipped else _heading_subject(heading["text"])
+            heading_subject = None if skipped else _heading_subject(heading.rest)
         if skipped or not text or text.startswith(("Căn cứ", "Nơi nhận")):
             continue
         default = None if heading else heading_subject
@@ -112,13 +109,16 @@ def _better(best: Candidate | None, candidate: Candidate) -> Candidate:
 
 def _is_tcth_heading(line: str) -> bool:
     text = line.strip()
-    marked = ROMAN_HEADING.match(text) or ITEM_HEADING.match(text) or ARTICLE.match(text)
-    body = marked["text"] if marked else text
+    marker = read_marker(text)
+    marked = marker if marker and marker.style in {"roman", "number"} else None
+    body = marked.rest if marked else text
     return bool(_TCTH.search(body)) and len(body.split()) <= 8 and (bool(marked) or body.isupper())
 
 
 def _candidates(text: str, default: str | None, index: int) -> list[Candidate]:
-    text = ITEM_HEADING.sub(lambda m: m["text"], BULLET.sub("", text))
+    marker = read_marker(text)
+    if marker and marker.style not in {"roman"}:
+        text = marker.rest  # the line's own words, without its number or bullet
     subject = default
     found: list[Candidate] = []
     for sentence in _sentences(text):
