@@ -15,6 +15,7 @@ from tasks.plans.document.model import Block, Cell, Row
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 _SEQ = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.?|[a-zđA-H][.)]?)$")
 MAX_CELL_LINES = 60
+_CELL_BULLET = re.compile(r"^[-+•]\s")
 
 
 def is_pipe_row(text: str) -> bool:
@@ -39,7 +40,11 @@ def _block(rows: list[Row], first: int, last: int) -> Block:
 
 def _cell(parts: list[CleanLine]) -> Cell:
     texts = tuple(part.text for part in parts if part.text)
-    return Cell(" ".join(texts).strip(), parts[0].number if parts else 0, parts=texts)
+    text = ""
+    for part in texts:  # a bulleted list in a cell keeps its lines: "- Bộ Xây dựng;" / "- Bộ …"
+        joiner = "\n" if _CELL_BULLET.match(part) else " "
+        text = f"{text}{joiner}{part}" if text else part
+    return Cell(text.strip(), parts[0].number if parts else 0, parts=texts)
 
 
 def _cell_lines(lines: Sequence[CleanLine], start: int) -> tuple[Block, int] | None:
