@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tasks.plans.agency_names import starts_like_agency
+from tasks.plans.agency_names import split_agencies, starts_like_agency
 from tasks.plans.document import MARKER_DEPTH, Block
 from tasks.plans.understanding.agencies import agency_label, duties_of, names_an_agency
 from tasks.plans.understanding.clauses import FIRST_VERB, read_roles, time_phrase
@@ -40,9 +40,17 @@ def _agency_heading(block: Block) -> str | None:
     if ":" in text:
         return duties_of(block.text)
     text = _ROLE_SUFFIX.sub("", _REQUEST.sub("", text))
-    if names_an_agency(text):
+    if names_an_agency(text) or _names_agencies(text):
         return text
     return duties_of(block.text)
+
+
+def _names_agencies(text: str) -> bool:
+    """A heading that lists several agencies ("Báo …, Sở Văn hóa, Thể thao và Du lịch và …")."""
+    if FIRST_VERB.search(text):
+        return False
+    parts = split_agencies(text)
+    return len(parts) >= 2 and sum(names_an_agency(part) for part in parts) >= 2
 
 
 def read_prose_items(
