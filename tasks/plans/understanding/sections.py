@@ -17,7 +17,7 @@ _CONTEXT = re.compile(
     r"^(?:mục đích|mục tiêu|yêu cầu|căn cứ|kinh phí|nguồn kinh phí|tổ chức thực hiện"
     r"|tổ chức theo dõi|trách nhiệm thực hiện|tổ chức triển khai|chế độ báo cáo"
     r"|chế độ thông tin|thực trạng|đánh giá|kết quả|sự cần thiết|quan điểm|phạm vi"
-    r"|đối tượng|giải thích|điều khoản|hiệu lực)"
+    r"|đối tượng|giải thích|điều khoản|hiệu lực|kiến nghị|đề xuất, kiến nghị)"
 )
 
 
