@@ -129,7 +129,6 @@ def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
         rows = list(block.rows)
         if block.loose and rows:
             rows[0] = loose_heading_row(rows[0])
-            width = len(rows[0].cells)
         position = 0
         previous: dict[Role, str] = {}
         section: str | None = sections[index].marker
@@ -178,6 +177,7 @@ def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
                 message = f"table row names no lead agency ({lead_cell[:80]!r}); not an item"
                 reading.warnings.append(ParseWarning(row.line, message))
             if item is not None:
+                item.details.extend(text for text in texts[header.width :] if text)
                 reading.items.append(item)
                 reading.used.add(index)
     return reading
