@@ -75,10 +75,7 @@ def parse_plan_text(
         message = f"not a plan: {why}; dondoc imports plans (Kế hoạch, or a decision issuing one)"
         raise PlanParseError.one(source, message)
     if not reading.items:
-        error = _without_tasks(source, header, reading)
-        if error.partial is not None:
-            error.partial.monitoring_agency = find_monitoring_agency(lines, set())
-        raise error
+        raise _without_tasks(source, header, reading, find_monitoring_agency(lines, set()))
     known = list(known_names)
     warnings = [*header.warnings, *reading.warnings]
     items = [_interpret(raw, header, known, before, warnings) for raw in reading.items]
@@ -97,7 +94,9 @@ def parse_plan_text(
     return plan
 
 
-def _without_tasks(source: str, header: PlanHeader, reading: Reading) -> PlanWithoutTasks:
+def _without_tasks(
+    source: str, header: PlanHeader, reading: Reading, monitoring_agency: str | None
+) -> PlanWithoutTasks:
     """The refusal of a plan with no task naming a lead, saying what was found instead."""
     found = []
     if header.number or header.issued_on:
@@ -121,7 +120,12 @@ def _without_tasks(source: str, header: PlanHeader, reading: Reading) -> PlanWit
         )
     message = f"no plan items: looked for {LOOKED_FOR}; found {'; '.join(found) or 'neither'}"
     error = PlanWithoutTasks.one(source, message)
-    error.partial = ParsedPlan(**header_values(header), layout="list", warnings=header.warnings)
+    error.partial = ParsedPlan(
+        **header_values(header),
+        monitoring_agency=monitoring_agency,
+        layout="list",
+        warnings=header.warnings,
+    )
     return error
 
 
