@@ -15,7 +15,7 @@ _VERBS = (
     r"tổng hợp|nghiên cứu|đề xuất|ban hành|trình|cập nhật|tuyên truyền|bố trí|bảo đảm|đảm bảo|"
     r"căn cứ|lập|gửi|tập trung|tiếp tục|thường xuyên|là cơ quan|là đầu mối|làm đầu mối|"
     r"giúp|chỉ đạo|quản lý|phổ biến|hoàn thành|cung cấp|sửa đổi|thành lập|thúc đẩy|công bố|"
-    r"vận động|khuyến khích|hỗ trợ|phát động|duy trì|nâng cao|đẩy mạnh|tăng cường|rà soát|"
+    r"vận động|khuyến khích|hỗ trợ|phát động|duy trì|nâng cao|đẩy mạnh|tăng cường|"
     r"đăng tải|phát hành|phát sóng|biên soạn|chuẩn bị|lồng ghép|chia sẻ|thu thập|tiếp nhận|"
     r"kiểm soát|giám sát|vận hành|ứng dụng|đào tạo|bồi dưỡng|tập huấn|đánh giá|sơ kết|tổng kết|"
     r"xử lý|khắc phục|thẩm định|chịu|được giao|có nhiệm vụ"
