@@ -19,10 +19,11 @@ def understand(document: Document) -> Reading:
     tables = read_table_items(blocks, sections)
     labels = read_label_items(blocks, sections)
     used = tables.used | labels.used
-    prose = read_prose_items(blocks, sections, used, organising=False)
-    _give_owners(blocks, labels)
+    owners, headings = agency_owners(blocks)
+    prose = read_prose_items(blocks, sections, used, owners, headings, organising=False)
+    _give_owners(blocks, labels, owners)
     readings = [tables, labels, prose]
-    context = read_prose_items(blocks, sections, used, organising=True)
+    context = read_prose_items(blocks, sections, used, owners, headings, organising=True)
     merged = Reading(
         tables_seen=tables.tables_seen,
         labels_seen=labels.labels_seen,
@@ -41,9 +42,8 @@ def understand(document: Document) -> Reading:
     return merged
 
 
-def _give_owners(blocks: list[Block], labels: Reading) -> None:
+def _give_owners(blocks: list[Block], labels: Reading, owners: dict[int, str]) -> None:
     """A labelled task under an agency heading with no lead of its own is that agency's."""
-    owners = agency_owners(blocks)
     by_line = {block.line: index for index, block in enumerate(blocks)}
     for item in labels.items:
         owner = owners.get(by_line.get(item.line, -1))

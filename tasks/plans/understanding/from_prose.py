@@ -54,26 +54,29 @@ def _names_agencies(text: str) -> bool:
 
 
 def read_prose_items(
-    blocks: list[Block], sections: list[Section], used: set[int], *, organising: bool
+    blocks: list[Block],
+    sections: list[Section],
+    used: set[int],
+    owners: dict[int, str],
+    headings: set[int],
+    *,
+    organising: bool,
 ) -> Reading:
     """Sentence and agency-heading items in blocks not used yet, inside or outside the
-    "Tổ chức thực hiện" section as `organising` says. Under an agency heading the first
-    bullet's style is the task's; deeper bullets and loose paragraphs are the task's details."""
+    "Tổ chức thực hiện" section as `organising` says; `owners` and `headings` are those of
+    `agency_owners`. Under an agency heading the first bullet's style is the task's; deeper
+    bullets and loose paragraphs are the task's details."""
     reading = Reading()
-    owner: str | None = None
-    owner_style = ""
     task_style: str | None = None
     for index, block in enumerate(blocks):
         section = sections[index]
         if block.kind == "table" or section.organising != organising:
-            owner = None
             continue
-        if block.kind == "heading" or (owner and block.style == owner_style and block.style):
-            owner = None
-        if heading := _agency_heading(block):
-            owner, owner_style, task_style = heading, block.style, None
+        if index in headings:
+            task_style = None
             reading.used.add(index)
             continue
+        owner = owners.get(index)
         if index in used:
             continue
         if owner and reading.items and task_style is not None and _under(block, task_style):
@@ -113,10 +116,12 @@ def _partner_item(task: RawItem, block: Block, owner: str) -> RawItem | None:
     return item
 
 
-def agency_owners(blocks: list[Block]) -> dict[int, str]:
+def agency_owners(blocks: list[Block]) -> tuple[dict[int, str], set[int]]:
     """The agency heading each block sits under ("1.2. Sở Tài chính" over its bullets), by
-    block index; a heading of the same or an outer level ends it."""
+    block index, and the indexes of those headings; a heading of the same or an outer level
+    ends one."""
     owners: dict[int, str] = {}
+    headings: set[int] = set()
     owner: str | None = None
     owner_style = ""
     for index, block in enumerate(blocks):
@@ -127,9 +132,10 @@ def agency_owners(blocks: list[Block]) -> dict[int, str]:
             owner = None
         if heading := _agency_heading(block):
             owner, owner_style = heading, block.style
+            headings.add(index)
         elif owner:
             owners[index] = owner
-    return owners
+    return owners, headings
 
 
 def _under(block: Block, task_style: str) -> bool:
