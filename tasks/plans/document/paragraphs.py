@@ -103,7 +103,7 @@ def _continues(
         return read_marker(text) is None  # "1." alone, its text on the next line
     if read_marker(text) is not None:
         return False
-    if in_bold and not previous.bold_end:
+    if in_bold:  # a bold run still open after the line before: it goes on on this one
         return True  # "**5. Sở" / "Khoa học và Công nghệ:**": one bold heading
     if wrapped and _OPEN_ENDING.search(previous.text):
         return True  # "+ Sở" / "Xây dựng: hướng dẫn …": a name wrapped after its first word
@@ -116,8 +116,6 @@ def _continues(
     if by_blank_lines:
         if previous.bold_end or previous.text.endswith(":"):
             return False  # a bold heading or a lead-in ("…:") ends where its line does
-        if in_bold or _OPEN_ENDING.search(previous.text):
-            return True
         numbered = block.style in {"roman", "number", "letter"}
         if numbered and len(previous.text) < wrapped * 0.6:
             return False  # "2. Tổ chức thực hiện" over "Giao …"; a bullet may wrap short
@@ -126,8 +124,6 @@ def _continues(
         return False
     if previous.bold_end and line.bold_start:
         return False
-    if in_bold or _OPEN_ENDING.search(previous.text):
-        return True
     if len(previous.text) < wrapped * 0.6:
         return False  # a short line ends its paragraph: "2. Tổ chức thực hiện" / "Giao …"
     return _all_capitals(previous.text) == _all_capitals(text)
