@@ -177,6 +177,15 @@ def test_news_articles_are_refused_and_nothing_is_written(
     assert plan_count(database_url) == 0
 
 
+def test_an_error_naming_a_long_path_is_one_unbroken_line(cli: Cli, tmp_path: Path) -> None:
+    deep = tmp_path / ("thư-mục-rất-dài-" * 6) / "kế-hoạch-không-có-nội-dung.txt"
+    deep.parent.mkdir(parents=True)
+    deep.write_bytes(b"")
+    result = cli("plan", "parse", str(deep), expect=1)
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {deep}") and "empty" in line
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [

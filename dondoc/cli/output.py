@@ -79,9 +79,15 @@ def print_rows(
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    err_console.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False)
+    # soft_wrap: a message names a file, line and field; the terminal may wrap it, but a
+    # hard break at Rich's width would split a path and defeat grep and copy-paste.
+    err_console.print(
+        Text.assemble(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True
+    )
     raise typer.Exit(code)
 
 
 def warn(message: str) -> None:
-    err_console.print(Text.assemble(("warning:", "yellow"), " ", message), highlight=False)
+    err_console.print(
+        Text.assemble(("warning:", "yellow"), " ", message), highlight=False, soft_wrap=True
+    )
