@@ -68,6 +68,14 @@ def test_a_markdown_rule_alone_is_not_a_table_and_the_text_is_refused_as_no_plan
             parse_plan_text(text)
 
 
+def test_an_appendix_line_after_cells_of_several_lines_is_read_not_crashed_on() -> None:
+    # found by the long run (seed 1, document 741): the decision's line was counted by the
+    # breaks of the joined cells, and a cell of two lines pushed the count past the list
+    text = "|\n;\n- g\n- ố\n|\nkèm theo Quyết định\n5/Qngày 3 tháng 4 năm 2025"
+    with pytest.raises(PlanParseError, match="no plan items"):
+        parse_plan_text(text)
+
+
 def test_a_markdown_rule_under_a_pipe_row_still_makes_a_table() -> None:
     text = (
         "KẾ HOẠCH\nThử\n"

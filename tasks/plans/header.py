@@ -261,8 +261,18 @@ def _appendix_of_decision(head: list[tuple[int, str]], header: PlanHeader) -> No
     found = _APPENDIX_OF.search(text)
     if found and found["no"]:
         header.number = f"{found['no']}/{found['kind']}"
-        line = head[text.count("\n", 0, found.start())][0] + 1
-        header.issued_on = _to_date(found["date"], line, header)
+        header.issued_on = _to_date(found["date"], _line_at(head, found.start()), header)
+
+
+def _line_at(cells: list[tuple[int, str]], offset: int) -> int:
+    """The source line (1-based) of `offset` in the cells joined by line breaks; a cell may hold
+    line breaks of its own, so counting breaks would overshoot the list."""
+    end = -1
+    for index, cell in cells:
+        end += len(cell) + 1
+        if offset <= end:
+            return index + 1
+    return cells[-1][0] + 1
 
 
 def _place_date(zone: list[tuple[int, str]], header: PlanHeader) -> tuple[str, int | None] | None:
