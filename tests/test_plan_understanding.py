@@ -37,6 +37,19 @@ def test_labels_at_any_depth_with_any_bullet_and_a_timeframe_glued_to_the_lead()
     assert items(body) == [(["Sở Nội vụ"], ["Sở Tư pháp"], "once")]
 
 
+def test_a_field_the_vocabulary_does_not_know_stays_in_its_task_among_the_labels() -> None:
+    body = "II. NỘI DUNG\n\n1. Hội nghị sơ kết\n1.1. Nội dung: Đánh giá kết quả.\n"
+    body += "- Thời gian: Dự kiến ngày 05/12/2025.\n- Thành phần: Thường trực HĐND, UBND xã.\n"
+    body += "- Đơn vị chủ trì: Văn phòng HĐND và UBND xã.\n"
+    body += "2. Hội nghị tổng kết\n- Thời gian: Quý IV/2025\n- Đơn vị chủ trì: Công an xã.\n"
+    plan = parse_plan_text(HEADER + body, source="plan.txt")
+    assert [(item.seq, item.lead) for item in plan.items] == [
+        ("1", ["Văn phòng HĐND và UBND xã"]),
+        ("2", ["Công an xã"]),
+    ]
+    assert "Thành phần: Thường trực HĐND, UBND xã." in (plan.items[0].details or "")
+
+
 def test_bullets_under_an_empty_executor_label_that_say_who_does_what_are_tasks_each() -> None:
     body = "II. NỘI DUNG\n\n1. Tuyên truyền\n- Cơ quan thực hiện:\n"
     body += "+ Sở Văn hóa chủ trì, phối hợp với các sở, ngành tổ chức tuyên truyền.\n"

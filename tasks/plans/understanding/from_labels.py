@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tasks.plans.document import MARKER_DEPTH, Block
 from tasks.plans.understanding.agencies import agency_label, names_an_agency
 from tasks.plans.understanding.clauses import FIRST_VERB, glued_timeframe, read_roles, time_phrase
@@ -21,6 +23,12 @@ _ITEM_ROLES = {
     "monitor",
     "note",
 }
+
+
+# a field name of a few words before a colon: "Thành phần:", "Địa điểm tổ chức:"
+_OTHER_FIELD = re.compile(r"^[A-ZĐÀ-Ỹ][^\W\d_]*(?: [^\W\d_]+){0,3}\s*:")
+# dot leaders of a form's blank: "…………", "........"
+_FORM_BLANK = re.compile(r"\.{5,}|…{3,}|(?:\.?…){3,}")
 
 
 class _Assembler:
@@ -105,6 +113,8 @@ class _Assembler:
     def apply(self, role: Role, value: str, block: Block) -> None:
         item = self.item
         assert item is not None
+        if role in {"lead", "executor", "coordinating"} and _FORM_BLANK.search(value):
+            return  # "Họ và tên người chủ trì:………… Chức vụ ……": a form to fill in, no agency
         if role in {"lead", "executor", "coordinating"}:
             value, glued = glued_timeframe(value)
             if glued and not item.timeframe:
@@ -135,7 +145,21 @@ class _Assembler:
             return deeper
         return deeper and (not value or role == "timeframe")
 
+    def sibling_field(self, block: Block) -> bool:
+        """A field the vocabulary does not know ("- Thành phần: …", "- Địa điểm: …") among the
+        labels of an open task, at their depth: part of the task, not the start of another."""
+        if self.item is None or self.last is None:
+            return False
+        found = _OTHER_FIELD.match(block.text)
+        same_depth = block.style == self.last[1].style
+        return bool(found and same_depth and not agency_label(block.text))
+
     def other(self, index: int, block: Block) -> None:
+        if self.sibling_field(block):
+            assert self.item is not None
+            self.item.details.append(block.text)
+            self.reading.used.add(index)
+            return
         if self.continues_value(block):
             assert self.item is not None and self.last is not None
             role, _, value = self.last
