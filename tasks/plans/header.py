@@ -284,7 +284,7 @@ def _place_date(zone: list[tuple[int, str]], header: PlanHeader) -> tuple[str, i
         place = _place(found["lead"])
         if not place:
             continue
-        line = zone[text.count("\n", 0, found.start("lead"))][0] + 1
+        line = _line_at(zone, found.start("lead"))
         if found["day"] and found["month"] and found["year"]:
             written = f"{found['day']}/{found['month']}/{found['year']}"
             header.issued_on = _to_date(written, line, header)

@@ -45,7 +45,7 @@ _ROLE = re.compile(
     r"^(?:Phó\s+)?(?:Bộ trưởng|Thủ trưởng|Giám đốc|Chủ tịch|Trưởng ban|Trưởng phòng|Cục trưởng"
     r"|Vụ trưởng|Viện trưởng|Hiệu trưởng|Chủ nhiệm|Tổng Giám đốc|Chánh)\s+"
 )
-_APPOSITION = re.compile(r"(?:\(.*|\s[-–]\s+(?i:cơ quan)\b.*)$")
+_APPOSITION = re.compile(r"(?:\(.*|\s[-–]\s+(?i:cơ quan)\b.*)$", re.S)
 _RESPONSIBILITY_OF = re.compile(r"(?i)^trách nhiệm\s+(?:của|đối với)\s+")
 _TCTH = re.compile(r"(?i)tổ chức thực hiện")
 
