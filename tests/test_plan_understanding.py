@@ -50,6 +50,18 @@ def test_a_field_the_vocabulary_does_not_know_stays_in_its_task_among_the_labels
     assert "Thành phần: Thường trực HĐND, UBND xã." in (plan.items[0].details or "")
 
 
+def test_a_lead_then_an_executor_label_is_one_task_and_bare_role_headings_are_labels() -> None:
+    body = "II. NỘI DUNG\n\n1. Kiện toàn tổ chức\n2. Chủ trì thực hiện\n- Sở Nội vụ.\n"
+    body += "- Đơn vị thực hiện: Các phòng chuyên môn.\n3. Thời gian thực hiện: Quý I/2026\n"
+    body += "4. Tập huấn\na) Cơ quan chủ trì\n- Sở Tư pháp.\n"
+    body += "\n(Văn phòng Sở là đầu mối giúp Giám đốc Sở.)\n\nb) Cơ quan phối hợp\n\n"
+    body += "Sở Tài chính; các sở, ngành liên quan.\n"
+    assert items(body) == [
+        (["Sở Nội vụ"], [], "once"),
+        (["Sở Tư pháp"], ["Sở Tài chính", "các sở, ngành liên quan"], "once"),
+    ]
+
+
 def test_bullets_under_an_empty_executor_label_that_say_who_does_what_are_tasks_each() -> None:
     body = "II. NỘI DUNG\n\n1. Tuyên truyền\n- Cơ quan thực hiện:\n"
     body += "+ Sở Văn hóa chủ trì, phối hợp với các sở, ngành tổ chức tuyên truyền.\n"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from tasks.plans.agency_names import starts_like_agency
 from tasks.plans.document import MARKER_DEPTH, Block
 from tasks.plans.understanding.agencies import agency_label, names_an_agency
 from tasks.plans.understanding.clauses import FIRST_VERB, glued_timeframe, read_roles, time_phrase
@@ -27,6 +28,7 @@ _ITEM_ROLES = {
 
 # a field name of a few words before a colon: "Thành phần:", "Địa điểm tổ chức:"
 _OTHER_FIELD = re.compile(r"^[A-ZĐÀ-Ỹ][^\W\d_]*(?: [^\W\d_]+){0,3}\s*:")
+_ASIDE = re.compile(r"^\([^()]*\)[.;]?$", re.S)
 # dot leaders of a form's blank: "…………", "........"
 _FORM_BLANK = re.compile(r"\.{5,}|…{3,}|(?:\.?…){3,}")
 
@@ -101,7 +103,11 @@ class _Assembler:
 
     def label(self, index: int, block: Block, labels: list[tuple[Role, str]]) -> None:
         for role, value in labels:
-            starts_new = role in {"lead", "executor"} and "lead" in self.filled
+            # "Cơ quan chủ trì: A" then "Đơn vị thực hiện: B" is one task, its lead and who does
+            # it; a second lead, or a second "thực hiện" label, starts the next task
+            starts_new = ("lead" in self.filled and role == "lead") or (
+                role == "executor" and "executor" in self.filled
+            )
             if self.item is None or starts_new:
                 self.close()
                 self.item = self.open(index, block)
@@ -124,9 +130,11 @@ class _Assembler:
                 roles = read_roles(value)
                 item.lead.extend(roles.leads)
                 item.coordinating.extend(roles.partners)
-            else:
+            elif role == "lead" or not item.lead:
                 item.lead.append(value)
-            self.filled.add("lead")
+            else:
+                item.details.append(block.text)  # who carries out a task led by another
+            self.filled |= {"lead", role}
         elif role == "coordinating" and value:
             item.coordinating.append(value)
             self.filled.add(role)
@@ -143,13 +151,18 @@ class _Assembler:
         deeper = MARKER_DEPTH.get(block.style, -1) > MARKER_DEPTH.get(label_block.style, 9)
         if role in {"content", "product", "monitor"}:
             return deeper
+        if not value and role in {"lead", "coordinating", "executor"} and not block.style:
+            return starts_like_agency(block.text)  # "b) Cơ quan phối hợp" over a plain paragraph
         return deeper and (not value or role == "timeframe")
 
     def sibling_field(self, block: Block) -> bool:
         """A field the vocabulary does not know ("- Thành phần: …", "- Địa điểm: …") among the
-        labels of an open task, at their depth: part of the task, not the start of another."""
+        labels of an open task, at their depth, or a note in brackets: part of the task, not
+        the start of another."""
         if self.item is None or self.last is None:
             return False
+        if _ASIDE.match(block.text):
+            return True  # "(Văn phòng … giúp Ban Chỉ đạo …)": a note between two labels
         found = _OTHER_FIELD.match(block.text)
         same_depth = block.style == self.last[1].style
         return bool(found and same_depth and not agency_label(block.text))

@@ -31,7 +31,9 @@ _STARTS = (
 )
 _BARE_LABEL_WORDS = 6
 # a label noun, not the verb: "Cơ quan chủ trì" is a label, "Chủ trì, phối hợp" a task
-_BARE_LABEL_START = re.compile(r"^(?:cơ quan|đơn vị|thời gian|thời hạn|tiến độ)\b")
+_BARE_LABEL_START = re.compile(
+    r"^(?:cơ quan|đơn vị|thời gian|thời hạn|tiến độ)\b|^(?:chủ trì|phối hợp)(?: thực hiện)?[.:]?$"
+)
 _BARE_LABEL_ROLES = {"lead", "coordinating", "executor", "timeframe"}
 _LABEL = re.compile(r"^(?P<label>[^:]{2,60}?)\s*:\s*(?P<value>.*)$", re.S)
 _LABEL_SPLIT = re.compile(r"[;.]\s+(?=[^:;.]{2,40}:)")
