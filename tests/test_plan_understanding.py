@@ -62,6 +62,16 @@ def test_a_lead_then_an_executor_label_is_one_task_and_bare_role_headings_are_la
     ]
 
 
+def test_tổ_chức_closing_an_agency_list_is_the_noun_and_not_a_verb_that_ends_the_list() -> None:
+    body = "II. NỘI DUNG\n\n1. Kiểm tra\n- Cơ quan thực hiện: Sở Nội vụ, các sở, ngành trong "
+    body += "phạm vi nhiệm vụ của mình và các cơ quan, tổ chức khác có liên quan.\n"
+    body += "2. Tuyên truyền\n- Cơ quan thực hiện: Sở Y tế tổ chức tuyên truyền.\n"
+    assert [lead for lead, _, _ in items(body)] == [
+        ["Sở Nội vụ", "các sở, ngành", "các cơ quan, tổ chức khác có liên quan"],
+        ["Sở Y tế"],
+    ]
+
+
 def test_bullets_under_an_empty_executor_label_that_say_who_does_what_are_tasks_each() -> None:
     body = "II. NỘI DUNG\n\n1. Tuyên truyền\n- Cơ quan thực hiện:\n"
     body += "+ Sở Văn hóa chủ trì, phối hợp với các sở, ngành tổ chức tuyên truyền.\n"

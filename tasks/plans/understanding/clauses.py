@@ -22,7 +22,14 @@ _VERBS = (
 )
 # Verbs are lower case inside a sentence; agency names capitalise the same words ("Phòng Quản
 # lý Công nghiệp", "Ban Chỉ đạo"), so only a clause's first word is matched in any case.
-FIRST_VERB = re.compile(rf"(?:^(?i:{_VERBS})|(?<=[\s,(])(?<!các )(?<!những )(?:{_VERBS}))\b")
+# "tổ chức" is also the noun of "các cơ quan, tổ chức khác có liên quan": there it closes a list
+_ORGANISATIONS = (
+    r"(?!tổ chức(?:\s+(?:khác|có liên quan|liên quan|chính trị - xã hội|chính trị|đoàn thể"
+    r"|thành viên|xã hội|cá nhân))*\s*(?:[,.;)]|\s+và\s|$))"
+)
+FIRST_VERB = re.compile(
+    rf"(?:^(?i:{_VERBS})|(?<=[\s,(])(?<!các )(?<!những ){_ORGANISATIONS}(?:{_VERBS}))\b"
+)
 _PARTNERS = re.compile(
     r"\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+(?P<who>.+?)"
     rf"(?=\s+(?:{_VERBS}|để|nhằm|trong việc|trong)\b|[;.()]|$)",
