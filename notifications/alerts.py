@@ -9,7 +9,7 @@ from email.utils import format_datetime
 
 from dondoc.core.clock import zone
 from dondoc.core.settings import get_settings
-from notifications.mime import mail_host, message_id, set_automatic
+from notifications.mime import mail_host, message_id, set_automatic, set_text_header
 
 
 def failure_alert(
@@ -27,7 +27,7 @@ def failure_alert(
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = ", ".join(admins)
-    message["Subject"] = f"[dondoc] Flow {flow_name} thất bại / failed: {run_name}"
+    set_text_header(message, "Subject", f"[dondoc] Flow {flow_name} thất bại / failed: {run_name}")
     message["Date"] = format_datetime(now.astimezone(zone()))
     message["Message-ID"] = message_id(f"alert:{run_id}", host)
     set_automatic(message, host)

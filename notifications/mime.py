@@ -4,6 +4,7 @@ sure nothing a plan says can reach a header raw, and that repeats thread togethe
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import unicodedata
@@ -88,10 +89,62 @@ def thread_root(digest: Digest, host: str) -> str:
     return f"<thread-{hashlib.sha256(seed.encode()).hexdigest()[:32]}@{host}>"
 
 
+def set_text_header(message: EmailMessage, name: str, text: str) -> None:
+    """A header of free text (the Subject) as RFC 2047 encoded-words that keep every space.
+
+    Python's own folder may put the space between two words *between* two encoded-words, where
+    RFC 2047 §6.2 tells readers to drop it ("Sở Nội vụ" read "SởNội vụ"). Set raw and folded
+    already, the policy sends it as it is."""
+    text = one_line(text)
+    message.set_raw(name, text if text.isascii() else _encoded_words(text, len(name) + 2))
+
+
+def _encoded_words(text: str, used: int) -> str:
+    """`text` as base64 encoded-words of at most 75 characters, one a line, each ending with the
+    space that follows its last word: a decoder that drops the line break between two words
+    (RFC 2047) loses nothing, and none is cut inside a word — `email.header.Header` cuts
+    anywhere, and Python's own address parser then reads "huyệ n" in a display name."""
+    words = [word + " " for word in text.split(" ")]
+    words[-1] = words[-1][:-1]
+    room = 75 - len("=?utf-8?b??=")
+    lines: list[str] = []
+    chunk = ""
+    for word in words:
+        while len(_base64(chunk + word)) > room - (used if not lines else 0):
+            if chunk:
+                lines.append(chunk)
+                chunk = ""
+            elif len(word) > 1:  # a word longer than a line: cut by characters
+                cut = max(1, len(word) // 2)
+                lines.append(word[:cut])
+                word = word[cut:]
+            else:
+                break
+        chunk += word
+    lines.append(chunk)
+    return "\n ".join(f"=?utf-8?b?{_base64(line)}?=" for line in lines if line)
+
+
+def _base64(text: str) -> str:
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def encoded_mailbox(display_name: str, addr_spec: str, header_name: str) -> str:
+    """One mailbox, its display name encoded as set_text_header does; the address goes on a
+    line of its own, so no line is long enough for the policy to fold it again."""
+    name = one_line(display_name)
+    if not name:
+        return addr_spec
+    if name.isascii():
+        return str(Address(display_name=name, addr_spec=addr_spec))
+    return f"{_encoded_words(name, len(header_name) + 2)}\n <{addr_spec}>"
+
+
 def set_addresses(message: EmailMessage, recipient: Recipient, mail_from: str) -> None:
-    """From, To (the agency's name, RFC 2047 encoded by the policy) and Cc."""
-    message["From"] = mail_from
-    message["To"] = Address(display_name=one_line(recipient.name), addr_spec=recipient.email)
+    """From, To (the agency's name, RFC 2047 encoded with its spaces kept) and Cc."""
+    sender_name, sender = parseaddr(mail_from)
+    message.set_raw("From", encoded_mailbox(sender_name, sender, "From"))
+    message.set_raw("To", encoded_mailbox(recipient.name, recipient.email, "To"))
     if recipient.cc:
         message["Cc"] = [Address(addr_spec=address) for address in recipient.cc]
 

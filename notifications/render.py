@@ -33,6 +33,7 @@ from notifications.mime import (
     one_line,
     set_addresses,
     set_automatic,
+    set_text_header,
     set_thread,
     shorten,
     xlsx_bytes,
@@ -325,7 +326,7 @@ def new_message(
     own parts. The Message-ID comes from the outbox key."""
     message = EmailMessage(policy=email.policy.default)
     set_addresses(message, recipient, mail.mail_from)
-    message["Subject"] = subject
+    set_text_header(message, "Subject", subject)
     message["Date"] = format_datetime(mail.now.astimezone(mail.tz))
     message["Message-ID"] = message_id(key, mail.host)
     set_automatic(message, mail.host)
