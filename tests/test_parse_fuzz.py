@@ -145,6 +145,18 @@ def test_a_heading_of_many_open_brackets_is_read_for_its_agency_in_time() -> Non
         assert find_monitoring_agency(lines, set()) == "Sở Nội vụ"
 
 
+def test_an_agency_value_ending_in_many_closing_brackets_is_split_in_time() -> None:
+    # every stray ")" cleaned the whole name again: quadratic, past 60 s on a fuzzed document
+    # (seed 1, document 17738)
+    text = (
+        "KẾ HOẠCH\nThử\n1. Việc thử\n- Cơ quan chủ trì: Sở Y tế" + ")" * 100_000 + "\n"
+        "- Thời gian thực hiện: Quý I/2025\n"
+    )
+    with deadline(DEADLINE_SECONDS):
+        plan = parse_plan_text(text)
+    assert [item.lead for item in plan.items] == [["Sở Y tế"]]
+
+
 def test_a_value_of_many_punctuation_pieces_is_split_in_time_with_a_directory() -> None:
     # 100,000 pieces of "." took the known-name search over 30 s before fuzzing found it
     text = (

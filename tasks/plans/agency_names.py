@@ -45,6 +45,7 @@ _LABEL = re.compile(
 )
 # Parentheticals that say the agency's role, not its name: "(chủ trì)".
 _ROLE_NOTE = re.compile(r"^\((?:đồng\s+)?(?:chủ trì|phối hợp|thực hiện|tham mưu)\W*\)$", re.I)
+_NAME_TAIL = " .;,:-–"  # what clean_name strips from a name's end
 _TRAILING_LEFTOVER = re.compile(r"(?:\s+(?:thực hiện|tham mưu|chủ trì|phối hợp))+$", re.I)
 # "Văn phòng HĐND & UBND huyện" is one office serving two bodies: "UBND …" after it does
 # not start a new agency.
@@ -338,9 +339,13 @@ def _finish(name: str, notes: list[str]) -> str:
     """The entry as written: parentheticals back, leftovers ("thực hiện", a stray ")") off."""
     name = clean_name(_unmask(_TRAILING_LEFTOVER.sub("", clean_name(name)), notes))
     stray = name.count(")") - name.count("(")
-    while stray > 0 and name.endswith(")"):
-        name, stray = clean_name(name[:-1]), stray - 1
-    return name
+    end = len(name)
+    # one backward pass: cleaning the whole name again for every stray ")" was quadratic
+    while stray > 0 and end and name[end - 1] == ")":
+        end, stray = end - 1, stray - 1
+        while end and (name[end - 1].isspace() or name[end - 1] in _NAME_TAIL):
+            end -= 1
+    return clean_name(name[:end]) if end < len(name) else name
 
 
 def _unmask(text: str, notes: list[str]) -> str:
