@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from icalendar import Calendar, Parameters, vText
+from icalendar import Calendar, Parameters, Timezone, TimezoneStandard, vText
 from icalendar.parser import Contentline
 
 PRODID = "-//dondoc//Lịch công việc theo kế hoạch//VI"
@@ -24,6 +24,7 @@ MAX_BYTES = 1_000_000
 FOLD_OCTETS = 74  # a physical line's content; a continuation line adds its leading space
 REFRESH = timedelta(hours=1)
 _END = b"END:VCALENDAR\r\n"
+ZONE = "Asia/Ho_Chi_Minh"
 
 
 @dataclass(frozen=True)
@@ -107,20 +108,39 @@ def _date_lines(due: date) -> bytes:
 
 
 def calendar_header(name: str, description: str) -> bytes:
+    """Everything before the events. The names are TEXT and go through vText, which escapes
+    "," and ";" (unknown and X- properties are written raw otherwise, and sabre/vobject then
+    splits "Sở Văn hóa, Thể thao và Du lịch" in two). The VTIMEZONE is the component every
+    feed has, so a feed with no deadline left is still valid iCalendar (RFC 5545 §3.6 asks
+    for at least one); all-day events do not use it."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-caldesc", description)
-    calendar.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
+    calendar.add("name", vText(name))
+    calendar.add("x-wr-calname", vText(name))
+    calendar.add("x-wr-caldesc", vText(description))
+    calendar.add("x-wr-timezone", ZONE)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
+    calendar.add_component(_vietnam_time())
     body = calendar.to_ical()
     assert body.endswith(_END)
     return body[: -len(_END)]
+
+
+def _vietnam_time() -> Timezone:
+    """Asia/Ho_Chi_Minh as it has been since 1975: UTC+7 all year, no daylight saving."""
+    standard = TimezoneStandard()
+    standard.add("dtstart", datetime(1975, 6, 13))
+    standard.add("tzoffsetfrom", timedelta(hours=7))
+    standard.add("tzoffsetto", timedelta(hours=7))
+    standard.add("tzname", "+07")
+    zone = Timezone()
+    zone.add("tzid", ZONE)
+    zone.add_component(standard)
+    return zone
 
 
 def calendar_bytes(
@@ -152,5 +172,5 @@ def calendar_bytes(
 def single_event_calendar(event: FeedEvent, name: str) -> bytes:
     """One deadline as a whole calendar, for an email's .ics part: the feeds' own header and
     event lines, so the part updates the subscribed feed's event (same UID and SEQUENCE)
-    instead of adding a copy. `name` is one line (the header writes it unescaped)."""
+    instead of adding a copy. `name` is one line."""
     return calendar_header(name, name) + event_bytes(event) + _END

@@ -7,11 +7,13 @@ import unicodedata
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import vobject
+from icalendar import Calendar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from calendars.feeds import FeedBuilder, FeedSpec, write_feeds
-from calendars.ics import MAX_EVENTS
+from calendars.ics import MAX_EVENTS, calendar_bytes
 from dondoc.core.db import session_scope
 from models import Agency, Occurrence, Plan
 from models.status import record_done
@@ -25,7 +27,13 @@ from tasks.plans import (
 )
 from tasks.schedule import compile_plan
 from tests.conftest import EXAMPLES, FIXTURES
-from tests.support.ical_check import assert_parsers_agree, assert_well_folded, read_with_icalendar
+from tests.support.ical_check import (
+    assert_parsers_agree,
+    assert_well_folded,
+    ensure_ical_js,
+    ical_js_json,
+    read_with_icalendar,
+)
 from tests.support.seeds import OPTIONS, SONG_MA_PLAN, seed_song_ma
 
 NOW = datetime(2019, 1, 12, 3, 0, tzinfo=UTC)
@@ -202,3 +210,33 @@ def test_several_workers_write_the_same_feeds(database_url: str, tmp_path: Path)
         shared = write_feeds(session, tmp_path / "two", TODAY, workers=2, kinds={"agency"})
     assert [(f.spec, f.etag) for f in shared] == [(f.spec, f.etag) for f in alone]
     assert {f.spec.kind for f in shared} == {"agency"}
+
+
+def test_calendar_names_with_commas_and_semicolons_read_whole_in_independent_readers(
+    tmp_path: Path,
+) -> None:
+    name = "dondoc — Sở Văn hóa, Thể thao và Du lịch (việc)"
+    description = "Việc của sở; theo dõi, đôn đốc"
+    body, _, _ = calendar_bytes(name, description, [], TODAY)
+    path = write(tmp_path, "named.ics", body)
+    calendar = vobject.readOne(body.decode("utf-8"))
+    assert [calendar.contents[key][0].value for key in ("name", "x-wr-calname")] == [name, name]
+    assert calendar.contents["x-wr-caldesc"][0].value == description
+    # ical.js (like Python's icalendar) has no type for NAME and X-WR-CALNAME and hands back
+    # the TEXT value as written (RFC 5545 §3.8.8.2: TEXT is an X-property's default): whole,
+    # not split, with its "\," escape still on
+    ensure_ical_js()
+    assert ical_js_json(path)["calendar"]["name"] == name.replace(",", "\\,")
+
+
+def test_a_feed_with_no_deadline_left_is_still_valid_icalendar(tmp_path: Path) -> None:
+    # RFC 5545 §3.6: a calendar holds at least one component (sabre/vobject 4 refuses one
+    # without); every feed becomes empty once its plans have ended
+    body, kept, _ = calendar_bytes("dondoc — Phòng Nội vụ", "Không còn việc", [], TODAY)
+    assert kept == 0
+    calendar = Calendar.from_ical(body)
+    assert [component.name for component in calendar.subcomponents] == ["VTIMEZONE"]
+    assert not calendar.walk("VEVENT")
+    assert vobject.readOne(body.decode("utf-8")).vtimezone.tzid.value == "Asia/Ho_Chi_Minh"
+    assert assert_parsers_agree(write(tmp_path, "empty.ics", body), *WINDOW) == []
+    assert_well_folded(body)
