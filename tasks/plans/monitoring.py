@@ -127,8 +127,9 @@ def _candidates(text: str, default: str | None, index: int) -> list[Candidate]:
             own = _subject(clause)
             found.extend(_destinations(clause, index))
             tier = _tier(clause, own is not None)
-            agency = _monitor_name(own or subject)
-            if tier and agency:
+            # the name is worked out only for a clause that monitors: doing it for every clause
+            # took 9 s on a document of 100,000 short clauses (fuzz seed 1, document 1240)
+            if tier and (agency := _monitor_name(own or subject)):
                 score = 2 * tier + (1 if _PLAN.search(clause) else 0)
                 found.append((score, index, agency))
     return found
