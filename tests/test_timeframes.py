@@ -211,3 +211,11 @@ def test_two_digit_year_means_this_century() -> None:
 def test_recurring_needs_no_year() -> None:
     assert parse_timeframe("Hằng tháng (trước ngày 20)", year=None).day == 20
     assert parse_timeframe("Thường xuyên", year=None).kind == "ongoing"
+
+
+@pytest.mark.parametrize("year", [0, 1, 1899, 2101, 9999, 10000, -5])
+def test_a_plan_year_out_of_range_is_no_year_and_never_a_crash(year: int) -> None:
+    for text in ("cuối tháng 5", "giữa năm", "Quý IV", "6 tháng đầu năm", "trước ngày 31/12"):
+        schedule = parse_timeframe(text, year=year)
+        assert (schedule.kind, schedule.problem) == ("unknown", f"impossible year: {year}")
+    assert parse_timeframe("Quý II/2025", year=year).due == date(2025, 6, 30)

@@ -42,9 +42,10 @@ class Context:
         if written is None:
             if self.year is None:
                 raise Unreadable(f"no year: {self.text!r} gives none and the plan has none")
-            return self.year
+            written = self.year  # checked like a written one: a plan's year 0 is no year either
         text = str(written)
-        value = int(text) + (2000 if len(text) == 2 else 0)
+        two_digits = isinstance(written, str) and len(text) == 2
+        value = int(text) + (2000 if two_digits else 0)
         if not 1900 <= value <= 2100:
             raise Unreadable(f"impossible year: {written}")
         return value
