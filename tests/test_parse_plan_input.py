@@ -63,6 +63,17 @@ def test_utf16_input_is_decoded_with_a_notice(tmp_path: Path) -> None:
     assert plan.to_json()["items"] == parse_plan_text(source).to_json()["items"]
 
 
+def test_utf32_input_is_decoded_with_a_notice_not_called_a_plan_without_items(
+    tmp_path: Path,
+) -> None:
+    source = (EXAMPLE_PLANS / "song-ma-2019-kh33.txt").read_text(encoding="utf-8")
+    path = tmp_path / "plan-utf32.txt"
+    path.write_bytes(source.encode("utf-32"))
+    plan, _ = read_plan_file(path)
+    assert plan.warnings[0].message == "decoded from UTF-32"
+    assert plan.to_json()["items"] == parse_plan_text(source).to_json()["items"]
+
+
 def _windows_1258(text: str) -> bytes:
     """How Vietnamese Windows saves text: letters with a shape mark (â, ơ, ư…) precomposed,
     the tone mark as a separate combining byte."""
@@ -86,8 +97,10 @@ def _windows_1258(text: str) -> bytes:
         (_windows_1258("1. Việc\n- Cơ quan chủ trì: Phòng Nội vụ\n"), "not UTF-8"),
         (b"PK\x03\x04\x00\x00binary", "binary"),
         (b"", "empty"),
+        (b"\xff\xfeA", "line 1: not UTF-16 text"),
+        ("KẾ HOẠCH\n".encode() + b"x" * 5000 + b"\n\x00\n", "line 3: the file looks binary"),
     ],
-    ids=["windows-1258", "binary", "empty"],
+    ids=["windows-1258", "binary", "empty", "broken-utf16", "nul-after-4kib"],
 )
 def test_unreadable_input_names_the_file(tmp_path: Path, content: bytes, reason: str) -> None:
     path = tmp_path / "bad-plan.txt"

@@ -52,24 +52,43 @@ class DecodedText:
 
 
 def decode_bytes(raw: bytes) -> DecodedText:
-    """UTF-8 (with or without BOM) and UTF-16 with a BOM are read; anything else is refused
-    with a message, because guessing Windows-1258 or TCVN3 silently corrupts names."""
+    """UTF-8 (with or without BOM), and UTF-16 or UTF-32 with a BOM, are read; anything else is
+    refused with a message, because guessing Windows-1258 or TCVN3 silently corrupts names."""
     if not raw.strip():
         raise InputEncodingError.one("", "the file is empty")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return DecodedText(raw.decode("utf-16"), "utf-16", "decoded from UTF-16")
+    for bom, codec, name in _BOMS:
+        if raw.startswith(bom):
+            return _decoded(raw, codec, name)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    if b"\x00" in raw[:4096]:
-        message = "the file looks binary (it contains NUL bytes), not plan text"
-        raise InputEncodingError.one("", message)
+    return _decoded(raw, "utf-8", "UTF-8")
+
+
+# UTF-32's BOM starts with UTF-16's: it is looked for first
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"),
+    (b"\xff\xfe", "utf-16", "UTF-16"),
+    (b"\xfe\xff", "utf-16", "UTF-16"),
+)
+
+
+def _decoded(raw: bytes, codec: str, name: str) -> DecodedText:
+    """`raw` decoded, or an error naming the line: bytes that are not `name`, or a NUL (a
+    binary file, or one whose text the database would refuse) anywhere in it."""
     try:
-        return DecodedText(raw.decode("utf-8"), "utf-8")
+        text = raw.decode(codec)
     except UnicodeDecodeError as exc:
-        message = f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the document as UTF-8"
-        message += " (Windows-1258 and TCVN3 are not read)"
-        line = raw[: exc.start].count(b"\n") + 1
+        message = f"not {name} text (byte 0x{raw[exc.start]:02x}); save the document as UTF-8"
+        if codec == "utf-8":
+            message += " (Windows-1258 and TCVN3 are not read)"
+        line = raw[: exc.start].decode(codec, "replace").count("\n") + 1
         raise InputEncodingError.one("", message, line=line) from exc
+    if (nul := text.find("\x00")) >= 0:
+        message = "the file looks binary (it contains NUL bytes), not plan text"
+        raise InputEncodingError.one("", message, line=text.count("\n", 0, nul) + 1)
+    notice = None if codec == "utf-8" else f"decoded from {name}"
+    return DecodedText(text, codec, notice)
 
 
 def read_text_input(path: Path, kind: type[InputFileError] = InputFileError) -> DecodedText:
