@@ -3,6 +3,7 @@ one date option with one message, domain errors ending a command as `error: <mes
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,23 @@ def test_a_run_is_no_truth_value() -> None:
     ran = Ran(stdout="", stderr="", exit_code=0)
     with pytest.raises(TypeError, match="checks the exit code"):
         bool(ran)
+
+
+def test_a_locked_sqlite_database_ends_a_command_with_a_message_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.support.seeds import SONG_MA_DIRECTORY, SONG_MA_PLAN
+
+    path = tmp_path / "locked.sqlite3"
+    cli = Cli(f"sqlite:///{path}?timeout=0.5", monkeypatch)  # a writer waits 0.5 s, not 30
+    cli("agencies", "import", str(SONG_MA_DIRECTORY))
+    holder = sqlite3.connect(path)  # another process's write transaction, held open
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = cli("plan", "import", str(SONG_MA_PLAN), expect=1)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.stderr.startswith("error: the database is busy (database is locked)")
+    assert "INSERT" not in result.stderr and len(result.stderr.splitlines()) == 1
+    cli("plan", "import", str(SONG_MA_PLAN))  # and works once the lock is gone

@@ -53,9 +53,27 @@ class DomainErrorsGroup(TyperGroup):
             return super().invoke(ctx)
         except Exception as error:
             code = exit_code_for(error)
-            if code is None:
-                raise
-            fail(str(error), code)
+            if code is not None:
+                fail(str(error), code)
+            if message := database_problem(error):
+                fail(message, 1)
+            raise
+
+
+def database_problem(error: Exception) -> str | None:
+    """A database that cannot be reached or is locked, said in one line: the driver's own
+    reason, never the statement (which can hold a whole plan)."""
+    from sqlalchemy.exc import OperationalError
+
+    if not isinstance(error, OperationalError):
+        return None
+    reason = str(error.orig).strip().splitlines()[0] if error.orig else "unavailable"
+    if "locked" in reason:
+        return (
+            f"the database is busy ({reason}): another dondoc command or worker holds it; "
+            "try again when it has finished"
+        )
+    return f"the database cannot be used ({reason})"
 
 
 def command_group(help: str, **options: Any) -> typer.Typer:
