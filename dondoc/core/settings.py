@@ -20,7 +20,8 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL, e.g. `postgresql://user@host/db`; unset: a SQLite file in "
-        "the data dir.",
+        "the data dir. A SQLite URL may end in `?timeout=N`: seconds a writer waits for "
+        "another's lock (30).",
     )
     base_url: str = Field(
         default="http://127.0.0.1:8000",
