@@ -303,3 +303,18 @@ def test_every_agency_name_of_the_real_plans_resolves(
     expected = resolver.resolve(target)
     assert expected.match == "exact"
     assert (resolution.agency_id, resolution.group_id) == (expected.agency_id, expected.group_id)
+
+
+def test_a_csv_directory_with_a_quote_left_open_is_refused_at_that_row(tmp_path: Path) -> None:
+    # the open quote swallowed the rows below into one agency's name ("a junk agency created
+    # from three lines"), and the load succeeded
+    rows = (FIXTURES / "mini.csv").read_text(encoding="utf-8").splitlines()
+    rows[2] = rows[2].replace("Phòng Nội vụ,Phòng", '"Phòng Nội vụ,Phòng', 1)
+    path = tmp_path / "directory.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(DirectoryError) as error:
+        load_directory(path)
+    assert str(error.value).startswith(f"{path}:3: unreadable row (")
+    assert str(error.value).endswith(
+        "a quote left open, or a quote inside a cell that is not doubled"
+    )

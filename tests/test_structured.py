@@ -229,3 +229,32 @@ def test_other_suffix_is_refused(tmp_path: Path) -> None:
     path.write_text("{}", encoding="utf-8")
     with pytest.raises(PlanParseError, match=r"plan\.json: not a structured plan"):
         read_structured_file(path)
+
+
+@pytest.mark.parametrize(
+    ("rows", "says"),
+    [
+        # an unquoted comma in a cell: pandas took the first cell for an index and shifted
+        # every column, and the plan imported with "Hàng tháng" as its lead
+        ("1,Rà soát, cập nhật,Phòng Nội vụ,,Hàng tháng,Thử\n", ":2: 7 cells under 6 column"),
+        # a quote left open swallowed every later row into one cell
+        (
+            '1,"Rà soát,Phòng Nội vụ,,Quý I/2025,Thử\n2,Tập huấn,Phòng Tư pháp,,Quý II/2025,\n',
+            ":2: ",
+        ),
+        ("1,Rà soát,Phòng Nội vụ,,Quý I/2025,Thử\n", None),
+    ],
+    ids=["extra-cell", "open-quote", "well-formed"],
+)
+def test_a_csv_row_that_would_shift_or_swallow_cells_is_refused_with_its_line(
+    tmp_path: Path, rows: str, says: str | None
+) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text("seq,content,lead,coordinating,timeframe,title\n" + rows, encoding="utf-8")
+    if says is None:
+        plan, _ = read_structured_file(path)
+        assert [(item.content, item.lead) for item in plan.items] == [("Rà soát", ["Phòng Nội vụ"])]
+        return
+    with pytest.raises(PlanParseError) as error:
+        read_structured_file(path)
+    assert f"{path}{says}" in str(error.value)

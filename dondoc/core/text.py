@@ -143,13 +143,16 @@ def item_keys(contents: list[str]) -> list[str]:
 
 
 class CsvRowError(InputFileError):
-    """A CSV the csv module cannot read (an unclosed quote): `line` is where the row began."""
+    """A CSV the csv module cannot read (a quote left open, a stray quote inside a cell):
+    `line` is where the row began."""
 
 
 def numbered_csv_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     """Every row with the line it starts on (a quoted cell may span lines), so errors can
     name the line a spreadsheet user sees."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # strict: a quote left open is an error at the row it opens, not every later row
+    # swallowed into one cell
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str]]] = []
     while True:
         start = reader.line_num + 1
@@ -158,4 +161,6 @@ def numbered_csv_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
         except StopIteration:
             return rows
         except csv.Error as exc:
-            raise CsvRowError.one("", str(exc), line=start) from exc
+            message = f"unreadable row ({exc}): a quote left open, or a quote inside a cell "
+            message += "that is not doubled"
+            raise CsvRowError.one("", message, line=start) from exc

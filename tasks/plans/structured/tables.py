@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from openpyxl.styles import Alignment
 
+from dondoc.core.text import CsvRowError, numbered_csv_rows
 from tasks.plans.parsed import ParsedItem, ParsedPlan
 from tasks.plans.structured.build import build_plan, item_mapping
 from tasks.plans.structured.fields import ITEM_FIELDS, NAME_FIELDS, PLAN_FIELDS, Record, fail
@@ -117,12 +118,25 @@ def load_csv(text: str, *, source: str = "", before: BeforeRule = "on") -> Parse
         fail("the file is empty", source)
     separator = max((",", ";", "\t"), key=text.split("\n", 1)[0].count)
     try:
-        # skip_blank_lines=False keeps the row numbers a spreadsheet shows
-        frame = pd.read_csv(
-            io.StringIO(text), sep=separator, dtype=object, na_filter=False, skip_blank_lines=False
-        )
-    except (pd.errors.ParserError, ValueError) as exc:
-        fail(f"not a readable CSV table: {exc}", source)
+        (_, header), *rows = numbered_csv_rows(text, delimiter=separator)
+    except CsvRowError as exc:
+        reason = exc.problems[0].message
+        fail(f"not a readable CSV table: {reason}", source, exc.line)
+    for line, cells in rows:
+        if len(cells) > len(header):
+            # pandas took the extra cell for an index and shifted every column left
+            message = (
+                f"{len(cells)} cells under {len(header)} column names: a cell with an "
+                f"unquoted {separator!r} in it? quote it"
+            )
+            fail(message, source, line)
+    # named as pandas names them in a workbook: a blank header passes if its column is blank
+    header = [name if name.strip() else f"Unnamed: {index}" for index, name in enumerate(header)]
+    if twice := sorted({name for name in header if header.count(name) > 1}):
+        fail(f"row 1: the column {twice[0]!r} is given twice", source, 1)
+    # blank rows kept, and short ones padded, so row numbers are the ones a spreadsheet shows
+    padded = [cells + [""] * (len(header) - len(cells)) for _, cells in rows]
+    frame = pd.DataFrame(padded, columns=header, dtype=object)
     _columns(frame, (*ITEM_FIELDS, *PLAN_FIELDS), "", source)
     header, records = _table_records(frame, "", source)
     return build_plan(header, records, source=source, before=before)
