@@ -194,7 +194,7 @@ def serve_rows(url: str, args: argparse.Namespace) -> list[tuple[str, str, float
         builder = FeedBuilder(session, TODAY)
         spec: FeedSpec = max(specs[:200], key=lambda s: builder.build(s).events)
         body = builder.build(spec).body
-        secret = get_settings().secret_key.get_secret_value()
+        secret = get_settings().signing_key()
         _, token = new_token(
             session, kind="agency", agency_id=spec.target_id, secret=secret, now=datetime.now(UTC)
         )

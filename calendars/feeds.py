@@ -175,7 +175,7 @@ class FeedBuilder:
         self.session = session
         self.today = today
         self.since = today - WINDOW_BACK
-        self.links = LinkMaker(settings.base_url, settings.secret_key.get_secret_value())
+        self.links = LinkMaker(settings.base_url, settings.signing_key())
         self.host = self.links.host
         self._items: dict[int, ItemDetails] = {}
         self._descriptions: dict[int, str] = {}

@@ -28,7 +28,7 @@ from models.schema import ready_database_url
 @task(retries=2, retry_delay_seconds=10)
 def ensure_tokens() -> int:
     """A feed token for each agency (and monitoring agency) without one: how many were made."""
-    secret = get_settings().secret_key.get_secret_value()
+    secret = get_settings().signing_key()
     with session_scope(ready_database_url()) as session:
         return create_missing_tokens(session, secret, now_utc())
 

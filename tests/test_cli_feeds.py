@@ -183,7 +183,7 @@ def test_urls_cannot_print_a_token_made_under_another_secret(
     cli: Cli, plan_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     old = cli.json("feeds", "token", "new", KHUONG)
-    monkeypatch.setenv("DONDOC_SECRET_KEY", "a-new-secret")
+    monkeypatch.setenv("DONDOC_SECRET_KEY", "a-new-secret-0123456789")
     new = cli.json("feeds", "token", "new", KHOONG)
     result = cli("feeds", "urls", "--json")
     assert [row["id"] for row in cli.json("feeds", "urls")] == [new["id"]]

@@ -30,7 +30,9 @@ COMMUNE = "UBND xã Chiềng Khương"
 
 @pytest.fixture
 def app_url(database_url: str, settings_env: SettingsEnv) -> str:
-    settings_env.set(secret_key="completion-secret", base_url="https://dondoc.example.org")
+    settings_env.set(
+        secret_key="completion-secret-0123456789", base_url="https://dondoc.example.org"
+    )
     with session_scope(database_url) as session:
         seed_song_ma(session, compile=True)
     return database_url
@@ -121,7 +123,7 @@ def test_posting_the_form_records_the_work_done_late(app_url: str) -> None:
 def test_simultaneous_reports_of_one_period_record_it_once(app_url: str) -> None:
     path, agency_id = commune_link(app_url)
     january = january_of(app_url, agency_id)
-    pages = CompletionPages(app_url, "completion-secret", lambda: TODAY)
+    pages = CompletionPages(app_url, "completion-secret-0123456789", lambda: TODAY)
     reporters = [f"Cán bộ {n}" for n in range(10)]
     start = threading.Barrier(len(reporters))
 
@@ -158,7 +160,9 @@ def test_forged_expired_and_malformed_links_get_one_answer(app_url: str) -> None
     token = path.removeprefix("/done/")
     payload, signature = token.split(".")
     forged = f"{payload}.{signature[:-2]}AA"
-    expired = sign_link("item:1:agency:1", TODAY - timedelta(days=1), "completion-secret")
+    expired = sign_link(
+        "item:1:agency:1", TODAY - timedelta(days=1), "completion-secret-0123456789"
+    )
     wrong_key = completion_link(
         "x", agency_id=1, item_id=1, expires=TODAY, secret="another-secret"
     ).split("/done/")[1]

@@ -87,7 +87,7 @@ def _feed_urls(url: str, limit: int = 6) -> list[tuple[str, str]]:
     from dondoc.cli.feeds import FeedUrls
 
     settings = get_settings()
-    secret = settings.secret_key.get_secret_value()
+    secret = settings.signing_key()
     with session_scope(url) as session:
         scopes = directory_scopes(session)
         rows = session.execute(

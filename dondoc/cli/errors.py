@@ -22,6 +22,7 @@ def exit_codes() -> dict[type[Exception], int]:
     the error path only: the SMTP sender and the stack are slow to import and most commands
     never need them."""
     from dondoc.core.problems import InputFileError
+    from dondoc.core.secret import ConfigurationError
     from dondoc.stack import StackError
     from models import OccurrenceStateError, PlanStateError
     from notifications.delivery import DeliveryError
@@ -36,6 +37,7 @@ def exit_codes() -> dict[type[Exception], int]:
         CompileError: 1,
         DeliveryError: 1,
         StackError: 1,
+        ConfigurationError: 1,
     }
 
 

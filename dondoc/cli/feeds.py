@@ -49,7 +49,6 @@ ScopeOption = Annotated[
     typer.Option(help='Where AGENCY is, when several localities have it: "UBND huyện Sông Mã".'),
 ]
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r?cid="
-DEFAULT_SECRET = "change-me"
 KIND_ORDER = {"agency": 0, "monitoring": 1, "plan": 2}
 
 
@@ -73,7 +72,7 @@ class FeedUrls:
 
 
 def _secret() -> str:
-    return get_settings().secret_key.get_secret_value()
+    return get_settings().signing_key()
 
 
 def _check_settings() -> None:
@@ -84,11 +83,7 @@ def _check_settings() -> None:
             f"base_url {settings.base_url} is not https: Google Calendar cannot subscribe "
             "(set DONDOC_BASE_URL to the public https address)"
         )
-    if settings.secret_key.get_secret_value() == DEFAULT_SECRET:
-        warn(
-            "DONDOC_SECRET_KEY is the default: set your own before handing out URLs; "
-            "after changing it, `feeds urls` cannot print the older tokens' URLs again"
-        )
+    settings.signing_key()  # a placeholder key is refused before any URL is handed out
 
 
 def _resolve_agency(session: Session, name: str, scope: str | None) -> Agency:

@@ -83,9 +83,13 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:4200",
         description="The Prefect UI the failure emails link to.",
     )
-    secret_key: SecretStr = Field(
-        default=SecretStr("change-me"),
-        description="Signs completion links and derives feed tokens.",
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Signs completion links and derives feed tokens; unset: a random key made "
+        "once in the data dir (`secret.key`). Machines sharing a database need the same key.",
+    )
+    secret_key_file: Path | None = Field(
+        default=None, description="A file holding the secret key, instead of DONDOC_SECRET_KEY."
     )
     deadline_before: Literal["on", "day_before"] = Field(
         default="on",
@@ -111,6 +115,12 @@ class Settings(BaseSettings):
         description="How often ongoing (*Thường xuyên*) work gets a progress check-in before "
         "its final due date.",
     )
+
+    def signing_key(self) -> str:
+        """The secret key (see dondoc.core.secret): set, in a file, or made once."""
+        from dondoc.core.secret import signing_key
+
+        return signing_key(self.secret_key, self.secret_key_file, self.data_dir)
 
     @property
     def effective_database_url(self) -> str:

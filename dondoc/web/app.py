@@ -271,7 +271,7 @@ def create_app(
     (the feeds' window and overdue marks) defaults to the service's local date."""
     url = ready_database_url() if database_url is None else database_url
     server = FeedServer(FeedCache(database_loader(url), cache_seconds), today or _local_today)
-    secret = get_settings().secret_key.get_secret_value()
+    secret = get_settings().signing_key()
     pages = CompletionPages(url, secret, today or _local_today)
     app = Starlette(
         routes=[
