@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dondoc.core.db import session_scope
-from dondoc.core.problems import InputFileError, InputProblem
+from dondoc.core.problems import InputFileError, InputProblem, read_input
 from models import Agency
 from tasks.directory import DirectoryError, load_directory
 from tasks.notify import NotifyPolicy, NotifyPolicyError
@@ -20,6 +20,7 @@ from tasks.plans import PlanParseError
 from tasks.plans.structured import read_structured_file
 from tasks.schedule import WorkdayOverrideError, load_overrides
 from tests.support.cli import Cli
+from tests.support.settings import SettingsEnv
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 
@@ -100,3 +101,14 @@ def test_agencies_import_of_a_hostile_file_fails_with_its_line_and_writes_nothin
     assert f"{path}:" in result.stderr and "Traceback" not in result.stderr
     with session_scope(database_url) as session:
         assert session.scalar(select(func.count()).select_from(Agency)) == 0
+
+
+def test_a_file_over_the_input_limit_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    SettingsEnv(monkeypatch).set(max_input_mb=1)
+    path = tmp_path / "huge.csv"
+    path.write_bytes(b"x" * (1024 * 1024 + 1))
+    with pytest.raises(InputFileError) as error:
+        read_input(path)
+    assert str(error.value) == f"{path}: 1.0 MB, over the 1 MB limit (DONDOC_MAX_INPUT_MB)"

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from tasks.plans import ParsedItem, ParsedPlan, PlanParseError, Schedule, read_plan_file
 from tasks.plans.structured import (
@@ -258,3 +258,21 @@ def test_a_csv_row_that_would_shift_or_swallow_cells_is_refused_with_its_line(
     with pytest.raises(PlanParseError) as error:
         read_structured_file(path)
     assert f"{path}{says}" in str(error.value)
+
+
+def test_a_tiny_workbook_declaring_a_cell_at_its_last_row_and_column_is_refused_at_once(
+    tmp_path: Path,
+) -> None:
+    # 5 KB on disk; read whole (as pandas did) it grew past 20 GB and was killed
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Nhiệm vụ"
+    sheet["A1"], sheet["XFD1048576"] = "content", "x"
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+    assert path.stat().st_size < 10_000
+    with pytest.raises(PlanParseError) as error:
+        read_structured_file(path)
+    assert str(error.value) == (
+        f"{path}:1048576: sheet 'Nhiệm vụ' has data past row 20,000; split it, or it is not a plan"
+    )

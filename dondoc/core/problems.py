@@ -6,6 +6,7 @@ the CLI and the flows catch one thing and print one format: `file:line: field: m
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -62,8 +63,18 @@ class InputFileError(ValueError):
 
 
 def read_input(path: Path, kind: type[InputFileError] = InputFileError) -> bytes:
-    """The file's bytes, or a `kind` error saying why they cannot be read."""
+    """The file's bytes, or a `kind` error saying why they cannot be read. A file over
+    DONDOC_MAX_INPUT_MB is refused before a byte of it is read."""
+    from dondoc.core.settings import get_settings
+
+    limit = get_settings().max_input_mb * 1024 * 1024
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            if size > limit:
+                message = f"{size / 1024 / 1024:.1f} MB, over the {limit // 1024 // 1024} MB limit"
+                message += " (DONDOC_MAX_INPUT_MB)"
+                raise kind.one(str(path), message)
+            return file.read(limit + 1)
     except OSError as exc:
         raise kind.one(str(path), f"cannot read the file: {exc.strerror or exc}") from exc

@@ -83,6 +83,11 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:4200",
         description="The Prefect UI the failure emails link to.",
     )
+    max_input_mb: int = Field(
+        default=20,
+        ge=1,
+        description="The largest file a command reads (plans, directories, done sheets), in MB.",
+    )
     secret_key: SecretStr | None = Field(
         default=None,
         description="Signs completion links and derives feed tokens; unset: a random key made "

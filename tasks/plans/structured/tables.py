@@ -6,13 +6,14 @@ Agency names inside one cell are separated by "; " because the names contain com
 from __future__ import annotations
 
 import io
-import unicodedata
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 from openpyxl.styles import Alignment
 
+from dondoc.core.problems import InputFileError
+from dondoc.core.sheets import workbook_rows
 from dondoc.core.text import CsvRowError, numbered_csv_rows
 from tasks.plans.parsed import ParsedItem, ParsedPlan
 from tasks.plans.structured.build import build_plan, item_mapping
@@ -130,26 +131,36 @@ def load_csv(text: str, *, source: str = "", before: BeforeRule = "on") -> Parse
                 f"unquoted {separator!r} in it? quote it"
             )
             fail(message, source, line)
-    # named as pandas names them in a workbook: a blank header passes if its column is blank
-    header = [name if name.strip() else f"Unnamed: {index}" for index, name in enumerate(header)]
-    if twice := sorted({name for name in header if header.count(name) > 1}):
-        fail(f"row 1: the column {twice[0]!r} is given twice", source, 1)
-    # blank rows kept, and short ones padded, so row numbers are the ones a spreadsheet shows
-    padded = [cells + [""] * (len(header) - len(cells)) for _, cells in rows]
-    frame = pd.DataFrame(padded, columns=header, dtype=object)
+    frame = _frame(header, [cells for _, cells in rows], "", source)
     _columns(frame, (*ITEM_FIELDS, *PLAN_FIELDS), "", source)
     header, records = _table_records(frame, "", source)
     return build_plan(header, records, source=source, before=before)
 
 
+def _frame(header: list[Any], rows: list[list[Any]], where: str, source: str) -> pd.DataFrame:
+    """The table under its header row. Columns are named as pandas would (a blank header is
+    "Unnamed: i", which passes if its column is blank too); a name given twice is refused;
+    blank rows are kept and short ones padded, so row numbers are the ones a spreadsheet shows."""
+    width = max([len(header), *map(len, rows)])
+    names = [str(name).strip() if name is not None else "" for name in header]
+    names += [""] * (width - len(names))
+    names = [name or f"Unnamed: {index}" for index, name in enumerate(names)]
+    if twice := sorted({name for name in names if names.count(name) > 1}):
+        fail(f"{where}row 1: the column {twice[0]!r} is given twice", source, 1)
+    padded = [list(cells) + [""] * (width - len(cells)) for cells in rows]
+    return pd.DataFrame(padded, columns=names, dtype=object)
+
+
 def load_xlsx(data: bytes, *, source: str = "", before: BeforeRule = "on") -> ParsedPlan:
     try:
-        sheets = pd.read_excel(
-            io.BytesIO(data), sheet_name=None, engine="openpyxl", dtype=object, na_filter=False
-        )
-    except Exception as exc:  # zip, XML and openpyxl errors alike mean a broken workbook
-        fail(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", source)
-    by_name = {unicodedata.normalize("NFC", str(name)): frame for name, frame in sheets.items()}
+        sheets = workbook_rows(data)
+    except InputFileError as exc:
+        problem = exc.problems[0]
+        fail(problem.message, source, problem.line)
+    by_name: dict[str, pd.DataFrame] = {}
+    for name, rows in sheets.items():
+        header, *body = [cells for _, cells in rows] or [[]]
+        by_name[name] = _frame(header, body, f"sheet {name!r}, ", source)
     for wanted in (ITEMS_SHEET, PLAN_SHEET):
         if wanted not in by_name:
             found = ", ".join(repr(name) for name in by_name)
