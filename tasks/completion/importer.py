@@ -17,6 +17,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from dondoc.core.clock import local_date, start_of_local_day
+from dondoc.core.ids import parse_id
 from dondoc.core.text import normalize_name
 from models import Occurrence, OccurrenceStateError, Plan, PlanItem
 from models.status import DONE_STATUSES, record_done, reported_on
@@ -201,12 +202,13 @@ class _Importer:
     def find(self, row: SheetRow) -> Occurrence:
         """The occurrence the row names: its id, or plan number, item, agency and due date."""
         if (raw_id := row.value("occurrence_id")) is not None:
-            text = cell_text(raw_id) or ""
-            if not text.isdigit():
-                raise _RowError([("occurrence_id", f"{text!r} is not an occurrence id")])
-            occurrence = self.session.get(Occurrence, int(text))
+            try:
+                occurrence_id = parse_id(cell_text(raw_id) or "")
+            except ValueError as exc:
+                raise _RowError([("occurrence_id", str(exc))]) from None
+            occurrence = self.session.get(Occurrence, occurrence_id)
             if occurrence is None:
-                raise _RowError([("occurrence_id", f"no occurrence with id {text}")])
+                raise _RowError([("occurrence_id", f"no occurrence with id {occurrence_id}")])
             return occurrence
         if all(column in self.sheet.headers for column in KEY_COLUMNS):
             return self._find_by_key(row)
