@@ -218,3 +218,40 @@ def test_a_sheet_without_a_status_column_is_refused_at_its_header(
     wrong = tmp_path / "plan.txt"
     wrong.write_text("Mã,Trạng thái\n", encoding="utf-8")
     assert "expected a .csv or .xlsx" in cli("occurrences", "import", str(wrong), expect=1).stderr
+
+
+BAD_IDS = ["²", "١", "99999999999999999999999", "9" * 5000, "-3", "4.5"]
+
+
+def test_ids_not_in_ascii_digits_within_range_name_their_line_and_write_nothing(
+    cli: Cli, compiled: int, database_url: str, tmp_path: Path
+) -> None:
+    good = occurrence_id(database_url, "3", "UBND xã Bó Sinh", date(2019, 1, 31))
+    path = tmp_path / "ids.csv"
+    rows = [f"{good},xong", *(f"{bad},xong" for bad in BAD_IDS)]
+    path.write_text("Mã,Trạng thái\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    refused = cli("occurrences", "import", str(path), expect=1).stderr
+    assert refused.startswith("error: ") and "Traceback" not in refused
+    told = one_line(refused)
+    assert f"{path}:3: Mã: '²' is not an id: write it in the digits 0-9" in told
+    assert f"{path}:4: Mã: '١' is not an id" in told  # int() would have read it as 1
+    assert f"{path}:5: Mã: '99999999999999999999999' is not an id: ids go up to" in told
+    assert f"{path}:6: Mã: '999999999999999999999999'… (5000 characters) is not an id" in told
+    assert f"{path}:7: Mã: '-3' is not an id" in told and f"{path}:8: Mã: '4.5'" in told
+    assert f"{path}:2:" not in told
+    assert done_work(database_url) == {}
+
+
+@pytest.mark.parametrize("bad", BAD_IDS[:4], ids=["superscript", "arabic", "big", "5000"])
+def test_commands_taking_an_id_refuse_one_outside_ascii_digits_within_range(
+    cli: Cli, compiled: int, database_url: str, bad: str
+) -> None:
+    shown = repr(bad[:24])
+    cli("occurrences", "done", bad, expect=2, says=f"Invalid value for 'ID': {shown}")
+    cli("occurrences", "list", "--plan", bad, expect=2, says="Invalid value for '--plan'")
+    cli("report", "progress", "--plan", bad, expect=2, says="Invalid value for '--plan'")
+    cli("feeds", "token", "new", "--plan", bad, expect=2, says="Invalid value for '--plan'")
+    if bad.isascii():  # a plan's number or an agency's name may hold other characters
+        cli("plan", "show", bad, expect=2, says=f"{shown}")
+        cli("feeds", "token", "new", bad, expect=2, says=f"{shown}")
+    assert done_events(database_url) == 0
