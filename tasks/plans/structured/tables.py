@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from openpyxl.styles import Alignment
 
+from dondoc.core.cells import csv_cell, csv_value, text_cells
 from tasks.plans.parsed import ParsedItem, ParsedPlan
 from tasks.plans.structured.build import build_plan, item_mapping
 from tasks.plans.structured.fields import ITEM_FIELDS, NAME_FIELDS, PLAN_FIELDS, Record, fail
@@ -41,11 +42,13 @@ def _plan_cells(plan: ParsedPlan) -> dict[str, Any]:
 
 def dump_csv(plan: ParsedPlan, *, before: BeforeRule = "on") -> str:
     """One row per item; the plan's fields fill their columns on the first row only. The text
-    starts with a byte-order mark so that Excel opens it as UTF-8."""
+    starts with a byte-order mark so that Excel opens it as UTF-8; text that a spreadsheet
+    would run as a formula is escaped (dondoc.core.cells), and load_csv reads it back."""
     rows = [_item_row(item, plan.year, before) for item in plan.items] or [{}]
     rows[0] |= _plan_cells(plan)
     frame = pd.DataFrame(rows, columns=[*ITEM_FIELDS, *PLAN_FIELDS], dtype=object)
-    return "\ufeff" + frame.fillna("").to_csv(index=False, lineterminator="\n")
+    frame = frame.fillna("").map(csv_cell)
+    return "\ufeff" + frame.to_csv(index=False, lineterminator="\n")
 
 
 def dump_xlsx(plan: ParsedPlan, *, before: BeforeRule = "on") -> bytes:
@@ -59,6 +62,7 @@ def dump_xlsx(plan: ParsedPlan, *, before: BeforeRule = "on") -> bytes:
         header = pd.DataFrame({"field": PLAN_FIELDS, "value": values}, dtype=object)
         header.fillna("").to_excel(writer, sheet_name=PLAN_SHEET, index=False)
         for sheet in writer.book.worksheets:  # wide wrapped columns: long texts stay editable
+            text_cells(sheet)
             sheet.freeze_panes = "A2"
             for column in sheet.iter_cols():
                 width = _COLUMN_WIDTHS.get(str(column[0].value), 16)
@@ -123,6 +127,7 @@ def load_csv(text: str, *, source: str = "", before: BeforeRule = "on") -> Parse
         )
     except (pd.errors.ParserError, ValueError) as exc:
         fail(f"not a readable CSV table: {exc}", source)
+    frame = frame.map(lambda cell: csv_value(cell) if isinstance(cell, str) else cell)
     _columns(frame, (*ITEM_FIELDS, *PLAN_FIELDS), "", source)
     header, records = _table_records(frame, "", source)
     return build_plan(header, records, source=source, before=before)
