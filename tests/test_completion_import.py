@@ -3,17 +3,21 @@ model, all rows or none, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
 import unicodedata
-from datetime import date, datetime
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from dondoc.cli.output import console
 from dondoc.core.db import session_scope
 from models import Occurrence, OccurrenceEvent, PlanItem
 from models.agency import Agency
+from tasks.completion import import_completions
 from tests.conftest import EXAMPLES, FIXTURES
 from tests.support.cli import Cli
 from tests.support.seeds import seed_song_ma
@@ -255,3 +259,43 @@ def test_commands_taking_an_id_refuse_one_outside_ascii_digits_within_range(
         cli("plan", "show", bad, expect=2, says=f"{shown}")
         cli("feeds", "token", "new", bad, expect=2, says=f"{shown}")
     assert done_events(database_url) == 0
+
+
+def test_clerks_importing_one_sheet_at_once_record_each_row_once_and_learn_who_did(
+    cli: Cli, compiled: int, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = [
+        occurrence_id(database_url, "3", commune, date(2019, 1, 31))
+        for commune in ("UBND xã Bó Sinh", "UBND xã Chiềng Khương", "UBND xã Nậm Mằn")
+    ]
+    sheet = tmp_path / "done.csv"
+    sheet.write_text("Mã,Trạng thái\n" + "".join(f"{i},xong\n" for i in ids), encoding="utf-8")
+    clerks = [f"Văn thư {n}" for n in range(6)]
+    start = threading.Barrier(len(clerks))
+    now = datetime(2019, 3, 4, 2, 0, tzinfo=UTC)
+
+    def run(clerk: str) -> dict[int, tuple[str, str | None]]:
+        start.wait()  # each import opens its own transaction
+        with session_scope(database_url) as session:
+            report = import_completions(session, sheet, default_by=clerk, now=now).to_json()
+        return {
+            row["occurrence_id"]: (row["outcome"], row["completed_by"]) for row in report["rows"]
+        }
+
+    with ThreadPoolExecutor(len(clerks)) as pool:
+        outcomes = dict(zip(clerks, pool.map(run, clerks), strict=True))
+    winner_of = {}
+    for occurrence in ids:
+        winners = [c for c in clerks if outcomes[c][occurrence][0] == "completed"]
+        assert len(winners) == 1, (occurrence, outcomes)
+        told = {outcomes[c][occurrence] for c in clerks if c not in winners}
+        assert told == {("unchanged", winners[0])}  # every other clerk hears who did it
+        winner_of[occurrence] = winners[0]
+    assert done_events(database_url) == len(ids)
+
+    monkeypatch.setattr(console, "width", 200)  # one table row a line
+    later = cli("occurrences", "import", str(sheet), "--by", "Người khác").stdout
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in later.splitlines()]
+    shown = {int(row[1]): row[5:] for row in rows if row and row[0].isdigit()}
+    assert shown == {i: ["unchanged", "done_late", "2019-03-04", winner_of[i]] for i in ids}
+    assert "completed 0 (of which late 0), unchanged 3" in one_line(later)

@@ -175,8 +175,18 @@ def occurrences_import(
         print_table(
             f"{result['file']}{' (dry run)' if dry_run else ''}",
             (
-                Column(name, overflow="fold", no_wrap=name != "agency")
-                for name in ("line", "id", "due", "agency", "#", "outcome", "status", "done on")
+                Column(name, overflow="fold", no_wrap=name not in ("agency", "by"))
+                for name in (
+                    "line",
+                    "id",
+                    "due",
+                    "agency",
+                    "#",
+                    "outcome",
+                    "status",
+                    "done on",
+                    "by",
+                )
             ),
             (
                 (
@@ -184,6 +194,7 @@ def occurrences_import(
                     row["outcome"],
                     row["status"],
                     row["completed_on"],
+                    row["completed_by"],
                 )
                 for row in result["rows"]
             ),
