@@ -254,6 +254,7 @@ def test_commands_taking_an_id_refuse_one_outside_ascii_digits_within_range(
     cli("occurrences", "done", bad, expect=2, says=f"Invalid value for 'ID': {shown}")
     cli("occurrences", "list", "--plan", bad, expect=2, says="Invalid value for '--plan'")
     cli("report", "progress", "--plan", bad, expect=2, says="Invalid value for '--plan'")
+    cli("report", "progress", "--monitor", bad, expect=2, says="Invalid value for '--monitor'")
     cli("feeds", "token", "new", "--plan", bad, expect=2, says="Invalid value for '--plan'")
     if bad.isascii():  # a plan's number or an agency's name may hold other characters
         cli("plan", "show", bad, expect=2, says=f"{shown}")

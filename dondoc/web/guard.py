@@ -49,7 +49,7 @@ async def bounded_body(request: Request, limit: int) -> bytes | None:
     if declared is not None and not (
         is_ascii_number(declared) and len(declared) <= len(str(limit)) and int(declared) <= limit
     ):
-        return None  # a non-number here was refused by the HTTP server already
+        return None  # declared past the limit (or not as a number): not a byte is read
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
