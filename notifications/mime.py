@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from calendars.ics import FeedEvent, single_event_calendar
+from dondoc.core.cells import text_cells
 from tasks.notify import Digest, NoticeItem, Recipient
 
 MAX_ICS_PARTS = 20  # beyond this the email points to the calendar feed
@@ -254,6 +255,7 @@ def xlsx_bytes(rows: list[dict[str, object]], sheet: str, widths: Sequence[int])
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         pd.DataFrame(rows).to_excel(writer, sheet_name=sheet, index=False)
         worksheet = writer.sheets[sheet]
+        text_cells(worksheet)  # item texts and names stay text: no formula reaches a recipient
         worksheet.freeze_panes = "A2"
         for column, width in zip(worksheet.iter_cols(max_row=1), widths, strict=False):
             worksheet.column_dimensions[column[0].column_letter].width = width

@@ -274,3 +274,18 @@ def test_an_unscoped_plan_gets_no_monitoring_agency_when_several_are_flagged(
     shown = cli.json("plan", "show", str(cli.json("plan", "import", str(plan))["plan_id"]))
     assert shown["scope"] == ""
     assert shown["monitoring_agency"] is None
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_unmodified_export_of_formula_text_imports_as_the_same_plan(
+    cli: Cli, database_url: str, tmp_path: Path, fmt: str
+) -> None:
+    formulas = Path(__file__).parent / "fixtures" / "structured" / "formulas.yaml"
+    plan_id = str(cli.json("plan", "import", str(formulas), "--auto-agencies")["plan_id"])
+    exported = tmp_path / f"plan.{fmt}"
+    cli("plan", "export", plan_id, "--format", fmt, "--out", str(exported))
+    again = cli("plan", "import", str(exported))
+    assert f"already imported as plan {plan_id} (same document)" in again.stdout
+    assert plan_count(database_url) == 1
+    shown = cli.json("plan", "show", plan_id)
+    assert shown["items"][0]["content"].startswith('=HYPERLINK("http://evil.example/"')

@@ -174,3 +174,25 @@ def test_a_locked_sqlite_database_ends_a_command_with_a_message_not_a_traceback(
     assert result.stderr.startswith("error: the database is busy (database is locked)")
     assert "INSERT" not in result.stderr and len(result.stderr.splitlines()) == 1
     cli("plan", "import", str(SONG_MA_PLAN))  # and works once the lock is gone
+
+
+def test_a_done_sheet_with_brackets_in_its_path_and_names_prints_as_written(
+    cli: Cli, markup_folder: Path
+) -> None:
+    cli("agencies", "import", str(markup_folder / "directory [bold].yaml"))
+    plan_id = cli("plan", "import", str(markup_folder / "plan [bold].yaml")).stdout.strip()
+    cli("plan", "approve", plan_id, "--by", "Nguyễn Văn A")
+    cli("plan", "compile", plan_id)
+    first = cli.json("occurrences", "list")[0]
+    sheet = markup_folder / "xong [bold].csv"
+    sheet.write_text(
+        f"Mã,Trạng thái,Ngày hoàn thành,Người báo cáo\n{first['id']},xong,05/04/2019,Lò [/b] A\n",
+        encoding="utf-8",
+    )
+    imported = cli("occurrences", "import", str(sheet)).stdout
+    assert str(sheet) in imported and AGENCY in imported and "Lò [/b] A" in imported
+    again = sheet.with_name("khác [red].csv")
+    again.write_text(sheet.read_text(encoding="utf-8").replace("05/04", "06/04"), "utf-8")
+    refused = cli("occurrences", "import", str(again), expect=1).stderr
+    assert refused.startswith("error: ") and f"{again}:2: Ngày hoàn thành:" in refused
+    assert "on 05/04/2019 by Lò [/b] A" in refused

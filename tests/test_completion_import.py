@@ -3,17 +3,21 @@ model, all rows or none, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
 import unicodedata
-from datetime import date, datetime
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from dondoc.cli.output import console
 from dondoc.core.db import session_scope
 from models import Occurrence, OccurrenceEvent, PlanItem
 from models.agency import Agency
+from tasks.completion import import_completions
 from tests.conftest import EXAMPLES, FIXTURES
 from tests.support.cli import Cli
 from tests.support.seeds import seed_song_ma
@@ -218,3 +222,81 @@ def test_a_sheet_without_a_status_column_is_refused_at_its_header(
     wrong = tmp_path / "plan.txt"
     wrong.write_text("Mã,Trạng thái\n", encoding="utf-8")
     assert "expected a .csv or .xlsx" in cli("occurrences", "import", str(wrong), expect=1).stderr
+
+
+BAD_IDS = ["²", "١", "99999999999999999999999", "9" * 5000, "-3", "4.5"]
+
+
+def test_ids_not_in_ascii_digits_within_range_name_their_line_and_write_nothing(
+    cli: Cli, compiled: int, database_url: str, tmp_path: Path
+) -> None:
+    good = occurrence_id(database_url, "3", "UBND xã Bó Sinh", date(2019, 1, 31))
+    path = tmp_path / "ids.csv"
+    rows = [f"{good},xong", *(f"{bad},xong" for bad in BAD_IDS)]
+    path.write_text("Mã,Trạng thái\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    refused = cli("occurrences", "import", str(path), expect=1).stderr
+    assert refused.startswith("error: ") and "Traceback" not in refused
+    told = one_line(refused)
+    assert f"{path}:3: Mã: '²' is not an id: write it in the digits 0-9" in told
+    assert f"{path}:4: Mã: '١' is not an id" in told  # int() would have read it as 1
+    assert f"{path}:5: Mã: '99999999999999999999999' is not an id: ids go up to" in told
+    assert f"{path}:6: Mã: '999999999999999999999999'… (5000 characters) is not an id" in told
+    assert f"{path}:7: Mã: '-3' is not an id" in told and f"{path}:8: Mã: '4.5'" in told
+    assert f"{path}:2:" not in told
+    assert done_work(database_url) == {}
+
+
+@pytest.mark.parametrize("bad", BAD_IDS[:4], ids=["superscript", "arabic", "big", "5000"])
+def test_commands_taking_an_id_refuse_one_outside_ascii_digits_within_range(
+    cli: Cli, compiled: int, database_url: str, bad: str
+) -> None:
+    shown = repr(bad[:24])
+    cli("occurrences", "done", bad, expect=2, says=f"Invalid value for 'ID': {shown}")
+    cli("occurrences", "list", "--plan", bad, expect=2, says="Invalid value for '--plan'")
+    cli("report", "progress", "--plan", bad, expect=2, says="Invalid value for '--plan'")
+    cli("report", "progress", "--monitor", bad, expect=2, says="Invalid value for '--monitor'")
+    cli("feeds", "token", "new", "--plan", bad, expect=2, says="Invalid value for '--plan'")
+    if bad.isascii():  # a plan's number or an agency's name may hold other characters
+        cli("plan", "show", bad, expect=2, says=f"{shown}")
+        cli("feeds", "token", "new", bad, expect=2, says=f"{shown}")
+    assert done_events(database_url) == 0
+
+
+def test_clerks_importing_one_sheet_at_once_record_each_row_once_and_learn_who_did(
+    cli: Cli, compiled: int, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = [
+        occurrence_id(database_url, "3", commune, date(2019, 1, 31))
+        for commune in ("UBND xã Bó Sinh", "UBND xã Chiềng Khương", "UBND xã Nậm Mằn")
+    ]
+    sheet = tmp_path / "done.csv"
+    sheet.write_text("Mã,Trạng thái\n" + "".join(f"{i},xong\n" for i in ids), encoding="utf-8")
+    clerks = [f"Văn thư {n}" for n in range(6)]
+    start = threading.Barrier(len(clerks))
+    now = datetime(2019, 3, 4, 2, 0, tzinfo=UTC)
+
+    def run(clerk: str) -> dict[int, tuple[str, str | None]]:
+        start.wait()  # each import opens its own transaction
+        with session_scope(database_url) as session:
+            report = import_completions(session, sheet, default_by=clerk, now=now).to_json()
+        return {
+            row["occurrence_id"]: (row["outcome"], row["completed_by"]) for row in report["rows"]
+        }
+
+    with ThreadPoolExecutor(len(clerks)) as pool:
+        outcomes = dict(zip(clerks, pool.map(run, clerks), strict=True))
+    winner_of = {}
+    for occurrence in ids:
+        winners = [c for c in clerks if outcomes[c][occurrence][0] == "completed"]
+        assert len(winners) == 1, (occurrence, outcomes)
+        told = {outcomes[c][occurrence] for c in clerks if c not in winners}
+        assert told == {("unchanged", winners[0])}  # every other clerk hears who did it
+        winner_of[occurrence] = winners[0]
+    assert done_events(database_url) == len(ids)
+
+    monkeypatch.setattr(console, "width", 200)  # one table row a line
+    later = cli("occurrences", "import", str(sheet), "--by", "Người khác").stdout
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in later.splitlines()]
+    shown = {int(row[1]): row[5:] for row in rows if row and row[0].isdigit()}
+    assert shown == {i: ["unchanged", "done_late", "2019-03-04", winner_of[i]] for i in ids}
+    assert "completed 0 (of which late 0), unchanged 3" in one_line(later)

@@ -271,3 +271,18 @@ def test_cli_refuses_a_bad_date_and_an_unknown_plan(cli: Cli) -> None:
     assert "YYYY-MM-DD" in cli("report", "progress", "--date", "10/04/2019", expect=2).stderr
     assert "no plan with id 999" in cli("report", "progress", "--plan", "999", expect=1).stderr
     assert "no agency" in cli("report", "progress", "--monitor", "999", expect=1).stderr
+
+
+def test_the_workbook_keeps_formula_text_in_titles_and_names_as_text(seeded: str) -> None:
+    title, name = '=HYPERLINK("http://evil.example/","Xem")', "@Trung tâm"
+    with session_scope(seeded) as session:
+        session.query(Plan).one().title = title
+        session.query(Agency).filter(Agency.name == CENTRE).one().name = name
+    buffer = io.BytesIO()
+    report(seeded).to_xlsx(buffer)
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))  # formulas as written
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    sheets = pd.read_excel(io.BytesIO(buffer.getvalue()), sheet_name=None)
+    assert sheets["Kế hoạch"]["Tên kế hoạch"].tolist() == [title]
+    assert name in set(sheets["Cơ quan"]["Cơ quan"])

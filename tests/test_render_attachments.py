@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 from io import BytesIO
 
+import openpyxl
 import pandas as pd
 from icalendar import Calendar
 
@@ -140,3 +141,23 @@ def test_escalation_attaches_the_table_as_xlsx() -> None:
     assert table["Đơn vị chủ trì"].tolist() == [CENTRE, CENTRE, CULTURE, COMMUNE]
     assert table["Loại"].tolist()[0] == "Báo cáo tiến độ"
     assert table["Hạn"].iloc[0].date() == date(2019, 3, 18)
+
+
+def test_escalation_xlsx_keeps_formula_text_as_text() -> None:
+    """An item or plan text like '=HYPERLINK(…)' reaches the monitoring agency as those
+    characters, not as a live link in its workbook."""
+    link = '=HYPERLINK("http://evil.example/","Xem")'
+    items = [
+        late(1, 3, level=2, content=link, plan_title="+Kế hoạch"),
+        late(2, 4, level=2, agency_name="@Tổ công tác", plan_number="-1/KH"),
+    ]
+    message = render(digest("escalation", items, to=INTERIOR, day=date(2019, 4, 5)))
+    [part] = list(message.iter_attachments())
+    data = part.get_payload(decode=True)
+    book = openpyxl.load_workbook(BytesIO(data))  # formulas as written, not cached values
+    cells = [cell for row in book.active.iter_rows() for cell in row]
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    table = pd.read_excel(BytesIO(data), sheet_name="Quá hạn", dtype=object)
+    assert link in set(table["Nội dung công việc"])
+    assert "+Kế hoạch" in set(table["Tên kế hoạch"]) and "-1/KH" in set(table["Kế hoạch"])
+    assert "@Tổ công tác" in set(table["Đơn vị chủ trì"])

@@ -3,6 +3,7 @@ input is refused with the file, the line or row and the field named."""
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date
 from pathlib import Path
@@ -276,3 +277,45 @@ def test_a_tiny_workbook_declaring_a_cell_at_its_last_row_and_column_is_refused_
     assert str(error.value) == (
         f"{path}:1048576: sheet 'Nhiệm vụ' has data past row 20,000; split it, or it is not a plan"
     )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_plan() -> ParsedPlan:
+    return read_structured_file(FIXTURES / "formulas.yaml")[0]
+
+
+def test_csv_export_writes_formula_text_behind_an_apostrophe_and_reads_it_back() -> None:
+    plan = formula_plan()
+    dumped = dump_csv(plan)
+    cells = [cell for row in csv.reader(io.StringIO(dumped.removeprefix("\ufeff"))) for cell in row]
+    assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
+    assert '\'=HYPERLINK("http://evil.example/","Xem hướng dẫn")' in cells
+    assert "''=1+1 đã có dấu nháy" in cells  # an apostrophe already there is kept
+    assert comparable(load_csv(dumped)) == comparable(plan)
+
+
+def test_xlsx_export_stores_formula_text_as_text_and_reads_it_back() -> None:
+    plan = formula_plan()
+    data = dump_xlsx(plan)
+    book = load_workbook(io.BytesIO(data))  # formulas as written, not their cached values
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    texts = [cell for cell in cells if isinstance(cell.value, str)]
+    assert {c.value for c in texts if c.value.startswith("=")} == {
+        '=HYPERLINK("http://evil.example/","Xem hướng dẫn")',
+        '=HYPERLINK("http://evil.example/","Kế hoạch")',
+        "=9/KH-UBND",
+    }
+    assert all(c.quotePrefix for c in texts if c.value.startswith(FORMULA_STARTS))
+    assert comparable(load_xlsx(data)) == comparable(plan)
+
+
+def test_an_unmodified_export_of_formula_text_is_the_same_document(tmp_path: Path) -> None:
+    """The canonical text is what an import compares: the same one means no second plan."""
+    plan, canonical = read_structured_file(FIXTURES / "formulas.yaml")
+    (tmp_path / "plan.csv").write_text(dump_csv(plan), encoding="utf-8")
+    (tmp_path / "plan.xlsx").write_bytes(dump_xlsx(plan))
+    for name in ("plan.csv", "plan.xlsx"):
+        assert read_structured_file(tmp_path / name)[1] == canonical, name

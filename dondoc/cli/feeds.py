@@ -23,10 +23,11 @@ from calendars.feeds import write_feeds
 from calendars.tokens import create_missing_tokens, derive_token, new_token, token_sha256
 from dondoc.cli.errors import command_group
 from dondoc.cli.names import resolve_or_fail
-from dondoc.cli.options import date_option
+from dondoc.cli.options import date_option, id_value, typed_id
 from dondoc.cli.output import JsonFlag, console, err_console, fail, print_json, print_rows, warn
 from dondoc.core.clock import local_date, now_utc
 from dondoc.core.db import session_scope
+from dondoc.core.ids import is_ascii_number
 from dondoc.core.settings import get_settings
 from models import Agency, FeedToken, Plan
 from models.schema import ready_database_url
@@ -42,7 +43,8 @@ AgencyArgument = Annotated[
     str | None, typer.Argument(metavar="AGENCY", help="The agency (name or id).")
 ]
 PlanOption = Annotated[
-    int | None, typer.Option("--plan", metavar="ID", help="A plan's feed, not an agency's.")
+    int | None,
+    typer.Option("--plan", metavar="ID", parser=id_value, help="A plan's feed, not an agency's."),
 ]
 ScopeOption = Annotated[
     str | None,
@@ -89,8 +91,8 @@ def _check_settings() -> None:
 def _resolve_agency(session: Session, name: str, scope: str | None) -> Agency:
     """An agency by id or by name, `scope`'s first; a group is refused, because a token
     opens one agency's feed."""
-    if name.isdigit():
-        agency = session.get(Agency, int(name))
+    if is_ascii_number(name):
+        agency = session.get(Agency, typed_id(name))
         if agency is None:
             fail(f"no agency with id {name}")
         return agency
@@ -191,7 +193,8 @@ def token_revoke(
     agency: AgencyArgument = None,
     plan: PlanOption = None,
     token_id: Annotated[
-        int | None, typer.Option("--token-id", metavar="N", help="Only this token.")
+        int | None,
+        typer.Option("--token-id", metavar="N", parser=id_value, help="Only this token."),
     ] = None,
     scope: ScopeOption = None,
 ) -> None:

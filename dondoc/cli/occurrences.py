@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from dondoc.cli.errors import command_group
 from dondoc.cli.names import resolve_or_fail
-from dondoc.cli.options import date_option
+from dondoc.cli.options import date_option, id_argument, id_option
 from dondoc.cli.output import JsonFlag, console, fail, print_json, print_rows, print_table, warn
 from dondoc.core.clock import local_date, now_utc
 from dondoc.core.db import get_engine, session_scope
@@ -61,7 +61,7 @@ def occurrence_json(occurrence: Occurrence, today: date) -> dict[str, Any]:
 
 @occurrences_app.command("list")
 def occurrences_list(
-    plan: Annotated[int | None, typer.Option(help="Only this plan's work.")] = None,
+    plan: Annotated[int | None, id_option(help="Only this plan's work.")] = None,
     agency: Annotated[str | None, typer.Option(help="An agency or group name.")] = None,
     scope: Annotated[
         str | None, typer.Option(help='Where AGENCY is: "UBND huyện Sông Mã".')
@@ -108,7 +108,7 @@ def occurrences_list(
 
 @occurrences_app.command("done")
 def occurrences_done(
-    occurrence_id: Annotated[int, typer.Argument(metavar="ID")],
+    occurrence_id: Annotated[int, id_argument()],
     note: Annotated[str | None, typer.Option(help="What was delivered.")] = None,
     at: Annotated[date | None, date_option(help="The day it was done (default today).")] = None,
     by: Annotated[str | None, typer.Option(help="Who reports it (default: you).")] = None,
@@ -175,8 +175,18 @@ def occurrences_import(
         print_table(
             f"{result['file']}{' (dry run)' if dry_run else ''}",
             (
-                Column(name, overflow="fold", no_wrap=name != "agency")
-                for name in ("line", "id", "due", "agency", "#", "outcome", "status", "done on")
+                Column(name, overflow="fold", no_wrap=name not in ("agency", "by"))
+                for name in (
+                    "line",
+                    "id",
+                    "due",
+                    "agency",
+                    "#",
+                    "outcome",
+                    "status",
+                    "done on",
+                    "by",
+                )
             ),
             (
                 (
@@ -184,6 +194,7 @@ def occurrences_import(
                     row["outcome"],
                     row["status"],
                     row["completed_on"],
+                    row["completed_by"],
                 )
                 for row in result["rows"]
             ),

@@ -9,6 +9,9 @@ from typing import Any
 import typer
 from pydantic_core import PydanticCustomError
 
+from dondoc.cli.output import fail
+from dondoc.core.ids import parse_id
+
 DATE_FORMAT = "YYYY-MM-DD"
 
 
@@ -30,3 +33,33 @@ def parse_date(value: str | date) -> date:
 def date_option(*flags: str, help: str) -> Any:
     """A `typer.Option` reading a day: annotate the parameter `date | None` (or `date`)."""
     return typer.Option(*flags, parser=parse_date, metavar=DATE_FORMAT, help=help)
+
+
+def id_value(value: str | int) -> int:
+    """A record id in ASCII digits within the database's range (dondoc.core.ids): click's
+    own int reads "١" as 1, and a 5,000-digit number reached the database."""
+    if isinstance(value, int):
+        return value
+    try:
+        return parse_id(value)
+    except ValueError as exc:
+        raise PydanticCustomError("id", str(exc)) from None
+
+
+def id_argument(help: str | None = None) -> Any:
+    """A `typer.Argument` reading an id: annotate the parameter `int`."""
+    return typer.Argument(metavar="ID", parser=id_value, help=help)
+
+
+def id_option(help: str) -> Any:
+    """A `typer.Option` reading an id: annotate the parameter `int | None`."""
+    return typer.Option(metavar="ID", parser=id_value, help=help)
+
+
+def typed_id(text: str) -> int:
+    """An id typed where a name or number may stand too (a plan's number, an agency's
+    name): the command fails with click's exit code 2 when it is out of range."""
+    try:
+        return parse_id(text)
+    except ValueError as exc:
+        fail(str(exc), code=2)

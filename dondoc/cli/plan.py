@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from dondoc.cli.compile_view import print_compile_result
 from dondoc.cli.errors import command_group
+from dondoc.cli.options import typed_id
 from dondoc.cli.output import JsonFlag, console, fail, print_json, print_rows, warn
 from dondoc.cli.plan_views import (
     check_first_table,
@@ -23,6 +24,7 @@ from dondoc.cli.plan_views import (
 )
 from dondoc.core.clock import now_utc
 from dondoc.core.db import session_scope
+from dondoc.core.ids import is_ascii_number
 from dondoc.core.settings import get_settings
 from models import Plan
 from models.schema import ready_database_url
@@ -50,8 +52,8 @@ ClearFlag = Annotated[
 
 def get_plan(session: Session, ref: str) -> Plan:
     """A plan by id, or by its number ("33/KH-UBND") when that is unique."""
-    if ref.isdigit():
-        plan = session.get(Plan, int(ref))
+    if is_ascii_number(ref):
+        plan = session.get(Plan, typed_id(ref))
         if plan is None:
             fail(f"no plan with id {ref}")
         return plan

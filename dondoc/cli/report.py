@@ -11,7 +11,7 @@ import typer
 from rich.table import Column
 
 from dondoc.cli.errors import command_group
-from dondoc.cli.options import date_option
+from dondoc.cli.options import date_option, id_option, id_value
 from dondoc.cli.output import JsonFlag, console, err_console, fail, print_json, print_table
 from dondoc.core.clock import local_date, now_utc
 from dondoc.core.db import session_scope
@@ -53,10 +53,12 @@ def print_progress(report: ProgressReport) -> None:
 
 @report_app.command("progress")
 def report_progress(
-    plan: Annotated[int | None, typer.Option(metavar="ID", help="Only this plan.")] = None,
+    plan: Annotated[int | None, id_option(help="Only this plan.")] = None,
     monitor: Annotated[
         int | None,
-        typer.Option(metavar="AGENCY_ID", help="Only the plans this agency monitors."),
+        typer.Option(
+            metavar="AGENCY_ID", parser=id_value, help="Only the plans this agency monitors."
+        ),
     ] = None,
     as_of: Annotated[
         date | None, date_option("--date", help="Report as of this day (default today).")

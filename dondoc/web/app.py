@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
@@ -36,7 +36,8 @@ from calendars.tokens import TOKEN_SHAPE, token_sha256
 from dondoc.core.clock import as_utc, local_date, now_utc
 from dondoc.core.db import session_scope
 from dondoc.core.settings import get_settings
-from dondoc.web.completion import CompletionPages
+from dondoc.web.completion import MAX_FORM_BYTES, CompletionPages
+from dondoc.web.guard import bounded_body
 from models.schema import ready_database_url
 
 log = logging.getLogger("dondoc.feeds")
@@ -271,8 +272,9 @@ def create_app(
     (the feeds' window and overdue marks) defaults to the service's local date."""
     url = ready_database_url() if database_url is None else database_url
     server = FeedServer(FeedCache(database_loader(url), cache_seconds), today or _local_today)
-    secret = get_settings().signing_key()
-    pages = CompletionPages(url, secret, today or _local_today)
+    settings = get_settings()
+    secret = settings.signing_key()
+    pages = CompletionPages(url, secret, today or _local_today, base_url=settings.base_url)
     app = Starlette(
         routes=[
             Route("/healthz", Endpoint(server.health)),
@@ -286,14 +288,21 @@ def create_app(
 
 async def completion(pages: CompletionPages, request: Request) -> Answer:
     """GET shows the completion page, POST records the work done (the same ASGI app as the
-    feeds); the database being down is a 503 here too."""
+    feeds); the database being down is a 503 here too. A POST's link, origin and type are
+    checked before its body is read, and the body is read only up to its limit."""
     token = request.path_params["token"]
     try:
         if request.method in ("GET", "HEAD"):
             return await run_in_threadpool(pages.show, token)
         if request.method == "POST":
-            body = await request.body()
+            if (refused := pages.refused(token, request.headers)) is not None:
+                return refused
+            body = await bounded_body(request, MAX_FORM_BYTES)
+            if body is None:
+                return pages.too_large()
             return await run_in_threadpool(pages.record, token, body)
+    except ClientDisconnect:
+        return BAD_REQUEST  # nobody is left to read it
     except (SQLAlchemyError, OSError) as exc:
         log.warning("completion page: database unavailable: %s", _brief(exc))
         return SERVICE_UNAVAILABLE

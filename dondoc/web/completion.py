@@ -14,9 +14,12 @@ from urllib.parse import parse_qs
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import Headers
 
 from dondoc.core.clock import now_utc
 from dondoc.core.db import session_scope
+from dondoc.core.ids import parse_id
+from dondoc.web.guard import cross_site, is_form
 from models import OPEN_STATUSES, Agency, Occurrence, OccurrenceStateError
 from models.feed_queries import item_details
 from models.status import AlreadyReported, record_done
@@ -35,6 +38,8 @@ _HTML = {
 _PAGES = Environment(
     loader=PackageLoader("dondoc.web", "templates"), autoescape=select_autoescape()
 )
+TOO_LARGE = "Biểu mẫu quá dài."
+NO_PERIOD = "Biểu mẫu không chỉ rõ kỳ nào: hãy bấm nút xác nhận dưới kỳ đã hoàn thành."
 INVALID_LINK = (
     "Liên kết không hợp lệ hoặc đã hết hạn. Hãy dùng liên kết trong lịch hoặc email mới nhất."
 )
@@ -57,10 +62,34 @@ def _page(status: int, **context: object) -> Answer:
 class CompletionPages:
     """GET and POST /done/{token}: handlers returning (status, headers, body)."""
 
-    def __init__(self, database_url: str, secret: str, today: Callable[[], date]) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        secret: str,
+        today: Callable[[], date],
+        *,
+        base_url: str = "",
+    ) -> None:
         self.database_url = database_url
         self.secret = secret
         self.today = today
+        self.base_url = base_url
+
+    def refused(self, token: str, headers: Headers) -> Answer | None:
+        """Why a POST is answered before its body is read: a link that opens nothing, a
+        page of another site posting it, or a body that is no form."""
+        try:
+            _target(token, self.secret, self.today())
+        except InvalidLink:
+            return _page(404, problem=INVALID_LINK)
+        if cross_site(headers, self.base_url):
+            return _page(403, problem="Chỉ gửi được biểu mẫu từ chính trang này.")
+        if not is_form(headers):
+            return _page(415, problem="Hãy gửi biểu mẫu từ trang này.")
+        return None
+
+    def too_large(self) -> Answer:
+        return _page(413, problem=TOO_LARGE)
 
     def show(self, token: str, *, notice: str | None = None, problem: str | None = None) -> Answer:
         today = self.today()
@@ -91,15 +120,20 @@ class CompletionPages:
         except InvalidLink:
             return _page(404, problem=INVALID_LINK)
         if len(form) > MAX_FORM_BYTES:
-            return _page(400, problem="Biểu mẫu quá dài.")
+            return self.too_large()
         fields = {k: v[0] for k, v in parse_qs(form.decode("utf-8", "replace")).items()}
         by = fields.get("by", "").strip()[:200]
         note = fields.get("note", "").strip()[:2000] or None
-        if not by or not fields.get("occurrence", "").isdigit():
+        try:
+            occurrence_id = parse_id(fields.get("occurrence", ""))
+        except ValueError:
+            status, headers, body = self.show(token, problem=NO_PERIOD)
+            return (400 if status == 200 else status), headers, body
+        if not by:
             return self.show(token, problem="Hãy ghi tên người báo cáo.")
         now = now_utc()
         with session_scope(self.database_url) as session:
-            occurrence = session.get(Occurrence, int(fields["occurrence"]))
+            occurrence = session.get(Occurrence, occurrence_id)
             if occurrence is None or (occurrence.item_id, occurrence.agency_id) != (
                 item_id,
                 agency_id,

@@ -17,9 +17,10 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from dondoc.core.clock import local_date, start_of_local_day
+from dondoc.core.ids import parse_id
 from dondoc.core.text import normalize_name
 from models import Occurrence, OccurrenceStateError, Plan, PlanItem
-from models.status import DONE_STATUSES, record_done, reported_on
+from models.status import DONE_STATUSES, AlreadyReported, record_done, reported_on
 from tasks.completion.sheet import (
     KEY_COLUMNS,
     CompletionImportError,
@@ -66,6 +67,7 @@ class RowOutcome:
             "outcome": self.outcome,
             "status": occurrence.status,
             "completed_on": self.completed_on.isoformat(),
+            "completed_by": occurrence.completed_by,
         }
 
 
@@ -182,11 +184,7 @@ class _Importer:
         if (first := self.seen.setdefault(occurrence.id, row.line)) != row.line:
             raise _RowError([(key, f"names the same work as line {first}")])
         if occurrence.status in DONE_STATUSES:
-            recorded = reported_on(occurrence)
-            if on is None or on == recorded:
-                return RowOutcome(row.line, occurrence, "unchanged", recorded)
-            message = f"occurrence {occurrence.id} was already recorded {occurrence.status}"
-            raise _RowError([("completed_on", f"{message} on {recorded:%d/%m/%Y}")])
+            return _already_done(row, occurrence, on)
         if occurrence.status == "cancelled":
             message = f"occurrence {occurrence.id} is cancelled (its work left the plan)"
             raise _RowError([("status", message + " and cannot be done")])
@@ -194,6 +192,10 @@ class _Importer:
         note = row.text("note")
         try:
             record_done(self.session, occurrence, by=by, at=at, note=note, on=day, now=self.now)
+        except AlreadyReported:
+            # Recorded by someone else between our read and our write (the conditional
+            # UPDATE lost): the row reads as if it had found the work done.
+            return _already_done(row, occurrence, on)
         except OccurrenceStateError as exc:
             raise _RowError([("status", str(exc))]) from exc
         return RowOutcome(row.line, occurrence, "completed", day)
@@ -201,12 +203,13 @@ class _Importer:
     def find(self, row: SheetRow) -> Occurrence:
         """The occurrence the row names: its id, or plan number, item, agency and due date."""
         if (raw_id := row.value("occurrence_id")) is not None:
-            text = cell_text(raw_id) or ""
-            if not text.isdigit():
-                raise _RowError([("occurrence_id", f"{text!r} is not an occurrence id")])
-            occurrence = self.session.get(Occurrence, int(text))
+            try:
+                occurrence_id = parse_id(cell_text(raw_id) or "")
+            except ValueError as exc:
+                raise _RowError([("occurrence_id", str(exc))]) from None
+            occurrence = self.session.get(Occurrence, occurrence_id)
             if occurrence is None:
-                raise _RowError([("occurrence_id", f"no occurrence with id {text}")])
+                raise _RowError([("occurrence_id", f"no occurrence with id {occurrence_id}")])
             return occurrence
         if all(column in self.sheet.headers for column in KEY_COLUMNS):
             return self._find_by_key(row)
@@ -298,6 +301,17 @@ class _Importer:
             message = f"no agency named {name!r}" + (f"; did you mean {hint}?" if hint else "")
             bad.append(("agency", message))
         return ids
+
+
+def _already_done(row: SheetRow, occurrence: Occurrence, on: date | None) -> RowOutcome:
+    """Work someone recorded done: unchanged when the row agrees on the day (or gives none),
+    the row's problem when it says another day. Either way the row learns who and when."""
+    recorded = reported_on(occurrence)
+    if on is None or on == recorded:
+        return RowOutcome(row.line, occurrence, "unchanged", recorded)
+    message = f"occurrence {occurrence.id} was already recorded {occurrence.status}"
+    message += f" on {recorded:%d/%m/%Y} by {occurrence.completed_by}"
+    raise _RowError([("completed_on", message)])
 
 
 def _day(

@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
+from dondoc.core.cells import text_cells
 from models.progress_queries import ProgressCounts, progress_counts
 
 PLAN, TITLE, AGENCY = "Kế hoạch", "Tên kế hoạch", "Cơ quan"
@@ -172,6 +173,7 @@ class ProgressReport:
         with pd.ExcelWriter(target, engine="openpyxl") as writer:
             for name, frame in ((PLANS_SHEET, frames.plans), (AGENCIES_SHEET, frames.agencies)):
                 frame.to_excel(writer, sheet_name=name, index=False)
+                text_cells(writer.sheets[name])  # plan titles and agency names stay text
                 _format_sheet(writer.sheets[name], frame)
             writer.book.properties.title = f"Tiến độ thực hiện đến ngày {self.as_of:%d/%m/%Y}"
 

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from openpyxl.styles import Alignment
 
+from dondoc.core.cells import csv_cell, csv_value, text_cells
 from dondoc.core.problems import InputFileError
 from dondoc.core.sheets import workbook_rows
 from dondoc.core.text import CsvRowError, numbered_csv_rows
@@ -43,11 +44,13 @@ def _plan_cells(plan: ParsedPlan) -> dict[str, Any]:
 
 def dump_csv(plan: ParsedPlan, *, before: BeforeRule = "on") -> str:
     """One row per item; the plan's fields fill their columns on the first row only. The text
-    starts with a byte-order mark so that Excel opens it as UTF-8."""
+    starts with a byte-order mark so that Excel opens it as UTF-8; text that a spreadsheet
+    would run as a formula is escaped (dondoc.core.cells), and load_csv reads it back."""
     rows = [_item_row(item, plan.year, before) for item in plan.items] or [{}]
     rows[0] |= _plan_cells(plan)
     frame = pd.DataFrame(rows, columns=[*ITEM_FIELDS, *PLAN_FIELDS], dtype=object)
-    return "\ufeff" + frame.fillna("").to_csv(index=False, lineterminator="\n")
+    frame = frame.fillna("").map(csv_cell)
+    return "\ufeff" + frame.to_csv(index=False, lineterminator="\n")
 
 
 def dump_xlsx(plan: ParsedPlan, *, before: BeforeRule = "on") -> bytes:
@@ -61,6 +64,7 @@ def dump_xlsx(plan: ParsedPlan, *, before: BeforeRule = "on") -> bytes:
         header = pd.DataFrame({"field": PLAN_FIELDS, "value": values}, dtype=object)
         header.fillna("").to_excel(writer, sheet_name=PLAN_SHEET, index=False)
         for sheet in writer.book.worksheets:  # wide wrapped columns: long texts stay editable
+            text_cells(sheet)
             sheet.freeze_panes = "A2"
             for column in sheet.iter_cols():
                 width = _COLUMN_WIDTHS.get(str(column[0].value), 16)
@@ -131,7 +135,9 @@ def load_csv(text: str, *, source: str = "", before: BeforeRule = "on") -> Parse
                 f"unquoted {separator!r} in it? quote it"
             )
             fail(message, source, line)
-    frame = _frame(header, [cells for _, cells in rows], "", source)
+    # a cell the export escaped ("'=…") is read back as it was
+    body = [[csv_value(cell) for cell in cells] for _, cells in rows]
+    frame = _frame(header, body, "", source)
     _columns(frame, (*ITEM_FIELDS, *PLAN_FIELDS), "", source)
     header, records = _table_records(frame, "", source)
     return build_plan(header, records, source=source, before=before)
