@@ -7,7 +7,6 @@ every problem names file, line and column (dondoc.core.problems)."""
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 
 from dondoc.core.problems import InputFileError, read_input
 from dondoc.core.problems import InputProblem as Problem
+from dondoc.core.sheets import workbook_rows
 from dondoc.core.text import (
     CsvRowError,
     InputEncodingError,
@@ -167,19 +167,15 @@ def _csv_rows(source: str, raw: bytes) -> Rows:
 
 
 def _xlsx_tables(source: str, raw: bytes) -> list[tuple[str, Rows]]:
-    from openpyxl import load_workbook
-
+    """Every sheet's rows, streamed and bounded (dondoc.core.sheets)."""
     try:
-        book = load_workbook(io.BytesIO(raw), data_only=True)
-    except Exception as exc:  # zip, XML and openpyxl errors alike mean a broken workbook
-        message = f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})"
-        raise CompletionImportError.one(source, message) from exc
-    tables = []
-    for sheet in book.worksheets:
-        rows = [(cells[0].row, [cell.value for cell in cells]) for cells in sheet.iter_rows()]
-        name = f"{source} [{sheet.title}]" if len(book.worksheets) > 1 else source
-        tables.append((name, rows))
-    return tables
+        sheets = workbook_rows(raw)
+    except InputFileError as exc:
+        raise exc.in_file(source, CompletionImportError) from exc
+    return [
+        (f"{source} [{title}]" if len(sheets) > 1 else source, rows)
+        for title, rows in sheets.items()
+    ]
 
 
 def _find_header(rows: Rows) -> int | None:
