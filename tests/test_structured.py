@@ -319,3 +319,15 @@ def test_an_unmodified_export_of_formula_text_is_the_same_document(tmp_path: Pat
     (tmp_path / "plan.xlsx").write_bytes(dump_xlsx(plan))
     for name in ("plan.csv", "plan.xlsx"):
         assert read_structured_file(tmp_path / name)[1] == canonical, name
+
+
+def test_a_csv_past_the_row_limit_is_refused_at_the_first_row_over_it(tmp_path: Path) -> None:
+    path = tmp_path / "plan.csv"
+    rows = "".join(f"{n},Việc {n},Sở A,Quý I/2025,Thử\n" for n in range(20_001))
+    path.write_text("seq,content,lead,timeframe,title\n" + rows, encoding="utf-8")
+    with pytest.raises(PlanParseError) as error:
+        read_structured_file(path)
+    assert str(error.value) == (
+        f"{path}:20001: not a readable CSV table: more than 20,000 rows; split the file, or it "
+        "is not a plan"
+    )
