@@ -56,13 +56,14 @@ def new_token(
 def find_token(session: Session, token: str) -> FeedToken | None:
     """The active row a token from a URL belongs to, or None for anything else: a malformed,
     unknown or revoked token all look the same to the caller (and so to the client)."""
-    if not TOKEN_SHAPE.fullmatch(token):
-        return None
-    digest = token_sha256(token)
+    # the same work for every token, well-formed or not, known or not, revoked or not, so the
+    # time of the answer does not tell them apart (it did: 1.5, 7 and 9 ms)
+    well_formed = TOKEN_SHAPE.fullmatch(token) is not None
+    digest = token_sha256(token[:64])
     row = session.scalars(select(FeedToken).where(FeedToken.token_sha256 == digest)).first()
-    if row is None or not hmac.compare_digest(row.token_sha256, digest) or not row.active:
-        return None
-    return row
+    stored = row.token_sha256 if row is not None else "0" * len(digest)
+    matches = hmac.compare_digest(stored, digest)
+    return row if well_formed and matches and row is not None and row.active else None
 
 
 def create_missing_tokens(session: Session, secret: str, now: datetime) -> int:

@@ -232,6 +232,9 @@ def test_serve_runs_uvicorn_on_the_feed_app(
     out = cli("serve", "--port", "8123", "--cache-seconds", "0").stdout
     assert "http://127.0.0.1:8123/feeds/" in out
     assert (served["host"], served["port"]) == ("127.0.0.1", 8123)
+    # bounded: 16 KB of headers, idle connections closed, a cap on connections at once
+    assert (served["http"], served["h11_max_incomplete_event_size"]) == ("h11", 16 * 1024)
+    assert (served["timeout_keep_alive"], served["limit_concurrency"]) == (5, 500)
     app = served["app"]
     assert isinstance(app, Starlette)
 

@@ -381,4 +381,15 @@ def serve(
         soft_wrap=True,
         highlight=False,
     )
-    uvicorn.run(app, host=host, port=port, log_level="info", log_config=uvicorn_log_config())
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        log_config=uvicorn_log_config(),
+        # bounded by default; a reverse proxy in front (README) also times out slow clients
+        http="h11",
+        h11_max_incomplete_event_size=16 * 1024,  # a request's headers: 16 KB at most
+        timeout_keep_alive=5,
+        limit_concurrency=500,
+    )

@@ -60,8 +60,10 @@ CACHE_ENTRIES = 1024
 _FEED_NAME = re.compile(r"([^/]{1,100})\.ics")
 # The opaque part of each entity-tag; a W/ before it does not matter to a weak comparison.
 _ENTITY_TAG = re.compile(r'"[\x21\x23-\x7e\x80-\xff]*"')
-_FEED_PATH = re.compile(r"(/feeds/)[^/\s?]+\.ics")
-_DONE_PATH = re.compile(r"(/done/)[^/\s?]+")
+# everything after /feeds/ or /done/ (a token in any spelling: .ics, .ICS, none, a trailing
+# path) and every query string is kept out of the access log
+_SECRET_PATH = re.compile(r"(/(?:feeds|done)/)\S*", re.IGNORECASE)
+_QUERY = re.compile(r"\?\S*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 Loader = Callable[[str, date], FeedDocument | None]
@@ -315,7 +317,7 @@ class RedactFeedTokens(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
             record.args = tuple(
-                _DONE_PATH.sub(r"\1…", _FEED_PATH.sub(r"\1….ics", arg))
+                _SECRET_PATH.sub(r"\1…", _QUERY.sub("?…", arg))
                 if isinstance(arg, str)
                 else arg
                 for arg in record.args

@@ -112,7 +112,11 @@ def _access_line(method: str, path: str, status: int) -> str:
 
 def test_access_logs_do_not_show_tokens(seeded: Seeded) -> None:
     feed = _access_line("GET", feed_path(seeded.khuong) + "?x=1", 200)
-    assert feed == '127.0.0.1:5000 - "GET /feeds/….ics?x=1 HTTP/1.1" 200'
+    assert feed == '127.0.0.1:5000 - "GET /feeds/… HTTP/1.1" 200'
+    token = feed_path(seeded.khuong).removeprefix("/feeds/").removesuffix(".ics")
+    for spelling in (f"/feeds/{token}", f"/FEEDS/{token}.ICS", f"/feeds/{token}/x.ics"):
+        assert token not in _access_line("GET", spelling, 404)
+    assert _access_line("GET", f"/healthz?token={token}", 200).count("?…") == 1
     done = _access_line("POST", f"/done/{seeded.khoong}.signature", 303)
     assert done == '127.0.0.1:5000 - "POST /done/… HTTP/1.1" 303'
     assert _access_line("GET", "/healthz", 200) == '127.0.0.1:5000 - "GET /healthz HTTP/1.1" 200'
