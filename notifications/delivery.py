@@ -66,7 +66,7 @@ class SmtpConfig:
     connections: int = 4
     max_attempts: int = 8
     backoff_seconds: float = 30.0
-    lease_seconds: float = 900.0
+    lease_seconds: float = 1800.0
     # How long one run keeps waiting for a backed-off retry before leaving it to the next.
     retry_window_seconds: float = 60.0
 

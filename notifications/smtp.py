@@ -43,6 +43,10 @@ log = logging.getLogger(__name__)
 IDLE_CHECK_SECONDS = 5.0
 # Outcomes are recorded when this many are waiting, or this long after the first one.
 FLUSH_ROWS, FLUSH_SECONDS = 200, 0.1
+# RFC 5321 §4.5.3.2.6: a client waits 10 minutes for the reply to the final dot. Giving up
+# sooner resent a message the server had accepted (113 duplicates with a 2 s timeout against
+# a server answering in 5 s); the connection's timeout still bounds connecting and greeting.
+FINAL_DOT_SECONDS = 600.0
 
 
 @dataclass
@@ -108,6 +112,8 @@ class _Run:
 
     def __post_init__(self) -> None:
         self.lease = timedelta(seconds=self.config.lease_seconds)
+        # a send may wait this long for the final dot's reply, and must end inside the lease
+        self.send_timeout = timedelta(seconds=min(FINAL_DOT_SECONDS, self.config.lease_seconds / 3))
         self.report = SendReport()
         self.todo: asyncio.Queue[Claimed | None] = asyncio.Queue()
         self.unsent: dict[int, Claimed] = {}  # claimed, not yet handed to SMTP
@@ -178,6 +184,10 @@ class _Run:
                 lease=self.lease,
                 reclaim=reclaim,
             )
+            if reclaim and claimed:
+                # there may be more dead senders' rows than one claim takes: look again on
+                # the next claim, until a look finds none (they drained 16 a run before)
+                self.next_reclaim = 0.0
             for item in claimed:
                 self.unsent[item.id] = item
                 self.outstanding.add(item.id)
@@ -218,7 +228,7 @@ class _Run:
                     self.draining.set()
                 if self.abort is not None:
                     continue  # stays in `unsent`, released at the end
-                if self.now() - item.claimed_at >= self.lease * 0.8:
+                if self.now() - item.claimed_at >= self.lease - 2 * self.send_timeout:
                     # Another sender may own it by now: do not send, do not mark.
                     log.warning("outbox row %s: lease nearly over before sending", item.id)
                     self.unsent.pop(item.id, None)
@@ -276,7 +286,12 @@ class _Run:
 
     async def _send(self, smtp: aiosmtplib.SMTP, item: Claimed) -> _Outcome:
         try:
-            refused, _ = await smtp.sendmail(item.mail_from, list(item.recipients), item.message)
+            refused, _ = await smtp.sendmail(
+                item.mail_from,
+                list(item.recipients),
+                item.message,
+                timeout=self.send_timeout.total_seconds(),
+            )
         except Exception as exc:
             return _Outcome(item, error=classify(exc))
         return _Outcome(item, refused={a: f"{r.code} {r.message}" for a, r in refused.items()})

@@ -230,6 +230,35 @@ def test_a_dead_senders_row_is_sent_after_its_lease(
     assert row.claimed_by != "dead"
 
 
+def test_every_dead_senders_row_is_taken_back_in_one_run(
+    database_url: str, smtp_server: SmtpSink
+) -> None:
+    # one claim takes 16 rows at first; the rows of a crashed sender drained 16 a run
+    ids = _queue(database_url, 40)
+    long_ago = datetime.now(UTC) - timedelta(hours=1)
+    with session_scope(database_url) as session:
+        session.execute(
+            update(OutboxMessage).values(
+                status="sending", claimed_by="dead", claimed_at=long_ago, attempts=1
+            )
+        )
+    report = _send(database_url, _config(smtp_server, lease_seconds=600.0))
+    assert (report.sent, report.still_queued) == (40, 0)
+    _assert_delivered_once(smtp_server, ids)
+
+
+def test_a_server_slow_to_answer_the_final_dot_is_waited_for_not_sent_to_twice(
+    database_url: str, smtp_server: SmtpSink
+) -> None:
+    # RFC 5321 gives the final dot's reply 10 minutes; timing out at the connection's 1 s
+    # sent each message again, though the server had it
+    ids = _queue(database_url, 3)
+    smtp_server.faults.slow_data, smtp_server.faults.slow_seconds = 3, 1.5
+    report = _send(database_url, _config(smtp_server, timeout=1.0, connections=1))
+    assert (report.sent, report.retried) == (3, 0)
+    _assert_delivered_once(smtp_server, ids)
+
+
 def test_a_server_refusing_service_stops_the_run_and_keeps_the_queue(
     database_url: str, smtp_server: SmtpSink
 ) -> None:

@@ -55,10 +55,11 @@ class Settings(BaseSettings):
         description="Between tries, about this × 2^attempt seconds (with jitter).",
     )
     smtp_lease_seconds: float = Field(
-        default=900.0,
+        default=1800.0,
         ge=1,
         description="A claimed email not marked sent within this long is claimed again (its "
-        "sender died).",
+        "sender died); a third of it (10 minutes at most) is how long a send waits for the "
+        "server's reply to the message.",
     )
     smtp_retry_window_seconds: float = Field(
         default=60.0,

@@ -317,9 +317,7 @@ class RedactFeedTokens(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
             record.args = tuple(
-                _SECRET_PATH.sub(r"\1…", _QUERY.sub("?…", arg))
-                if isinstance(arg, str)
-                else arg
+                _SECRET_PATH.sub(r"\1…", _QUERY.sub("?…", arg)) if isinstance(arg, str) else arg
                 for arg in record.args
             )
         return True

@@ -40,6 +40,7 @@ class Faults:
     data_451: int = 0  # reply 451 after the message's final "."
     disconnect_in_data: int = 0  # hang up after reading part of the message
     slow_greeting: int = 0  # wait `slow_seconds` before the greeting
+    slow_data: int = 0  # accept the message, then wait `slow_seconds` before replying 250
     slow_seconds: float = 2.0
     reject: set[str] = field(default_factory=set)  # always 550 at RCPT TO for these
     fired: Counter[str] = field(default_factory=Counter)  # faults actually served
@@ -97,6 +98,8 @@ class _Handler:
         data = envelope.original_content
         assert isinstance(data, bytes) and envelope.mail_from is not None
         self.sink.keep(Received(envelope.mail_from, tuple(envelope.rcpt_tos), data))
+        if self.sink.faults.take("slow_data"):
+            await asyncio.sleep(self.sink.faults.slow_seconds)
         return "250 2.0.0 Ok: queued"
 
 
