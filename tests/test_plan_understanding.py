@@ -54,6 +54,24 @@ def test_an_agency_heading_owns_its_bullets_but_not_those_where_it_only_coordina
     ]
 
 
+def test_a_heading_that_names_the_lead_and_partners_gives_them_to_every_bullet() -> None:
+    body = "III. NHIỆM VỤ\n\n2. Bảo đảm kinh phí\n"
+    body += "2.1. Sở Tài chính chủ trì, phối hợp các sở, ngành\n"
+    body += "- Tham mưu bố trí dự toán cho các hoạt động.\n"
+    body += "- Chủ trì, phối hợp với Kho bạc Nhà nước hướng dẫn thanh toán.\n"
+    assert items(body) == [
+        (["Sở Tài chính"], ["các sở, ngành"], "once"),
+        (["Sở Tài chính"], ["Kho bạc Nhà nước"], "once"),
+    ]
+
+
+def test_an_agency_that_directs_its_force_before_the_colon_owes_the_task() -> None:
+    body = "III. NHIỆM VỤ\n\n3. Kiểm soát địa bàn\n"
+    body += "3.1. Sở Giáo dục và Đào tạo chỉ đạo các trường học: Chủ trì, phối hợp với Đoàn "
+    body += "Thanh niên tổ chức các buổi ngoại khóa.\n"
+    assert items(body) == [(["Sở Giáo dục và Đào tạo"], ["Đoàn Thanh niên"], "once")]
+
+
 def test_a_sentence_names_its_lead_partners_and_deadline() -> None:
     body = "II. NỘI DUNG\n\n1. Sở Lao động - Thương binh và Xã hội chủ trì, phối hợp với Liên "
     body += "đoàn Lao động tỉnh thực hiện; thời gian: trong quý III/2025.\n"

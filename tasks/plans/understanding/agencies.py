@@ -87,6 +87,9 @@ def names_an_agency(text: str) -> bool:
 
 _PLACE = re.compile(r"(?i)^\s*(?:xã|phường|thị trấn|thôn|bản|huyện|tỉnh|thành phố|đặc khu)\s")
 _AGENCY_LABEL = re.compile(r"^(?P<who>[^:;.()]{3,90}?)\s*:\s*(?P<task>\S.{9,})$", re.S)
+# "Bộ Chỉ huy quân sự tỉnh chỉ đạo lực lượng Biên phòng: chủ trì …": the agency that directs
+# its own force owes the task
+_DIRECTS = re.compile(r"(?i)^(?P<who>\S.*?)\s+chỉ đạo\s+\S")
 _DUTIES_OF = re.compile(r"(?i)^(?:trách nhiệm|nhiệm vụ)\s+của\s+(?P<who>\S.{2,80}?)\s*:?$")
 
 
@@ -95,8 +98,13 @@ def agency_label(text: str) -> tuple[str, str] | None:
     found = _AGENCY_LABEL.match(text)
     if found and _PLACE.match(found["who"]):
         return None  # "Xã Tân Tiến: lấy mẫu 01 vị trí …" lists places, not agencies
-    if found and names_an_agency(found["who"].strip()):
-        return found["who"].strip(), found["task"].strip()
+    if found is None:
+        return None
+    who = found["who"].strip()
+    if not names_an_agency(who) and (directs := _DIRECTS.match(who)):
+        who = directs["who"]
+    if names_an_agency(who):
+        return who, found["task"].strip()
     return None
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from tasks.plans.document import Block, Document
 from tasks.plans.understanding.clauses import time_phrase
 from tasks.plans.understanding.from_labels import read_label_items
-from tasks.plans.understanding.from_prose import agency_owners, read_prose_items
+from tasks.plans.understanding.from_prose import Owner, agency_owners, read_prose_items
 from tasks.plans.understanding.from_tables import read_table_items
 from tasks.plans.understanding.raw import RawItem, Reading
 from tasks.plans.understanding.sections import sections_of
@@ -42,13 +42,13 @@ def understand(document: Document) -> Reading:
     return merged
 
 
-def _give_owners(blocks: list[Block], labels: Reading, owners: dict[int, str]) -> None:
+def _give_owners(blocks: list[Block], labels: Reading, owners: dict[int, Owner]) -> None:
     """A labelled task under an agency heading with no lead of its own is that agency's."""
     by_line = {block.line: index for index, block in enumerate(blocks)}
     for item in labels.items:
         owner = owners.get(by_line.get(item.line, -1))
         if not item.lead and owner:
-            item.lead = [owner]
+            item.lead = [owner.name]
             item.how = "labels under an agency heading"
 
 
