@@ -72,6 +72,31 @@ def test_an_agency_that_directs_its_force_before_the_colon_owes_the_task() -> No
     assert items(body) == [(["Sở Giáo dục và Đào tạo"], ["Đoàn Thanh niên"], "once")]
 
 
+def test_headings_name_courts_groups_without_cac_and_bodies_joined_by_va() -> None:
+    body = "III. NHIỆM VỤ\n\n1. Viện kiểm sát nhân dân tỉnh, Tòa án nhân dân tỉnh\n"
+    body += "- Đẩy nhanh việc xét xử các vụ án điểm.\n"
+    body += "2. Báo và Phát thanh, Truyền hình tỉnh; Sở Văn hóa và Thể thao\n\n"
+    body += "Mở chuyên mục hỏi đáp hằng tuần.\n"
+    body += "\n3. Sở, ngành liên quan\n\nCăn cứ nhiệm vụ được giao, chủ động bố trí nguồn lực.\n"
+    assert [lead for lead, _, _ in items(body)] == [
+        ["Viện kiểm sát nhân dân tỉnh", "Tòa án nhân dân tỉnh"],
+        ["Báo và Phát thanh, Truyền hình tỉnh", "Sở Văn hóa và Thể thao"],
+        ["Sở, ngành liên quan"],
+    ]
+
+
+def test_a_request_to_an_agency_or_to_kinds_of_addressee_before_a_colon_is_their_task() -> None:
+    body = "III. NHIỆM VỤ\n\n5. Đề nghị Công ty Cấp nước tỉnh: Bảo đảm nước sạch cho "
+    body += "các điểm sơ tán. Phối hợp chính quyền cơ sở kiểm tra đường ống.\n"
+    body += "6. Đề nghị các doanh nghiệp bưu chính (A, B và C): Duy trì liên lạc trong mùa bão.\n"
+    body += "7. Doanh nghiệp, tổ chức, cá nhân: Quan tâm ủng hộ vật tư cho vùng bị ngập.\n"
+    assert items(body) == [
+        (["Công ty Cấp nước tỉnh"], ["chính quyền cơ sở"], "once"),
+        (["các doanh nghiệp bưu chính (A, B và C)"], [], "once"),
+        (["Doanh nghiệp, tổ chức, cá nhân"], [], "once"),
+    ]
+
+
 def test_a_sentence_names_its_lead_partners_and_deadline() -> None:
     body = "II. NỘI DUNG\n\n1. Sở Lao động - Thương binh và Xã hội chủ trì, phối hợp với Liên "
     body += "đoàn Lao động tỉnh thực hiện; thời gian: trong quý III/2025.\n"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from tasks.plans.agency_names import split_agencies, starts_like_agency
 from tasks.plans.document import MARKER_DEPTH, Block
-from tasks.plans.understanding.agencies import agency_label, duties_of, names_an_agency
+from tasks.plans.understanding.agencies import REQUEST, agency_label, duties_of, names_an_agency
 from tasks.plans.understanding.clauses import FIRST_VERB, read_roles, time_phrase
 from tasks.plans.understanding.raw import RawItem, Reading
 from tasks.plans.understanding.sections import Section
@@ -24,8 +24,6 @@ _ASSIGNED = re.compile(
 _ROLE_SUFFIX = re.compile(
     r"\s*(?:\s[-–]|\()\s*(?:cơ quan|đơn vị|thường trực|thành viên)\b.*$", re.IGNORECASE
 )
-# "13. Đề nghị Ủy ban Mặt trận Tổ quốc …": a request to a body outside the issuer is its task
-_REQUEST = re.compile(r"(?i)^(?:đề nghị|kiến nghị)\s+")
 _LEADS_WITH = re.compile(r"(?i)^chủ trì,?\s*phối hợp(?:\s+với)?\s*:?$")
 _COORDINATES = re.compile(r"(?i)^(?:chủ động\s+)?phối hợp\b")
 _BULLETS = {"dash", "plus", "bullet", "letter"}
@@ -53,7 +51,7 @@ def _agency_heading(block: Block) -> Owner | None:
         return None
     if ":" in text:
         return _owner(duties_of(block.text))
-    text = _ROLE_SUFFIX.sub("", _REQUEST.sub("", text))
+    text = _ROLE_SUFFIX.sub("", REQUEST.sub("", text))
     if names_an_agency(text) or _names_agencies(text):
         return Owner(text)
     if (leads := _LEADS_ALL.match(text)) and names_an_agency(leads["who"]):
