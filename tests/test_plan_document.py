@@ -34,6 +34,12 @@ def test_hard_wrapped_label_lines_are_joined_back() -> None:
     assert (blocks[0].line, blocks[0].end, blocks[1].line) == (1, 2, 4)
 
 
+def test_a_wrapped_line_opening_with_an_accented_lower_case_word_and_a_colon_goes_on() -> None:
+    text = "Chủ trì, phối hợp với các sở, ngành liên quan tổ chức thực hiện tiểu dự\n"
+    text += "án 2: Tập huấn kỹ năng cho cán bộ cơ sở trên địa bàn tỉnh trong năm 2026.\n"
+    assert len(read_text(text).blocks) == 1
+
+
 def test_portal_cell_lines_become_rows_of_cells_and_a_section_row_keeps_its_two_cells() -> None:
     cells = ["**STT**", "|", "**Nội dung**", "|", "**Chủ trì**", "|", "|", "**I**", "|"]
     cells += ["**NHÓM A**", "|", "|", "1", "|", "Rà soát", "quy định", "|", "Sở Tài chính", "|"]
