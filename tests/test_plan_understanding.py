@@ -97,6 +97,20 @@ def test_a_request_to_an_agency_or_to_kinds_of_addressee_before_a_colon_is_their
     ]
 
 
+def test_a_heading_that_lists_its_places_after_a_colon_owns_the_bullets_below() -> None:
+    body = "III. NHIỆM VỤ\n\n4. Ủy ban nhân dân các phường: An Lạc, Bình Hòa và Tân Mỹ\n"
+    body += "- Rà soát các hộ ven sông.\n- Bố trí điểm tập kết vật tư.\n"
+    owner = "Ủy ban nhân dân các phường: An Lạc, Bình Hòa và Tân Mỹ"
+    assert items(body) == [([owner], [], "once"), ([owner], [], "once")]
+
+
+def test_a_bullet_that_opens_coordinating_but_later_says_its_agency_leads_is_its_task() -> None:
+    body = "III. NHIỆM VỤ\n\n2. Sở Y tế\n- Phối hợp chặt chẽ với Sở Nội vụ rà soát nhân lực "
+    body += "y tế cơ sở; chủ trì xây dựng quy trình cấp cứu ban đầu.\n"
+    body += "- Phối hợp với Sở Tư pháp phổ biến pháp luật về khám chữa bệnh.\n"
+    assert items(body) == [(["Sở Y tế"], ["Sở Nội vụ"], "once")]
+
+
 def test_a_sentence_names_its_lead_partners_and_deadline() -> None:
     body = "II. NỘI DUNG\n\n1. Sở Lao động - Thương binh và Xã hội chủ trì, phối hợp với Liên "
     body += "đoàn Lao động tỉnh thực hiện; thời gian: trong quý III/2025.\n"

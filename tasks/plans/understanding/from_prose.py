@@ -26,6 +26,8 @@ _ROLE_SUFFIX = re.compile(
 )
 _LEADS_WITH = re.compile(r"(?i)^chủ trì,?\s*phối hợp(?:\s+với)?\s*:?$")
 _COORDINATES = re.compile(r"(?i)^(?:chủ động\s+)?phối hợp\b")
+# "Phối hợp chặt chẽ với Y …; chủ trì kiểm định …": later in the task its agency leads
+_LEADS_LATER = re.compile(r"[;.]\s+chủ trì\b")
 _BULLETS = {"dash", "plus", "bullet", "letter"}
 _MAX_HEADING_WORDS = 30
 # "8.1. Sở Tài chính chủ trì, phối hợp các sở, ngành": a heading that says who leads and who
@@ -50,7 +52,7 @@ def _agency_heading(block: Block) -> Owner | None:
     if block.style not in {"number", "roman", "letter"}:
         return None
     if ":" in text:
-        return _owner(duties_of(block.text))
+        return Owner(text) if _names_its_places(text) else _owner(duties_of(block.text))
     text = _ROLE_SUFFIX.sub("", REQUEST.sub("", text))
     if names_an_agency(text) or _names_agencies(text):
         return Owner(text)
@@ -59,6 +61,14 @@ def _agency_heading(block: Block) -> Owner | None:
         if not FIRST_VERB.search(partners) and starts_like_agency(partners):
             return Owner(leads["who"], (partners,))
     return _owner(duties_of(block.text))
+
+
+def _names_its_places(text: str) -> bool:
+    """ "Ủy ban nhân dân các xã: An Phú, Tân Hòa": the colon lists which places, by name."""
+    who, _, names = text.partition(":")
+    places = [place.split() for place in re.split(r",|\s+và\s+", names)]
+    named = all(0 < len(words) <= 4 and all(w[:1].isupper() for w in words) for words in places)
+    return len(places) >= 2 and named and names_an_agency(who.strip())
 
 
 def _owner(name: str | None) -> Owner | None:
@@ -205,7 +215,7 @@ def _owned_item(block: Block, section: Section, owner: Owner | None) -> RawItem 
         return None
     if block.text.rstrip().endswith(":") and not block.marker:
         return None  # "Trong đó giao … chỉ đạo thực hiện:" introduces the tasks below it
-    if _COORDINATES.match(block.text):
+    if _COORDINATES.match(block.text) and not _LEADS_LATER.search(block.text):
         return None  # "Phối hợp với Sở Y tế …": the heading agency only coordinates
     item = RawItem(block.marker, block.text, block.line, section.marker, how="agency block")
     item.lead = [owner.name]
