@@ -119,6 +119,18 @@ def test_a_sentence_names_its_lead_partners_and_deadline() -> None:
     ]
 
 
+def test_partners_listed_on_past_a_semicolon_and_tổ_chức_as_a_noun_in_the_list() -> None:
+    body = "II. NỘI DUNG\n\n1. Rà soát quy chế phối hợp (Giao Sở Nội vụ chủ trì, phối hợp "
+    body += "với Thanh tra tỉnh; Sở Tài chính và các đơn vị, tổ chức có liên quan tham mưu).\n"
+    assert items(body) == [
+        (
+            ["Sở Nội vụ"],
+            ["Thanh tra tỉnh", "Sở Tài chính", "các đơn vị, tổ chức có liên quan"],
+            "once",
+        )
+    ]
+
+
 def test_duties_in_to_chuc_thuc_hien_are_not_tasks_and_the_refusal_says_what_was_found() -> None:
     body = "I. MỤC ĐÍCH\n\nNâng cao nhận thức.\n\nII. TỔ CHỨC THỰC HIỆN\n\n1. Sở Nội vụ\n"
     body += "- Theo dõi, đôn đốc việc thực hiện Kế hoạch.\n"

@@ -9,8 +9,13 @@ from dataclasses import dataclass, field
 
 from tasks.plans.agency_names import starts_like_agency
 
+# "tổ chức" is also a noun in lists of bodies: "các cơ quan, tổ chức có liên quan"
+_ORGANISE = (
+    r"tổ chức(?!\s*,\s*(?:cá nhân|đơn vị|doanh nghiệp|cơ quan|đoàn thể)"
+    r"|\s+(?:và|hoặc)\s+(?:cá nhân|đơn vị|doanh nghiệp)|\s+(?:khác|có liên quan|liên quan)\b)"
+)
 _VERBS = (
-    r"chủ trì|chủ động|phối hợp|tổ chức|tiến hành|thực hiện|tham mưu|triển khai|rà soát|"
+    rf"chủ trì|chủ động|phối hợp|{_ORGANISE}|tiến hành|thực hiện|tham mưu|triển khai|rà soát|"
     r"có trách nhiệm|chịu trách nhiệm|xây dựng|hướng dẫn|theo dõi|đôn đốc|kiểm tra|báo cáo|"
     r"tổng hợp|nghiên cứu|đề xuất|ban hành|trình|cập nhật|tuyên truyền|bố trí|bảo đảm|đảm bảo|"
     r"căn cứ|lập|gửi|tập trung|tiếp tục|thường xuyên|là cơ quan|là đầu mối|làm đầu mối|"
@@ -88,6 +93,7 @@ def read_roles(text: str) -> Roles:
     if found := _TIME.search(text):
         roles.timeframe = found["when"].strip(" .;")
         text = text[: found.start()] + text[found.end() :]
+    partners_open = False
     for clause in re.split(r";\s*", text):
         clause = _GIAO.sub("", clause.strip(" .,"))
         if not clause:
@@ -95,12 +101,18 @@ def read_roles(text: str) -> Roles:
         verb = FIRST_VERB.search(clause)
         subject = clause[: verb.start()] if verb else clause
         subject = subject.strip(" ,.:(")
-        if subject:
+        if partners_open and _names_partners(subject):
+            # "phối hợp với Văn phòng; Sở Tư pháp và các cơ quan tham mưu": the partner list
+            # ran to the ";" with no task of its own, so the names after it go on with it
+            roles.partners.append(subject)
+        elif subject:
             roles.leads.append(subject)
+        partners_open = False
         for partner in _PARTNERS.finditer(clause):
             who = _CITATION.split(partner["who"])[0].strip(" ,.")
             if _names_partners(who):
                 roles.partners.append(who)
+                partners_open = partner.end() == len(clause)
     return roles
 
 
