@@ -111,6 +111,25 @@ def test_a_bullet_that_opens_coordinating_but_later_says_its_agency_leads_is_its
     assert items(body) == [(["Sở Y tế"], ["Sở Nội vụ"], "once")]
 
 
+def test_labelled_tasks_under_an_agency_heading_where_it_only_coordinates_are_not_its() -> None:
+    body = "III. NHIỆM VỤ\n\n1. Sở Nội vụ\n\n- Rà soát biên chế các đơn vị.\n\n"
+    body += "Thời gian thực hiện: Quý I/2026.\n\n"
+    body += "- Phối hợp với Sở Tài chính thẩm định kinh phí.\n\n"
+    body += "Thời gian thực hiện: Quý II/2026.\n"
+    assert items(body) == [(["Sở Nội vụ"], [], "once")]
+
+
+def test_duties_of_a_body_with_a_note_in_brackets_and_an_agency_partnering_before_a_colon() -> None:
+    body = "III. NHIỆM VỤ\n\n1. Trách nhiệm của các cơ quan chủ quản (bao gồm cả các đơn vị "
+    body += "sự nghiệp trực thuộc):\n\n- Đôn đốc đơn vị cấp dưới.\n\n"
+    body += "2. Các sở chuyên ngành\n\n+ Sở Xây dựng phối hợp Ban Quản lý dự án tỉnh: hướng "
+    body += "dẫn kiểm tra công trình.\n"
+    assert items(body) == [
+        (["các cơ quan chủ quản"], [], "once"),
+        (["Sở Xây dựng"], ["Ban Quản lý dự án tỉnh"], "once"),
+    ]
+
+
 def test_a_sentence_names_its_lead_partners_and_deadline() -> None:
     body = "II. NỘI DUNG\n\n1. Sở Lao động - Thương binh và Xã hội chủ trì, phối hợp với Liên "
     body += "đoàn Lao động tỉnh thực hiện; thời gian: trong quý III/2025.\n"

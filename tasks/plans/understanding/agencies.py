@@ -4,6 +4,7 @@ tỉnh") and the subjects of sentences are accepted only then."""
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from tasks.plans.agency_names import starts_like_agency
 from tasks.plans.understanding.clauses import FIRST_VERB
@@ -130,21 +131,36 @@ REQUEST = re.compile(r"(?i)^(?:đề nghị|kiến nghị)\s+")
 # "Bộ Chỉ huy quân sự tỉnh chỉ đạo lực lượng Biên phòng: chủ trì …": the agency that directs
 # its own force owes the task
 _DIRECTS = re.compile(r"(?i)^(?P<who>\S.*?)\s+chỉ đạo\s+\S")
-_DUTIES_OF = re.compile(r"(?i)^(?:trách nhiệm|nhiệm vụ)\s+của\s+(?P<who>\S.{2,80}?)\s*:?$")
+# "Sở Tài chính phối hợp Ban Quản lý Khu kinh tế: hướng dẫn …": the first leads, with partners
+_PARTNERED = re.compile(r"(?i)^(?P<who>\S.*?)\s+phối hợp(?:\s+với)?\s+(?P<partners>\S.*)$")
+# a note in brackets after the name says who is included, and is no part of the name
+_DUTIES_OF = re.compile(
+    r"(?i)^(?:trách nhiệm|nhiệm vụ)\s+của\s+(?P<who>\S.{2,80}?)\s*(?:\([^()]{1,200}\))?\s*:?$"
+)
 
 
-def agency_label(text: str) -> tuple[str, str] | None:
+class AgencyTask(NamedTuple):
+    who: str
+    task: str
+    partners: tuple[str, ...] = ()
+
+
+def agency_label(text: str) -> AgencyTask | None:
     """A task written after its agency and a colon: "Sở Xây dựng: hướng dẫn …" → (agency, task)."""
     found = _AGENCY_LABEL.match(text)
     if found and _PLACE.match(found["who"]):
         return None  # "Xã Tân Tiến: lấy mẫu 01 vị trí …" lists places, not agencies
     if found is None:
         return None
-    who = REQUEST.sub("", found["who"].strip())
-    if not names_an_agency(who) and (directs := _DIRECTS.match(who)):
-        who = directs["who"]
+    who, task = REQUEST.sub("", found["who"].strip()), found["task"].strip()
     if names_an_agency(who):
-        return who, found["task"].strip()
+        return AgencyTask(who, task)
+    if (directs := _DIRECTS.match(who)) and names_an_agency(directs["who"]):
+        return AgencyTask(directs["who"], task)
+    if (partnered := _PARTNERED.match(who)) and names_an_agency(partnered["who"]):
+        partners = partnered["partners"].strip()
+        if names_an_agency(partners) or starts_like_agency(partners):
+            return AgencyTask(partnered["who"], task, (partners,))
     return None
 
 

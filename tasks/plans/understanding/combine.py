@@ -7,7 +7,12 @@ from __future__ import annotations
 from tasks.plans.document import Block, Document
 from tasks.plans.understanding.clauses import time_phrase
 from tasks.plans.understanding.from_labels import read_label_items
-from tasks.plans.understanding.from_prose import Owner, agency_owners, read_prose_items
+from tasks.plans.understanding.from_prose import (
+    Owner,
+    agency_owners,
+    only_coordinates,
+    read_prose_items,
+)
 from tasks.plans.understanding.from_tables import read_table_items
 from tasks.plans.understanding.raw import RawItem, Reading
 from tasks.plans.understanding.sections import sections_of
@@ -43,13 +48,19 @@ def understand(document: Document) -> Reading:
 
 
 def _give_owners(blocks: list[Block], labels: Reading, owners: dict[int, Owner]) -> None:
-    """A labelled task under an agency heading with no lead of its own is that agency's."""
+    """A labelled task under an agency heading with no lead of its own is that agency's, unless
+    the agency only coordinates in it ("- Phối hợp với Sở Y tế …" / "Thời gian: quý IV")."""
     by_line = {block.line: index for index, block in enumerate(blocks)}
+    kept: list[RawItem] = []
     for item in labels.items:
         owner = owners.get(by_line.get(item.line, -1))
         if not item.lead and owner:
+            if only_coordinates(item.content):
+                continue
             item.lead = [owner.name]
             item.how = "labels under an agency heading"
+        kept.append(item)
+    labels.items = kept
 
 
 _TASK_TEXT_LIMIT = 2000  # a deadline in a task's text sits near its start; bounded per task

@@ -180,12 +180,12 @@ def _labelled_item(block: Block, section: Section) -> RawItem | None:
     found = agency_label(block.text)
     if found is None:
         return None
-    who, task = found
+    who, task, partners = found
     if _COORDINATES.match(task):
         return None
     item = RawItem(block.marker, task, block.line, section.marker, how="agency label")
     item.lead = [who]
-    item.coordinating = read_roles(task).partners
+    item.coordinating = list(partners) or read_roles(task).partners
     item.timeframe = time_phrase(task)
     item.timeframe_line = block.line
     return item
@@ -210,12 +210,18 @@ def _sentence_item(block: Block, section: Section) -> RawItem | None:
     return item
 
 
+def only_coordinates(task: str) -> bool:
+    """A task under an agency heading where that agency only partners: "Phối hợp với Sở Y tế
+    kiểm tra …" — unless it later leads a part ("…; chủ trì kiểm định …")."""
+    return bool(_COORDINATES.match(task)) and not _LEADS_LATER.search(task)
+
+
 def _owned_item(block: Block, section: Section, owner: Owner | None) -> RawItem | None:
     if owner is None or not (block.style in _BULLETS or block.kind == "paragraph"):
         return None
     if block.text.rstrip().endswith(":") and not block.marker:
         return None  # "Trong đó giao … chỉ đạo thực hiện:" introduces the tasks below it
-    if _COORDINATES.match(block.text) and not _LEADS_LATER.search(block.text):
+    if only_coordinates(block.text):
         return None  # "Phối hợp với Sở Y tế …": the heading agency only coordinates
     item = RawItem(block.marker, block.text, block.line, section.marker, how="agency block")
     item.lead = [owner.name]
