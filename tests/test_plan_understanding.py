@@ -150,6 +150,13 @@ def test_partners_listed_on_past_a_semicolon_and_tổ_chức_as_a_noun_in_the_li
     ]
 
 
+def test_a_period_introduced_by_trong_inside_a_task_is_its_deadline() -> None:
+    body = "III. NHIỆM VỤ\n\n1. Sở Y tế\n- Tổ chức tập huấn cho y tế cơ sở, báo cáo kết quả "
+    body += "trong tháng 10/2026.\n- Phấn đấu phủ kín trạm y tế ngay trong năm 2026.\n"
+    plan = parse_plan_text(HEADER + body, source="plan.txt")
+    assert [str(item.timeframe.due) for item in plan.items] == ["2026-10-31", "2026-12-31"]
+
+
 def test_duties_in_to_chuc_thuc_hien_are_not_tasks_and_the_refusal_says_what_was_found() -> None:
     body = "I. MỤC ĐÍCH\n\nNâng cao nhận thức.\n\nII. TỔ CHỨC THỰC HIỆN\n\n1. Sở Nội vụ\n"
     body += "- Theo dõi, đôn đốc việc thực hiện Kế hoạch.\n"

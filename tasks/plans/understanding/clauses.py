@@ -45,7 +45,7 @@ _WHEN = re.compile(
 )
 # a deadline anywhere in a sentence, when it is introduced as one and names a date or period
 _DATED = re.compile(
-    r"(?<![\w/])(?P<when>(?:trước|chậm nhất(?: là)?|đến|hạn chót)\s+(?:"
+    r"(?<![\w/])(?P<when>(?:trước|chậm nhất(?: là)?|đến|hạn chót|(?:ngay\s+)?trong)\s+(?:"
     r"ngày\s+\d{1,2}(?:/\d{1,2}(?:/\d{4})?|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?)"
     r"|tháng\s+\d{1,2}(?:/\d{4}|\s+năm\s+\d{4})?"
     r"|quý\s+[IVX\d]{1,4}(?:/\d{4}|\s+năm\s+\d{4})?"
