@@ -157,6 +157,14 @@ def test_a_period_introduced_by_trong_inside_a_task_is_its_deadline() -> None:
     assert [str(item.timeframe.due) for item in plan.items] == ["2026-10-31", "2026-12-31"]
 
 
+def test_a_timeframe_label_after_a_run_of_sibling_agency_bullets_is_the_whole_runs() -> None:
+    body = "III. NHIỆM VỤ\n\n1. Hướng dẫn rà soát tài sản. Trong đó:\n\n"
+    body += "+ Sở Xây dựng: hướng dẫn rà soát nhà công vụ.\n\n"
+    body += "+ Sở Y tế: hướng dẫn rà soát trang thiết bị y tế.\n\n"
+    body += "Thời gian thực hiện: Từ tháng 11/2025 đến khi kết thúc đợt rà soát.\n"
+    assert items(body) == [(["Sở Xây dựng"], [], "ongoing"), (["Sở Y tế"], [], "ongoing")]
+
+
 def test_duties_in_to_chuc_thuc_hien_are_not_tasks_and_the_refusal_says_what_was_found() -> None:
     body = "I. MỤC ĐÍCH\n\nNâng cao nhận thức.\n\nII. TỔ CHỨC THỰC HIỆN\n\n1. Sở Nội vụ\n"
     body += "- Theo dõi, đôn đốc việc thực hiện Kế hoạch.\n"

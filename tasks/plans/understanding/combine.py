@@ -44,7 +44,31 @@ def understand(document: Document) -> Reading:
         found = None if item.timeframe else time_phrase(_task_text(item))
         if found:
             item.timeframe, item.timeframe_line = found, item.line
+    _share_closing_timeframes(blocks, merged.items)
     return merged
+
+
+_BULLETS = {"dash", "plus", "bullet", "letter"}
+
+
+def _share_closing_timeframes(blocks: list[Block], items: list[RawItem]) -> None:
+    """ "+ Sở A: …" / "+ Sở B: …" / "Thời gian thực hiện: …": a timeframe label after a run
+    of sibling bullets (one after the other, none with a time of its own) closes the run."""
+    by_line = {block.line: index for index, block in enumerate(blocks)}
+    for at in range(len(items) - 1, 0, -1):
+        closing = items[at]
+        here = by_line.get(closing.line)
+        if not closing.timeframe or closing.timeframe_line <= closing.line or here is None:
+            continue
+        style = blocks[here].style
+        if style not in _BULLETS:
+            continue
+        for earlier in reversed(items[:at]):
+            there = by_line.get(earlier.line)
+            if earlier.timeframe or there != here - 1 or blocks[there].style != style:
+                break
+            earlier.timeframe, earlier.timeframe_line = closing.timeframe, closing.timeframe_line
+            here = there
 
 
 def _give_owners(blocks: list[Block], labels: Reading, owners: dict[int, Owner]) -> None:
