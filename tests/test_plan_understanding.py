@@ -165,6 +165,16 @@ def test_a_timeframe_label_after_a_run_of_sibling_agency_bullets_is_the_whole_ru
     assert items(body) == [(["Sở Xây dựng"], [], "ongoing"), (["Sở Y tế"], [], "ongoing")]
 
 
+def test_a_coordination_regulation_names_no_partners_and_political_bodies_stay_whole() -> None:
+    body = "III. NHIỆM VỤ\n\n1. Sở Tư pháp\n- Ban hành quy chế phối hợp với Công an tỉnh "
+    body += "trong việc cung cấp lý lịch tư pháp.\n"
+    body += "- Chủ trì, phối hợp với các tổ chức chính trị - xã hội tổ chức phổ biến pháp luật.\n"
+    assert items(body) == [
+        (["Sở Tư pháp"], [], "once"),
+        (["Sở Tư pháp"], ["các tổ chức chính trị - xã hội"], "once"),
+    ]
+
+
 def test_duties_in_to_chuc_thuc_hien_are_not_tasks_and_the_refusal_says_what_was_found() -> None:
     body = "I. MỤC ĐÍCH\n\nNâng cao nhận thức.\n\nII. TỔ CHỨC THỰC HIỆN\n\n1. Sở Nội vụ\n"
     body += "- Theo dõi, đôn đốc việc thực hiện Kế hoạch.\n"

@@ -12,7 +12,8 @@ from tasks.plans.agency_names import starts_like_agency
 # "tổ chức" is also a noun in lists of bodies: "các cơ quan, tổ chức có liên quan"
 _ORGANISE = (
     r"tổ chức(?!\s*,\s*(?:cá nhân|đơn vị|doanh nghiệp|cơ quan|đoàn thể)"
-    r"|\s+(?:và|hoặc)\s+(?:cá nhân|đơn vị|doanh nghiệp)|\s+(?:khác|có liên quan|liên quan)\b)"
+    r"|\s+(?:và|hoặc)\s+(?:cá nhân|đơn vị|doanh nghiệp)"
+    r"|\s+(?:khác|có liên quan|liên quan|chính trị)\b)"
 )
 _VERBS = (
     rf"chủ trì|chủ động|phối hợp|{_ORGANISE}|tiến hành|thực hiện|tham mưu|triển khai|rà soát|"
@@ -28,8 +29,9 @@ _VERBS = (
 # Verbs are lower case inside a sentence; agency names capitalise the same words ("Phòng Quản
 # lý Công nghiệp", "Ban Chỉ đạo"), so only a clause's first word is matched in any case.
 FIRST_VERB = re.compile(rf"(?:^(?i:{_VERBS})|(?<=[\s,(])(?<!các )(?<!những )(?:{_VERBS}))\b")
+# "quy chế phối hợp với …" names a regulation between bodies, not the task's partners
 _PARTNERS = re.compile(
-    r"\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+(?P<who>.+?)"
+    r"(?<!quy chế )(?<!cơ chế )\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+(?P<who>.+?)"
     rf"(?=\s+(?:{_VERBS}|để|nhằm|trong việc|trong)\b|[;.()]|$)",
     re.IGNORECASE,
 )
