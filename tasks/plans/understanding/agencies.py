@@ -106,12 +106,12 @@ def names_an_agency(text: str) -> bool:
 
 def _lists_groups(words: list[str]) -> bool:
     """ "Sở, ban, ngành liên quan": a group of kinds of agency, written without "Các"."""
-    kinds = [word.rstrip(",").casefold() for word in words[:3]]
+    kinds = [word.rstrip(",").casefold() for word in words[:2]]
     return (
-        len(kinds) >= 2
+        len(kinds) == 2
         and words[0].endswith(",")
         and words[0][:1].isupper()
-        and all(kind in _GROUP_NOUNS for kind in kinds[:2])
+        and all(kind in _GROUP_NOUNS for kind in kinds)
     )
 
 
@@ -140,6 +140,8 @@ _DUTIES_OF = re.compile(
 
 
 class AgencyTask(NamedTuple):
+    """Who owes a task written after a colon, the task, and the partners named before it."""
+
     who: str
     task: str
     partners: tuple[str, ...] = ()

@@ -67,7 +67,9 @@ def _names_its_places(text: str) -> bool:
     """ "Ủy ban nhân dân các xã: An Phú, Tân Hòa": the colon lists which places, by name."""
     who, _, names = text.partition(":")
     places = [place.split() for place in re.split(r",|\s+và\s+", names)]
-    named = all(0 < len(words) <= 4 and all(w[:1].isupper() for w in words) for words in places)
+    named = all(
+        0 < len(words) <= 4 and all(word[:1].isupper() for word in words) for words in places
+    )
     return len(places) >= 2 and named and names_an_agency(who.strip())
 
 
