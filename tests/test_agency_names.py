@@ -43,6 +43,8 @@ SINGLE_NAMES = [
     "Đoàn kiểm tra liên ngành",
     "Hội đồng phối hợp phổ biến, giáo dục pháp luật tỉnh",
     "Ban Quản lý dự án đầu tư xây dựng tỉnh",
+    "lực lượng Công an huyện",  # the kind of body, then its name: one entry
+    "cơ quan Công an các cấp",
 ]
 
 

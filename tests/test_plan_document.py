@@ -34,6 +34,20 @@ def test_hard_wrapped_label_lines_are_joined_back() -> None:
     assert (blocks[0].line, blocks[0].end, blocks[1].line) == (1, 2, 4)
 
 
+def test_a_wrapped_line_opening_with_an_accented_lower_case_word_and_a_colon_goes_on() -> None:
+    text = "Chủ trì, phối hợp với các sở, ngành liên quan tổ chức thực hiện tiểu dự\n"
+    text += "án 2: Tập huấn kỹ năng cho cán bộ cơ sở trên địa bàn tỉnh trong năm 2026.\n"
+    assert len(read_text(text).blocks) == 1
+
+
+def test_a_name_wrapped_before_its_colon_goes_on_but_a_two_word_label_starts_a_block() -> None:
+    text = "+ Sở Công Thương phối hợp Ban Quản lý các Khu công nghiệp tỉnh Quảng\n"
+    text += "Bình: hướng dẫn các doanh nghiệp rà soát tài sản trong các khu công nghiệp\n"
+    text += "Thời gian: Quý IV/2025.\n"
+    blocks = read_text(text).blocks
+    assert [block.text[:9] for block in blocks] == ["Sở Công T", "Thời gian"]
+
+
 def test_portal_cell_lines_become_rows_of_cells_and_a_section_row_keeps_its_two_cells() -> None:
     cells = ["**STT**", "|", "**Nội dung**", "|", "**Chủ trì**", "|", "|", "**I**", "|"]
     cells += ["**NHÓM A**", "|", "|", "1", "|", "Rà soát", "quy định", "|", "Sở Tài chính", "|"]

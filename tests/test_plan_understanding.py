@@ -89,11 +89,124 @@ def test_an_agency_heading_owns_its_bullets_but_not_those_where_it_only_coordina
     ]
 
 
+def test_a_heading_that_names_the_lead_and_partners_gives_them_to_every_bullet() -> None:
+    body = "III. NHIỆM VỤ\n\n2. Bảo đảm kinh phí\n"
+    body += "2.1. Sở Tài chính chủ trì, phối hợp các sở, ngành\n"
+    body += "- Tham mưu bố trí dự toán cho các hoạt động.\n"
+    body += "- Chủ trì, phối hợp với Kho bạc Nhà nước hướng dẫn thanh toán.\n"
+    assert items(body) == [
+        (["Sở Tài chính"], ["các sở, ngành"], "once"),
+        (["Sở Tài chính"], ["Kho bạc Nhà nước"], "once"),
+    ]
+
+
+def test_an_agency_that_directs_its_force_before_the_colon_owes_the_task() -> None:
+    body = "III. NHIỆM VỤ\n\n3. Kiểm soát địa bàn\n"
+    body += "3.1. Sở Giáo dục và Đào tạo chỉ đạo các trường học: Chủ trì, phối hợp với Đoàn "
+    body += "Thanh niên tổ chức các buổi ngoại khóa.\n"
+    assert items(body) == [(["Sở Giáo dục và Đào tạo"], ["Đoàn Thanh niên"], "once")]
+
+
+def test_headings_name_courts_groups_without_cac_and_bodies_joined_by_va() -> None:
+    body = "III. NHIỆM VỤ\n\n1. Viện kiểm sát nhân dân tỉnh, Tòa án nhân dân tỉnh\n"
+    body += "- Đẩy nhanh việc xét xử các vụ án điểm.\n"
+    body += "2. Báo và Phát thanh, Truyền hình tỉnh; Sở Văn hóa và Thể thao\n\n"
+    body += "Mở chuyên mục hỏi đáp hằng tuần.\n"
+    body += "\n3. Sở, ngành liên quan\n\nCăn cứ nhiệm vụ được giao, chủ động bố trí nguồn lực.\n"
+    assert [lead for lead, _, _ in items(body)] == [
+        ["Viện kiểm sát nhân dân tỉnh", "Tòa án nhân dân tỉnh"],
+        ["Báo và Phát thanh, Truyền hình tỉnh", "Sở Văn hóa và Thể thao"],
+        ["Sở, ngành liên quan"],
+    ]
+
+
+def test_a_request_to_an_agency_or_to_kinds_of_addressee_before_a_colon_is_their_task() -> None:
+    body = "III. NHIỆM VỤ\n\n5. Đề nghị Công ty Cấp nước tỉnh: Bảo đảm nước sạch cho "
+    body += "các điểm sơ tán. Phối hợp chính quyền cơ sở kiểm tra đường ống.\n"
+    body += "6. Đề nghị các doanh nghiệp bưu chính (A, B và C): Duy trì liên lạc trong mùa bão.\n"
+    body += "7. Doanh nghiệp, tổ chức, cá nhân: Quan tâm ủng hộ vật tư cho vùng bị ngập.\n"
+    assert items(body) == [
+        (["Công ty Cấp nước tỉnh"], ["chính quyền cơ sở"], "once"),
+        (["các doanh nghiệp bưu chính (A, B và C)"], [], "once"),
+        (["Doanh nghiệp, tổ chức, cá nhân"], [], "once"),
+    ]
+
+
+def test_a_heading_that_lists_its_places_after_a_colon_owns_the_bullets_below() -> None:
+    body = "III. NHIỆM VỤ\n\n4. Ủy ban nhân dân các phường: An Lạc, Bình Hòa và Tân Mỹ\n"
+    body += "- Rà soát các hộ ven sông.\n- Bố trí điểm tập kết vật tư.\n"
+    owner = "Ủy ban nhân dân các phường: An Lạc, Bình Hòa và Tân Mỹ"
+    assert items(body) == [([owner], [], "once"), ([owner], [], "once")]
+
+
+def test_a_bullet_that_opens_coordinating_but_later_says_its_agency_leads_is_its_task() -> None:
+    body = "III. NHIỆM VỤ\n\n2. Sở Y tế\n- Phối hợp chặt chẽ với Sở Nội vụ rà soát nhân lực "
+    body += "y tế cơ sở; chủ trì xây dựng quy trình cấp cứu ban đầu.\n"
+    body += "- Phối hợp với Sở Tư pháp phổ biến pháp luật về khám chữa bệnh.\n"
+    assert items(body) == [(["Sở Y tế"], ["Sở Nội vụ"], "once")]
+
+
+def test_labelled_tasks_under_an_agency_heading_where_it_only_coordinates_are_not_its() -> None:
+    body = "III. NHIỆM VỤ\n\n1. Sở Nội vụ\n\n- Rà soát biên chế các đơn vị.\n\n"
+    body += "Thời gian thực hiện: Quý I/2026.\n\n"
+    body += "- Phối hợp với Sở Tài chính thẩm định kinh phí.\n\n"
+    body += "Thời gian thực hiện: Quý II/2026.\n"
+    assert items(body) == [(["Sở Nội vụ"], [], "once")]
+
+
+def test_duties_of_a_body_with_a_note_in_brackets_and_an_agency_partnering_before_a_colon() -> None:
+    body = "III. NHIỆM VỤ\n\n1. Trách nhiệm của các cơ quan chủ quản (bao gồm cả các đơn vị "
+    body += "sự nghiệp trực thuộc):\n\n- Đôn đốc đơn vị cấp dưới.\n\n"
+    body += "2. Các sở chuyên ngành\n\n+ Sở Xây dựng phối hợp Ban Quản lý dự án tỉnh: hướng "
+    body += "dẫn kiểm tra công trình.\n"
+    assert items(body) == [
+        (["các cơ quan chủ quản"], [], "once"),
+        (["Sở Xây dựng"], ["Ban Quản lý dự án tỉnh"], "once"),
+    ]
+
+
 def test_a_sentence_names_its_lead_partners_and_deadline() -> None:
     body = "II. NỘI DUNG\n\n1. Sở Lao động - Thương binh và Xã hội chủ trì, phối hợp với Liên "
     body += "đoàn Lao động tỉnh thực hiện; thời gian: trong quý III/2025.\n"
     assert items(body) == [
         (["Sở Lao động - Thương binh và Xã hội"], ["Liên đoàn Lao động tỉnh"], "once")
+    ]
+
+
+def test_partners_listed_on_past_a_semicolon_and_tổ_chức_as_a_noun_in_the_list() -> None:
+    body = "II. NỘI DUNG\n\n1. Rà soát quy chế phối hợp (Giao Sở Nội vụ chủ trì, phối hợp "
+    body += "với Thanh tra tỉnh; Sở Tài chính và các đơn vị, tổ chức có liên quan tham mưu).\n"
+    assert items(body) == [
+        (
+            ["Sở Nội vụ"],
+            ["Thanh tra tỉnh", "Sở Tài chính", "các đơn vị, tổ chức có liên quan"],
+            "once",
+        )
+    ]
+
+
+def test_a_period_introduced_by_trong_inside_a_task_is_its_deadline() -> None:
+    body = "III. NHIỆM VỤ\n\n1. Sở Y tế\n- Tổ chức tập huấn cho y tế cơ sở, báo cáo kết quả "
+    body += "trong tháng 10/2026.\n- Phấn đấu phủ kín trạm y tế ngay trong năm 2026.\n"
+    plan = parse_plan_text(HEADER + body, source="plan.txt")
+    assert [str(item.timeframe.due) for item in plan.items] == ["2026-10-31", "2026-12-31"]
+
+
+def test_a_timeframe_label_after_a_run_of_sibling_agency_bullets_is_the_whole_runs() -> None:
+    body = "III. NHIỆM VỤ\n\n1. Hướng dẫn rà soát tài sản. Trong đó:\n\n"
+    body += "+ Sở Xây dựng: hướng dẫn rà soát nhà công vụ.\n\n"
+    body += "+ Sở Y tế: hướng dẫn rà soát trang thiết bị y tế.\n\n"
+    body += "Thời gian thực hiện: Từ tháng 11/2025 đến khi kết thúc đợt rà soát.\n"
+    assert items(body) == [(["Sở Xây dựng"], [], "ongoing"), (["Sở Y tế"], [], "ongoing")]
+
+
+def test_a_coordination_regulation_names_no_partners_and_political_bodies_stay_whole() -> None:
+    body = "III. NHIỆM VỤ\n\n1. Sở Tư pháp\n- Ban hành quy chế phối hợp với Công an tỉnh "
+    body += "trong việc cung cấp lý lịch tư pháp.\n"
+    body += "- Chủ trì, phối hợp với các tổ chức chính trị - xã hội tổ chức phổ biến pháp luật.\n"
+    assert items(body) == [
+        (["Sở Tư pháp"], [], "once"),
+        (["Sở Tư pháp"], ["các tổ chức chính trị - xã hội"], "once"),
     ]
 
 

@@ -55,6 +55,7 @@ _MASK = re.compile(f"{_MASK_OPEN}(\\d+){_MASK_CLOSE}")
 # Commas that belong to a set phrase, not to a list: "Ban Chỉ huy Phòng, chống thiên tai".
 _SET_PHRASE_COMMA = re.compile(r"(?<=\bphòng),(?=\s*chống\b)", re.IGNORECASE)
 _KEPT_COMMA = "\ue002"
+_APPOSITIVE_CLASSES = {normalize_name(word) for word in ("lực lượng", "cơ quan")}
 
 
 @dataclass
@@ -302,6 +303,8 @@ def _split_missing_commas(piece: str) -> list[str]:
 def _complete_before(first_words: list[str], length: int) -> bool:
     """Whether a name of `length` words opening with `first_words` (six are enough for
     classify) is complete: a strong-headed agency with its name, or a class or group."""
+    if length == 2 and normalize_name(" ".join(first_words)) in _APPOSITIVE_CLASSES:
+        return False  # "lực lượng Công an thành phố": the kind of body the name says, not one
     kind = classify(" ".join(first_words))
     if kind is Piece.NAMED:
         head = leading(first_words[:5], STRONG_HEADS)

@@ -49,4 +49,5 @@ def read_marker(text: str) -> Marker | None:
 
 def starts_label(text: str) -> bool:
     """A line opening with a short capitalised phrase and a colon: "Thời gian thực hiện: …"."""
-    return bool(_LABEL_START.match(text))
+    # [À-Ỹ] also holds lower-case letters ("án 1: …" goes on a wrapped "Tiểu dự"), hence isupper
+    return text[:1].isupper() and bool(_LABEL_START.match(text))

@@ -107,7 +107,7 @@ def _continues(
         return True  # "**5. Sở" / "Khoa học và Công nghệ:**": one bold heading
     if wrapped and _OPEN_ENDING.search(previous.text):
         return True  # "+ Sở" / "Xây dựng: hướng dẫn …": a name wrapped after its first word
-    if starts_label(text):
+    if starts_label(text) and not _ends_wrapped_name(previous.text, text):
         return False
     if text[0].islower():
         return True
@@ -127,6 +127,12 @@ def _continues(
     if len(previous.text) < wrapped * 0.6:
         return False  # a short line ends its paragraph: "2. Tổ chức thực hiện" / "Giao …"
     return _all_capitals(previous.text) == _all_capitals(text)
+
+
+def _ends_wrapped_name(previous: str, text: str) -> bool:
+    """ "… và các Khu công nghiệp Quảng" / "Ngãi: hướng dẫn …": one word before the colon after
+    an unfinished line ends a wrapped name; labels ("Thời gian:", "Chủ trì:") run two words."""
+    return not previous.endswith(_TERMINAL) and len(text.split(":", 1)[0].split()) == 1
 
 
 def _all_capitals(text: str) -> bool:

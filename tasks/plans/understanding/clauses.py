@@ -9,8 +9,14 @@ from dataclasses import dataclass, field
 
 from tasks.plans.agency_names import starts_like_agency
 
+# "tổ chức" is also a noun in lists of bodies: "các cơ quan, tổ chức có liên quan"
+_ORGANISE = (
+    r"tổ chức(?!\s*,\s*(?:cá nhân|đơn vị|doanh nghiệp|cơ quan|đoàn thể)"
+    r"|\s+(?:và|hoặc)\s+(?:cá nhân|đơn vị|doanh nghiệp)"
+    r"|\s+(?:khác|có liên quan|liên quan|chính trị)\b)"
+)
 _VERBS = (
-    r"chủ trì|chủ động|phối hợp|tổ chức|tiến hành|thực hiện|tham mưu|triển khai|rà soát|"
+    rf"chủ trì|chủ động|phối hợp|{_ORGANISE}|tiến hành|thực hiện|tham mưu|triển khai|rà soát|"
     r"có trách nhiệm|chịu trách nhiệm|xây dựng|hướng dẫn|theo dõi|đôn đốc|kiểm tra|báo cáo|"
     r"tổng hợp|nghiên cứu|đề xuất|ban hành|trình|cập nhật|tuyên truyền|bố trí|bảo đảm|đảm bảo|"
     r"căn cứ|lập|gửi|tập trung|tiếp tục|thường xuyên|là cơ quan|là đầu mối|làm đầu mối|"
@@ -22,16 +28,10 @@ _VERBS = (
 )
 # Verbs are lower case inside a sentence; agency names capitalise the same words ("Phòng Quản
 # lý Công nghiệp", "Ban Chỉ đạo"), so only a clause's first word is matched in any case.
-# "tổ chức" is also the noun of "các cơ quan, tổ chức khác có liên quan": there it closes a list
-_ORGANISATIONS = (
-    r"(?!tổ chức(?:\s+(?:khác|có liên quan|liên quan|chính trị - xã hội|chính trị|đoàn thể"
-    r"|thành viên|xã hội|cá nhân))*\s*(?:[,.;)]|\s+và\s|$))"
-)
-FIRST_VERB = re.compile(
-    rf"(?:^(?i:{_VERBS})|(?<=[\s,(])(?<!các )(?<!những ){_ORGANISATIONS}(?:{_VERBS}))\b"
-)
+FIRST_VERB = re.compile(rf"(?:^(?i:{_VERBS})|(?<=[\s,(])(?<!các )(?<!những )(?:{_VERBS}))\b")
+# "quy chế phối hợp với …" names a regulation between bodies, not the task's partners
 _PARTNERS = re.compile(
-    r"\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+(?P<who>.+?)"
+    r"(?<!quy chế )(?<!cơ chế )\bphối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+(?P<who>.+?)"
     rf"(?=\s+(?:{_VERBS}|để|nhằm|trong việc|trong)\b|[;.()]|$)",
     re.IGNORECASE,
 )
@@ -47,7 +47,7 @@ _WHEN = re.compile(
 )
 # a deadline anywhere in a sentence, when it is introduced as one and names a date or period
 _DATED = re.compile(
-    r"(?<![\w/])(?P<when>(?:trước|chậm nhất(?: là)?|đến|hạn chót)\s+(?:"
+    r"(?<![\w/])(?P<when>(?:trước|chậm nhất(?: là)?|đến|hạn chót|(?:ngay\s+)?trong)\s+(?:"
     r"ngày\s+\d{1,2}(?:/\d{1,2}(?:/\d{4})?|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?)"
     r"|tháng\s+\d{1,2}(?:/\d{4}|\s+năm\s+\d{4})?"
     r"|quý\s+[IVX\d]{1,4}(?:/\d{4}|\s+năm\s+\d{4})?"
@@ -95,6 +95,7 @@ def read_roles(text: str) -> Roles:
     if found := _TIME.search(text):
         roles.timeframe = found["when"].strip(" .;")
         text = text[: found.start()] + text[found.end() :]
+    partners_open = False
     for clause in re.split(r";\s*", text):
         clause = _GIAO.sub("", clause.strip(" .,"))
         if not clause:
@@ -102,12 +103,18 @@ def read_roles(text: str) -> Roles:
         verb = FIRST_VERB.search(clause)
         subject = clause[: verb.start()] if verb else clause
         subject = subject.strip(" ,.:(")
-        if subject:
+        if partners_open and _names_partners(subject):
+            # "phối hợp với Văn phòng; Sở Tư pháp và các cơ quan tham mưu": the partner list
+            # ran to the ";" with no task of its own, so the names after it go on with it
+            roles.partners.append(subject)
+        elif subject:
             roles.leads.append(subject)
+        partners_open = False
         for partner in _PARTNERS.finditer(clause):
             who = _CITATION.split(partner["who"])[0].strip(" ,.")
             if _names_partners(who):
                 roles.partners.append(who)
+                partners_open = partner.end() == len(clause)
     return roles
 
 

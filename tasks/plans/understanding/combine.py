@@ -7,7 +7,12 @@ from __future__ import annotations
 from tasks.plans.document import Block, Document
 from tasks.plans.understanding.clauses import time_phrase
 from tasks.plans.understanding.from_labels import read_label_items
-from tasks.plans.understanding.from_prose import agency_owners, read_prose_items
+from tasks.plans.understanding.from_prose import (
+    Owner,
+    agency_owners,
+    only_coordinates,
+    read_prose_items,
+)
 from tasks.plans.understanding.from_tables import read_table_items
 from tasks.plans.understanding.raw import RawItem, Reading
 from tasks.plans.understanding.sections import sections_of
@@ -39,17 +44,47 @@ def understand(document: Document) -> Reading:
         found = None if item.timeframe else time_phrase(_task_text(item))
         if found:
             item.timeframe, item.timeframe_line = found, item.line
+    _share_closing_timeframes(blocks, merged.items)
     return merged
 
 
-def _give_owners(blocks: list[Block], labels: Reading, owners: dict[int, str]) -> None:
-    """A labelled task under an agency heading with no lead of its own is that agency's."""
+_BULLETS = {"dash", "plus", "bullet", "letter"}
+
+
+def _share_closing_timeframes(blocks: list[Block], items: list[RawItem]) -> None:
+    """ "+ Sở A: …" / "+ Sở B: …" / "Thời gian thực hiện: …": a timeframe label after a run
+    of sibling bullets (one after the other, none with a time of its own) closes the run."""
     by_line = {block.line: index for index, block in enumerate(blocks)}
+    for at in range(len(items) - 1, 0, -1):
+        closing = items[at]
+        here = by_line.get(closing.line)
+        if not closing.timeframe or closing.timeframe_line <= closing.line or here is None:
+            continue
+        style = blocks[here].style
+        if style not in _BULLETS:
+            continue
+        for earlier in reversed(items[:at]):
+            there = by_line.get(earlier.line)
+            if earlier.timeframe or there != here - 1 or blocks[there].style != style:
+                break
+            earlier.timeframe, earlier.timeframe_line = closing.timeframe, closing.timeframe_line
+            here = there
+
+
+def _give_owners(blocks: list[Block], labels: Reading, owners: dict[int, Owner]) -> None:
+    """A labelled task under an agency heading with no lead of its own is that agency's, unless
+    the agency only coordinates in it ("- Phối hợp với Sở Y tế …" / "Thời gian: quý IV")."""
+    by_line = {block.line: index for index, block in enumerate(blocks)}
+    kept: list[RawItem] = []
     for item in labels.items:
         owner = owners.get(by_line.get(item.line, -1))
         if not item.lead and owner:
-            item.lead = [owner]
+            if only_coordinates(item.content):
+                continue
+            item.lead = [owner.name]
             item.how = "labels under an agency heading"
+        kept.append(item)
+    labels.items = kept
 
 
 _TASK_TEXT_LIMIT = 2000  # a deadline in a task's text sits near its start; bounded per task

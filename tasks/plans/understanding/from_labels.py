@@ -95,7 +95,8 @@ class _Assembler:
         content = task.text if self.task else ""
         item = RawItem(task.marker, content, task.line, section.marker, how="labels")
         if self.task and (named := agency_label(task.text)):
-            item.lead, item.content = [named[0]], named[1]  # "+ Sở Xây dựng: hướng dẫn …"
+            item.lead, item.content = [named.who], named.task  # "+ Sở Xây dựng: hướng dẫn …"
+            item.coordinating = list(named.partners)
             self.filled.add("lead")
         if self.task:
             self.reading.used.add(index)

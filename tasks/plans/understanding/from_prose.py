@@ -5,10 +5,11 @@ thời gian: quý III/2020", "(Giao Công an tỉnh chủ trì …)", and a head
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from tasks.plans.agency_names import split_agencies, starts_like_agency
 from tasks.plans.document import MARKER_DEPTH, Block
-from tasks.plans.understanding.agencies import agency_label, duties_of, names_an_agency
+from tasks.plans.understanding.agencies import REQUEST, agency_label, duties_of, names_an_agency
 from tasks.plans.understanding.clauses import FIRST_VERB, read_roles, time_phrase
 from tasks.plans.understanding.raw import RawItem, Reading
 from tasks.plans.understanding.sections import Section
@@ -26,26 +27,57 @@ _ROLE_SUFFIX = re.compile(
     r"(?<!\s)(?:\s++[-–]|\s*+\()\s*+(?:cơ quan|đơn vị|thường trực|thành viên)\b.*$",
     re.IGNORECASE | re.DOTALL,
 )
-# "13. Đề nghị Ủy ban Mặt trận Tổ quốc …": a request to a body outside the issuer is its task
-_REQUEST = re.compile(r"(?i)^(?:đề nghị|kiến nghị)\s+")
 _LEADS_WITH = re.compile(r"(?i)^chủ trì,?\s*phối hợp(?:\s+với)?\s*:?$")
 _COORDINATES = re.compile(r"(?i)^(?:chủ động\s+)?phối hợp\b")
+# "Phối hợp chặt chẽ với Y …; chủ trì kiểm định …": later in the task its agency leads
+_LEADS_LATER = re.compile(r"[;.]\s+chủ trì\b")
 _BULLETS = {"dash", "plus", "bullet", "letter"}
 _MAX_HEADING_WORDS = 30
+# "8.1. Sở Tài chính chủ trì, phối hợp các sở, ngành": a heading that says who leads and who
+# partners in every task below it, with no task of its own
+_LEADS_ALL = re.compile(
+    r"(?i)^(?P<who>.+?)\s+chủ trì\s*,?\s*(?:và\s+)?phối hợp(?:\s+với)?\s+(?P<partners>.+)$"
+)
 
 
-def _agency_heading(block: Block) -> str | None:
+@dataclass(frozen=True)
+class Owner:
+    """The agency a heading names, and the partners it names for all the tasks below it."""
+
+    name: str
+    partners: tuple[str, ...] = ()
+
+
+def _agency_heading(block: Block) -> Owner | None:
     text = block.text.strip().rstrip(":").strip()
     if block.kind == "table" or not text or len(text.split()) > _MAX_HEADING_WORDS:
         return None
     if block.style not in {"number", "roman", "letter"}:
         return None
     if ":" in text:
-        return duties_of(block.text)
-    text = _ROLE_SUFFIX.sub("", _REQUEST.sub("", text))
+        return Owner(text) if _names_its_places(text) else _owner(duties_of(block.text))
+    text = _ROLE_SUFFIX.sub("", REQUEST.sub("", text))
     if names_an_agency(text) or _names_agencies(text):
-        return text
-    return duties_of(block.text)
+        return Owner(text)
+    if (leads := _LEADS_ALL.match(text)) and names_an_agency(leads["who"]):
+        partners = leads["partners"].strip(" .,")
+        if not FIRST_VERB.search(partners) and starts_like_agency(partners):
+            return Owner(leads["who"], (partners,))
+    return _owner(duties_of(block.text))
+
+
+def _names_its_places(text: str) -> bool:
+    """ "Ủy ban nhân dân các xã: An Phú, Tân Hòa": the colon lists which places, by name."""
+    who, _, names = text.partition(":")
+    places = [place.split() for place in re.split(r",|\s+và\s+", names)]
+    named = all(
+        0 < len(words) <= 4 and all(word[:1].isupper() for word in words) for words in places
+    )
+    return len(places) >= 2 and named and names_an_agency(who.strip())
+
+
+def _owner(name: str | None) -> Owner | None:
+    return Owner(name) if name else None
 
 
 def _names_agencies(text: str) -> bool:
@@ -60,7 +92,7 @@ def read_prose_items(
     blocks: list[Block],
     sections: list[Section],
     used: set[int],
-    owners: dict[int, str],
+    owners: dict[int, Owner],
     headings: set[int],
     *,
     organising: bool,
@@ -103,7 +135,7 @@ def read_prose_items(
     return reading
 
 
-def _partner_item(task: RawItem, block: Block, owner: str) -> RawItem | None:
+def _partner_item(task: RawItem, block: Block, owner: Owner) -> RawItem | None:
     """Under "Chủ trì, phối hợp" each bullet names a partner and what the two do together:
     the owner leads, the bullet's subject coordinates. The bare lead-in is then no task."""
     if not _LEADS_WITH.match(task.content) and task.how != "partnered":
@@ -112,20 +144,20 @@ def _partner_item(task: RawItem, block: Block, owner: str) -> RawItem | None:
     if not roles.leads or not names_an_agency(roles.leads[0]):
         return None
     item = RawItem(task.seq, block.text, block.line, task.section, how="partnered")
-    item.lead, item.coordinating = [owner], roles.leads
+    item.lead, item.coordinating = [owner.name], roles.leads
     item.timeframe, item.timeframe_line = time_phrase(block.text), block.line
     if _LEADS_WITH.match(task.content):
         task.how = "lead-in"  # replaced by its bullets
     return item
 
 
-def agency_owners(blocks: list[Block]) -> tuple[dict[int, str], set[int]]:
+def agency_owners(blocks: list[Block]) -> tuple[dict[int, Owner], set[int]]:
     """The agency heading each block sits under ("1.2. Sở Tài chính" over its bullets), by
     block index, and the indexes of those headings; a heading of the same or an outer level
     ends one."""
-    owners: dict[int, str] = {}
+    owners: dict[int, Owner] = {}
     headings: set[int] = set()
-    owner: str | None = None
+    owner: Owner | None = None
     owner_style = ""
     for index, block in enumerate(blocks):
         if block.kind == "table":
@@ -153,12 +185,12 @@ def _labelled_item(block: Block, section: Section) -> RawItem | None:
     found = agency_label(block.text)
     if found is None:
         return None
-    who, task = found
+    who, task, partners = found
     if _COORDINATES.match(task):
         return None
     item = RawItem(block.marker, task, block.line, section.marker, how="agency label")
     item.lead = [who]
-    item.coordinating = read_roles(task).partners
+    item.coordinating = list(partners) or read_roles(task).partners
     item.timeframe = time_phrase(task)
     item.timeframe_line = block.line
     return item
@@ -183,16 +215,23 @@ def _sentence_item(block: Block, section: Section) -> RawItem | None:
     return item
 
 
-def _owned_item(block: Block, section: Section, owner: str | None) -> RawItem | None:
+def only_coordinates(task: str) -> bool:
+    """A task under an agency heading where that agency only partners: "Phối hợp với Sở Y tế
+    kiểm tra …" — unless it later leads a part ("…; chủ trì kiểm định …")."""
+    return bool(_COORDINATES.match(task)) and not _LEADS_LATER.search(task)
+
+
+def _owned_item(block: Block, section: Section, owner: Owner | None) -> RawItem | None:
     if owner is None or not (block.style in _BULLETS or block.kind == "paragraph"):
         return None
     if block.text.rstrip().endswith(":") and not block.marker:
         return None  # "Trong đó giao … chỉ đạo thực hiện:" introduces the tasks below it
-    if _COORDINATES.match(block.text):
+    if only_coordinates(block.text):
         return None  # "Phối hợp với Sở Y tế …": the heading agency only coordinates
     item = RawItem(block.marker, block.text, block.line, section.marker, how="agency block")
-    item.lead = [owner]
-    item.coordinating = read_roles(block.text).partners[:1]  # the task's own partners: the first
+    item.lead = [owner.name]
+    # the task's own partners (the first named), else those its heading names for all tasks
+    item.coordinating = read_roles(block.text).partners[:1] or list(owner.partners)
     item.timeframe = time_phrase(block.text)
     item.timeframe_line = block.line
     return item
