@@ -50,6 +50,15 @@ def test_a_field_the_vocabulary_does_not_know_stays_in_its_task_among_the_labels
     assert "Thành phần: Thường trực HĐND, UBND xã." in (plan.items[0].details or "")
 
 
+def test_a_blank_form_field_under_a_role_label_names_no_agency() -> None:
+    body = (
+        "II. NỘI DUNG\n\n1. Kiểm tra\n- Cơ quan chủ trì: Phòng Nội vụ\n- Thời gian: Quý IV/2025\n"
+    )
+    body += "PHỤ LỤC\nBIÊN BẢN HỘI NGHỊ\n- Họ và tên người chủ trì hội nghị: ………… Chức vụ ………\n"
+    plan = parse_plan_text(HEADER + body, source="plan.txt")
+    assert [(item.seq, item.lead) for item in plan.items] == [("1", ["Phòng Nội vụ"])]
+
+
 def test_a_lead_then_an_executor_label_is_one_task_and_bare_role_headings_are_labels() -> None:
     body = "II. NỘI DUNG\n\n1. Kiện toàn tổ chức\n2. Chủ trì thực hiện\n- Sở Nội vụ.\n"
     body += "- Đơn vị thực hiện: Các phòng chuyên môn.\n3. Thời gian thực hiện: Quý I/2026\n"
