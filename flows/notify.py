@@ -93,7 +93,8 @@ def _publish(report: DayReport, sent: SendReport | None, key: str) -> None:
     ]
     if sent is not None:
         lines += [
-            f"- đã gửi: {sent.sent}, lỗi: {len(sent.failed)}, còn chờ: {sent.still_queued}",
+            f"- đã gửi: {sent.sent}, lỗi: {len(sent.failed)}, còn chờ: {sent.still_queued}, "
+            f"đang do tiến trình khác giữ: {sent.held}",
             *(f"  - lỗi `{k}`: {error}" for k, error in sent.failed),
         ]
     if report.without_email:

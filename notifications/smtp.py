@@ -56,6 +56,13 @@ class SendReport:
     retried: int = 0
     refused: list[tuple[str, str, str]] = field(default_factory=list)  # (key, address, reply)
     still_queued: int = 0
+    # rows other senders hold ("sending"): alive, or dead and waiting for their lease to end
+    held: int = 0
+
+    @property
+    def waiting(self) -> int:
+        """Emails not delivered yet that this run leaves behind (queued or held)."""
+        return self.still_queued + self.held
 
 
 @dataclass
@@ -159,7 +166,8 @@ class _Run:
         with Session(self.engine) as session, session.begin():
             if self.unsent:
                 outbox.release(session, sorted(self.unsent), self.worker)
-            self.report.still_queued = outbox.counts(session)["queued"]
+            left = outbox.counts(session)
+            self.report.still_queued, self.report.held = left["queued"], left["sending"]
 
     async def _claimer(self) -> None:
         while self.abort is None:

@@ -18,6 +18,8 @@ from models.outbox import OutboxMessage
 from notifications.delivery import DeliveryError, SmtpConfig, classify
 from notifications.outbox import NewMessage, counts, queue_many
 from notifications.smtp import SendReport, send_outbox, send_outbox_sync
+from tests.support.cli import Cli
+from tests.support.settings import SettingsEnv
 from tests.support.smtp import SmtpSink, digest_like
 
 DAY = date(2025, 6, 16)
@@ -310,3 +312,24 @@ def test_backoff_is_full_jitter_capped_at_an_hour() -> None:
         delays = [config.backoff(attempts).total_seconds() for _ in range(200)]
         assert all(0 <= d <= ceiling for d in delays)
         assert max(delays) > ceiling / 2  # spread over the range, not a fixed step
+
+
+def test_a_run_counts_the_rows_another_sender_holds_and_the_cli_exits_3_while_any_wait(
+    database_url: str, smtp_server: SmtpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _queue(database_url, 3)
+    just_now = datetime.now(UTC)
+    with session_scope(database_url) as session:  # a sender that died a moment ago
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.key == "k1")
+            .values(status="sending", claimed_by="dead", claimed_at=just_now, attempts=1)
+        )
+    report = _send(database_url, _config(smtp_server, lease_seconds=600.0))
+    assert (report.sent, report.still_queued, report.held) == (2, 0, 1)
+    SettingsEnv(monkeypatch).set(smtp_host="127.0.0.1", smtp_port=smtp_server.port)
+    result = Cli(database_url, monkeypatch)("outbox", "send", expect=3)
+    assert result.stdout.strip() == (
+        "Sent 0, failed 0, still queued 0, held by other or stopped senders 1."
+    )
+    assert len(smtp_server.received) == len(ids) - 1

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from dondoc.cli.options import date_option
+from dondoc.cli.outbox import exit_for, send_summary
 from dondoc.cli.output import JsonFlag, console, fail, print_json, print_table, warn
 from dondoc.core.clock import local_date, now_utc
 from dondoc.core.db import session_scope
@@ -87,16 +88,15 @@ def _run(command: Command, on: date | None, dry_run: bool, no_send: bool, as_jso
                 "sent": sent.sent,
                 "failed": len(sent.failed),
                 "queued": sent.still_queued,
+                "held": sent.held,
             }
         print_json(data)
     else:
         _print(report)
         if sent is not None:
-            console.print(
-                f"Sent {sent.sent}, failed {len(sent.failed)}, still queued {sent.still_queued}."
-            )
-    if sent is not None and sent.failed:
-        raise typer.Exit(1)
+            console.print(send_summary(sent))
+    if sent is not None:
+        exit_for(sent)
 
 
 def _print(report: DayReport) -> None:

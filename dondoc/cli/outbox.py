@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -15,6 +15,9 @@ from dondoc.core.clock import now_utc
 from dondoc.core.db import session_scope
 from models.outbox import OUTBOX_STATUSES
 from models.schema import ready_database_url
+
+if TYPE_CHECKING:  # the sender is slow to import; only `send` needs it
+    from notifications.smtp import SendReport
 
 outbox_app = command_group(
     "The emails dondoc sends: list them, retry failures, send what is queued."
@@ -78,10 +81,11 @@ def outbox_retry(
 
 @outbox_app.command("send")
 def outbox_send(as_json: JsonFlag = False) -> None:
-    """Send what is queued and due now; exits 1 when an email failed for good."""
+    """Send what is queued and due now; exits 1 when an email failed for good, 3 when some
+    are left undelivered (queued for a later retry, or held by another or a dead sender)."""
     from notifications.delivery import DeliveryError, SmtpConfig
     from notifications.outbox import counts
-    from notifications.smtp import SendReport, send_outbox_sync
+    from notifications.smtp import send_outbox_sync
 
     config = SmtpConfig.from_settings()
     url = ready_database_url()
@@ -104,6 +108,7 @@ def outbox_send(as_json: JsonFlag = False) -> None:
                 "sent": report.sent,
                 "retried": report.retried,
                 "still_queued": report.still_queued,
+                "held": report.held,
                 "failed": [{"key": k, "error": e} for k, e in report.failed],
                 "refused": [{"key": k, "address": a, "reply": r} for k, a, r in report.refused],
             }
@@ -113,8 +118,23 @@ def outbox_send(as_json: JsonFlag = False) -> None:
             warn(f"{key}: {address} refused: {reply}")
         for key, error in report.failed:
             warn(f"{key} failed: {error}")
-        console.print(
-            f"Sent {report.sent}, failed {len(report.failed)}, still queued {report.still_queued}."
-        )
+        console.print(send_summary(report))
+    exit_for(report)
+
+
+def send_summary(report: SendReport) -> str:
+    """One line on what a send left: held rows are another sender's, or a dead one's that the
+    next run takes back once their lease is over."""
+    line = f"Sent {report.sent}, failed {len(report.failed)}, still queued {report.still_queued}"
+    if report.held:
+        line += f", held by other or stopped senders {report.held}"
+    return line + "."
+
+
+def exit_for(report: SendReport) -> None:
+    """1 when an email failed for good; 3 when some are not delivered yet, so a script or a
+    scheduler sees that the outbox is not empty (a run that says success must mean it)."""
     if report.failed:
         raise typer.Exit(1)
+    if report.waiting:
+        raise typer.Exit(3)
