@@ -222,7 +222,7 @@ class FeedBuilder:
                     due=due,
                     summary=_mark(shown) + "[Chủ trì] " + _title(item, kind),
                     description=self._description(item) + "\nBáo cáo hoàn thành: ",
-                    description_tail=self._link(item, agency_id),
+                    description_tail=self._link(item, agency_id, due),
                     sequence=sequence + past,
                     modified=event_modified(updated_at, due if past else None),
                     cancelled=status == "cancelled",
@@ -287,8 +287,8 @@ class FeedBuilder:
             found = self._descriptions[item.item_id] = _describe(item)
         return found
 
-    def _link(self, item: ItemDetails, agency_id: int) -> str:
-        return self.links.completion(item, agency_id, self.today)
+    def _link(self, item: ItemDetails, agency_id: int, due: date) -> str:
+        return self.links.completion(item, agency_id, self.today, due)
 
 
 def _describe(item: ItemDetails) -> str:

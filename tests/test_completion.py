@@ -79,6 +79,22 @@ def test_the_feeds_link_shows_the_open_periods_and_changes_nothing(app_url: str)
     assert statuses(app_url, agency_id) == before  # a link scanner's GET records nothing
 
 
+def test_the_link_opens_on_the_period_it_was_sent_for_with_the_others_below(app_url: str) -> None:
+    # an email about the 28/02 deadline must not land the reader on January's form first
+    path, agency_id = commune_link(app_url)
+    assert re.search(r"\?han=\d{4}-\d{2}-\d{2}$", path)  # the feed's link names its period
+    token = path.split("?")[0]
+    january, february = sorted(statuses(app_url, agency_id))[:2]
+    page = call(app_url, "GET", f"{token}?han={february:%Y-%m-%d}").text
+    asked = page.index("Kỳ được nhắc trong thư hoặc lịch")
+    assert asked < page.index(f"{february:%d/%m/%Y}") < page.index("Các kỳ khác đang chờ báo cáo")
+    assert page.index("Các kỳ khác đang chờ báo cáo") < page.index(f"{january:%d/%m/%Y}")
+    form = {"occurrence": str(january_of(app_url, agency_id).id), "by": "Lò Văn A"}
+    call(app_url, "POST", f"{token}?han={january:%Y-%m-%d}", form)
+    page = call(app_url, "GET", f"{token}?han={january:%Y-%m-%d}").text
+    assert f"Kỳ hạn {january:%d/%m/%Y} không còn chờ báo cáo" in page
+
+
 def january_of(url: str, agency_id: int) -> Occurrence:
     """The commune's monthly item due 31/01/2019: past due on TODAY, so done late."""
     with session_scope(url) as session:
@@ -130,7 +146,7 @@ def test_simultaneous_reports_of_one_period_record_it_once(app_url: str) -> None
     def report(name: str) -> tuple[str, str]:
         form = urlencode({"occurrence": str(january.id), "by": name}).encode()
         start.wait()  # each request opens its own session
-        status, _, body = pages.record(path.removeprefix("/done/"), form)
+        status, _, body = pages.record(path.removeprefix("/done/").split("?")[0], form)
         assert status == 200
         return name, body.decode()
 
@@ -157,7 +173,7 @@ def test_a_link_cannot_report_another_agencys_work(app_url: str) -> None:
 
 def test_forged_expired_and_malformed_links_get_one_answer(app_url: str) -> None:
     path, _ = commune_link(app_url)
-    token = path.removeprefix("/done/")
+    token = path.removeprefix("/done/").split("?")[0]
     payload, signature = token.split(".")
     forged = f"{payload}.{signature[:-2]}AA"
     expired = sign_link(

@@ -14,6 +14,7 @@ interval, not one per poll. The price: a revoked token keeps working for up to
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import time
@@ -39,6 +40,7 @@ from dondoc.core.settings import get_settings
 from dondoc.web.completion import MAX_FORM_BYTES, CompletionPages
 from dondoc.web.guard import bounded_body
 from models.schema import ready_database_url
+from tasks.completion.links import PERIOD_PARAMETER
 
 log = logging.getLogger("dondoc.feeds")
 
@@ -293,16 +295,17 @@ async def completion(pages: CompletionPages, request: Request) -> Answer:
     feeds); the database being down is a 503 here too. A POST's link, origin and type are
     checked before its body is read, and the body is read only up to its limit."""
     token = request.path_params["token"]
+    asked = request.query_params.get(PERIOD_PARAMETER)
     try:
         if request.method in ("GET", "HEAD"):
-            return await run_in_threadpool(pages.show, token)
+            return await run_in_threadpool(functools.partial(pages.show, token, asked=asked))
         if request.method == "POST":
             if (refused := pages.refused(token, request.headers)) is not None:
                 return refused
             body = await bounded_body(request, MAX_FORM_BYTES)
             if body is None:
                 return pages.too_large()
-            return await run_in_threadpool(pages.record, token, body)
+            return await run_in_threadpool(pages.record, token, body, asked)
     except ClientDisconnect:
         return BAD_REQUEST  # nobody is left to read it
     except (SQLAlchemyError, OSError) as exc:

@@ -91,7 +91,16 @@ class CompletionPages:
     def too_large(self) -> Answer:
         return _page(413, problem=TOO_LARGE)
 
-    def show(self, token: str, *, notice: str | None = None, problem: str | None = None) -> Answer:
+    def show(
+        self,
+        token: str,
+        *,
+        notice: str | None = None,
+        problem: str | None = None,
+        asked: str | None = None,
+    ) -> Answer:
+        """The page; `asked` is the link's `?han=` (the period the email or event is about),
+        which is shown first and marked, the other open periods below it."""
         today = self.today()
         try:
             item_id, agency_id = _target(token, self.secret, today)
@@ -103,17 +112,22 @@ class CompletionPages:
             if item is None or agency is None:
                 return _page(404, problem=INVALID_LINK)
             work = _open_work(session, item_id, agency_id, today)
+            due = _asked_due(asked)
+            first = [w for w in work if w.due == due]
+            if due is not None and not first and notice is None:
+                notice = f"Kỳ hạn {due:%d/%m/%Y} không còn chờ báo cáo (đã báo cáo hoặc đã hủy)."
             return _page(
                 200,
                 item=item,
                 agency=agency.name,
-                open_work=work,
+                asked_work=first[:1],
+                open_work=[w for w in work if w not in first[:1]],
                 today=today,
                 notice=notice,
                 problem=problem,
             )
 
-    def record(self, token: str, form: bytes) -> Answer:
+    def record(self, token: str, form: bytes, asked: str | None = None) -> Answer:
         today = self.today()
         try:
             item_id, agency_id = _target(token, self.secret, today)
@@ -127,10 +141,10 @@ class CompletionPages:
         try:
             occurrence_id = parse_id(fields.get("occurrence", ""))
         except ValueError:
-            status, headers, body = self.show(token, problem=NO_PERIOD)
+            status, headers, body = self.show(token, asked=asked, problem=NO_PERIOD)
             return (400 if status == 200 else status), headers, body
         if not by:
-            return self.show(token, problem="Hãy ghi tên người báo cáo.")
+            return self.show(token, asked=asked, problem="Hãy ghi tên người báo cáo.")
         now = now_utc()
         with session_scope(self.database_url) as session:
             occurrence = session.get(Occurrence, occurrence_id)
@@ -143,12 +157,23 @@ class CompletionPages:
                 record_done(session, occurrence, by=by, at=now, note=note, on=today, now=now)
             except AlreadyReported as first:
                 reported = f"Kỳ này đã được báo cáo ({first.by}, ngày {first.on:%d/%m/%Y})."
-                return self.show(token, problem=reported)
+                return self.show(token, asked=asked, problem=reported)
             except OccurrenceStateError:
-                return self.show(token, problem="Kỳ này đã được báo cáo hoặc không còn phải làm.")
+                return self.show(
+                    token, asked=asked, problem="Kỳ này đã được báo cáo hoặc không còn phải làm."
+                )
             due, status = occurrence.due, occurrence.status
         late = " (trễ hạn)" if status == "done_late" else ""
-        return self.show(token, notice=f"Đã ghi nhận hoàn thành kỳ hạn {due:%d/%m/%Y}{late}.")
+        return self.show(
+            token, asked=asked, notice=f"Đã ghi nhận hoàn thành kỳ hạn {due:%d/%m/%Y}{late}."
+        )
+
+
+def _asked_due(asked: str | None) -> date | None:
+    try:
+        return date.fromisoformat(asked) if asked and len(asked) == 10 else None
+    except ValueError:
+        return None
 
 
 def _open_work(session: Session, item_id: int, agency_id: int, today: date) -> list[Occurrence]:

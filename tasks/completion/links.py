@@ -19,6 +19,7 @@ from tasks.schedule import uid_host
 
 SIGNATURE_BYTES = 16
 LINK_GRACE = timedelta(days=90)  # completion links stay valid this long after the plan ends
+PERIOD_PARAMETER = "han"  # ?han=2019-04-05: the period the page opens on
 
 
 class InvalidLink(ValueError):
@@ -86,9 +87,13 @@ class LinkMaker:
     def host(self) -> str:
         return uid_host(self.base_url)
 
-    def completion(self, item: ItemDetails, agency_id: int, day: date) -> str:
+    def completion(self, item: ItemDetails, agency_id: int, day: date, due: date) -> str:
+        """The item's page for the agency, opening on the period due on `due` (the one the
+        email or the calendar event is about; unsigned, since it only chooses what is shown
+        first: the form still names the period, and it must be the link's item and agency's)."""
         expires = completion_expiry(item.plan_end, day)
-        return _signed(self.base_url, self.secret, item.item_id, agency_id, expires)
+        signed = _signed(self.base_url, self.secret, item.item_id, agency_id, expires)
+        return f"{signed}?{PERIOD_PARAMETER}={due:%Y-%m-%d}"
 
 
 @lru_cache(maxsize=65536)

@@ -226,7 +226,7 @@ def _lead_notice(
         level,
         role="lead",
         agency_name=lead.name,
-        link=links.completion(item, row.agency_id, day),
+        link=links.completion(item, row.agency_id, day, row.due),
         ics_uid=lead_uid(row.id, links.host),
         # The feed's SEQUENCE rises once the date has passed (its title turns "QUÁ HẠN").
         ics_sequence=row.sequence + past,
