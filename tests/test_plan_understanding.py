@@ -86,3 +86,13 @@ def test_a_real_document_that_is_not_a_plan_is_refused_with_its_reason(
     with pytest.raises(PlanParseError, match=f"not a plan: .*{reason}") as error:
         read_plan_file(Path(CORPUS / "documents" / name))
     assert name in str(error.value)
+
+
+def test_a_pdf_table_with_wrapped_headings_and_a_class_list_partner_on_its_own_lines() -> None:
+    heading = "TT\nNhiệm vụ\nCơ quan \nchủ trì\nCơ quan\n phối hợp\nSản phẩm\nThời gian\n"
+    body = "II. NHIỆM VỤ\n\n" + heading
+    body += "1\nSoạn thảo quy chế\nmẫu.\nBộ Tư pháp\nBộ Nội vụ\nĐơn vị, hiệp hội\nvà doanh nghiệp\n"
+    body += "liên quan\nCác văn bản được\nban hành\nQuý II/2026\n"
+    assert items(body) == [
+        (["Bộ Tư pháp"], ["Bộ Nội vụ", "Đơn vị, hiệp hội và doanh nghiệp liên quan"], "once")
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from tasks.plans.agency_names import starts_like_agency
+from tasks.plans.agency_words import Piece, classify, is_bare_class, is_head_only
 from tasks.plans.document import Cell, Row
 from tasks.plans.understanding.vocabulary import Role, role_of
 
@@ -28,6 +29,9 @@ _TIME_WORD = re.compile(
 )
 _CONTINUES = re.compile(r"(?:[,–-]|\b(?:và|của|các|ở|với|thuộc))$", re.IGNORECASE)
 _LOOKAHEAD = 4
+_DETERMINER = re.compile(r"^(?:các|những)\s+", re.IGNORECASE)
+# Institutions that are not agency class nouns elsewhere ("trên cơ sở" is a preposition)
+_COLLECTIVE_NOUNS = ("cơ sở",)
 _AGENCY_ROLES = {"lead", "coordinating", "executor", "monitor"}
 
 
@@ -38,7 +42,9 @@ def heading_cells(row: Row) -> list[str]:
         text = cell.text
         known = not cells or role_of(cells[-1]) is not None
         capitalised = text[:1].isupper() and not text.isupper()
-        opens = bool(_NEW_HEADING.match(text)) or (known and capitalised)
+        # a lower-case line goes on with a heading that has no role yet ("Cơ quan" / "chủ trì")
+        wrapped = not known and text[:1].islower()
+        opens = (bool(_NEW_HEADING.match(text)) and not wrapped) or (known and capitalised)
         if not cells or opens:
             cells.append(text)
         else:
@@ -68,7 +74,9 @@ def split_row(row: Row, roles: list[Role | None]) -> list[str]:
                 break
             out[column].append(lines[position])
             position += 1
-    return [" ".join(parts).strip() for parts in out]
+    # agency lines keep their breaks: the agency splitter tells a wrapped name from a new one
+    joiners = ["\n" if role in _AGENCY_ROLES else " " for role in roles]
+    return [joiner.join(parts).strip() for joiner, parts in zip(joiners, out, strict=True)]
 
 
 def _next_column(
@@ -104,7 +112,24 @@ def _next_column(
 def _opens_agency(lines: list[str], index: int) -> bool:
     if index and (_CONTINUES.search(lines[index - 1]) or lines[index][:1].islower()):
         return False
-    return starts_like_agency(" ".join(lines[index : index + _LOOKAHEAD]))
+    ahead = " ".join(lines[index : index + _LOOKAHEAD])
+    if (group := _DETERMINER.match(ahead)) and not _names_agencies(ahead[group.end() :]):
+        return False  # "Các văn bản được ban hành": a result, not a group of agencies
+    return starts_like_agency(ahead) or _class_list(lines[index])
+
+
+def _names_agencies(text: str) -> bool:
+    """Whether the words after "các" are agencies ("bộ, ngành", "Quân khu", "cơ sở đào tạo")."""
+    first = text.split(",")[0].strip()
+    collective = text.casefold().startswith(_COLLECTIVE_NOUNS)
+    return classify(text) is not Piece.OTHER or is_head_only(first) or collective
+
+
+def _class_list(text: str) -> bool:
+    """A capitalised list of class nouns with no determiner ("Cơ quan, tổ chức và doanh
+    nghiệp liên quan"): a collective group, written the way a coordinating cell often is."""
+    first, comma, _ = text.partition(",")
+    return bool(comma) and text[:1].isupper() and is_bare_class(first.strip())
 
 
 def _ends_agency(lines: list[str], index: int) -> bool:
