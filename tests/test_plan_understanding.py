@@ -96,3 +96,11 @@ def test_a_pdf_table_with_wrapped_headings_and_a_class_list_partner_on_its_own_l
     assert items(body) == [
         (["Bộ Tư pháp"], ["Bộ Nội vụ", "Đơn vị, hiệp hội và doanh nghiệp liên quan"], "once")
     ]
+
+
+def test_a_pdf_time_cell_broken_after_its_first_word_still_opens_the_time_column() -> None:
+    heading = "TT\nNhiệm vụ\nCơ quan chủ trì\nKết quả\nThời gian\nGhi chú\n"
+    body = "II. NHIỆM VỤ\n\n" + heading
+    body += "1\nTuyên truyền pháp luật.\nSở Tư pháp\nCác tin bài được\nđăng tải\nThường\nxuyên\n"
+    body += "Theo chỉ đạo\n"
+    assert items(body) == [(["Sở Tư pháp"], [], "ongoing")]

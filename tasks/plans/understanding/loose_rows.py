@@ -99,7 +99,7 @@ def _next_column(
         role = roles[column]
         if role in _AGENCY_ROLES and _opens_agency(lines, index):
             return step
-        if role == "timeframe" and _TIME_START.match(text):
+        if role == "timeframe" and _starts_time(lines, index):
             return step
         if role in {"lead", "executor"}:
             break  # a task always names its lead: no later column opens before it
@@ -132,11 +132,20 @@ def _class_list(text: str) -> bool:
     return bool(comma) and text[:1].isupper() and is_bare_class(first.strip())
 
 
+def _starts_time(lines: list[str], index: int) -> bool:
+    """A line that opens a time phrase; a lone first word is read with the next line, as a
+    narrow time column breaks "Thường" / "xuyên" and "Định" / "kỳ"."""
+    text = lines[index]
+    if len(text.split()) == 1 and index + 1 < len(lines):
+        text = f"{text} {lines[index + 1]}"
+    return bool(_TIME_START.match(text))
+
+
 def _ends_agency(lines: list[str], index: int) -> bool:
     text, previous = lines[index], lines[index - 1]
     if text[:1].islower() or _CONTINUES.search(previous):
         return False
-    if _opens_agency(lines, index) or _TIME_START.match(text):
+    if _opens_agency(lines, index) or _starts_time(lines, index):
         return True
     words = previous.split()
     # "Bộ Công" / "Thương": a capitalised name goes on over the line
