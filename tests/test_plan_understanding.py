@@ -104,3 +104,13 @@ def test_a_pdf_time_cell_broken_after_its_first_word_still_opens_the_time_column
     body += "1\nTuyên truyền pháp luật.\nSở Tư pháp\nCác tin bài được\nđăng tải\nThường\nxuyên\n"
     body += "Theo chỉ đạo\n"
     assert items(body) == [(["Sở Tư pháp"], [], "ongoing")]
+
+
+def test_a_pdf_partner_cell_ending_in_initials_and_a_time_cell_broken_word_by_word() -> None:
+    heading = "TT\nNhiệm vụ\nCơ quan chủ trì\nCơ quan phối hợp\nKết quả\nThời hạn\n"
+    body = "II. NHIỆM VỤ\n\n" + heading
+    body += "1\nPhổ biến chính sách.\nBộ Nội vụ\nCác Bộ, ngành, Hội đồng\nvề các dự án\n"
+    body += "ODA, VOV,\nTTXVN\nHội nghị, tập huấn\nThực\nhiện\nthường\nxuyên, lồng ghép.\n"
+    assert items(body) == [
+        (["Bộ Nội vụ"], ["Các Bộ, ngành", "Hội đồng về các dự án ODA", "VOV", "TTXVN"], "ongoing")
+    ]

@@ -21,6 +21,7 @@ from tasks.plans.agency_words import (
     STRONG_HEADS,
     Piece,
     classify,
+    is_acronym,
     is_bare_class,
     is_bare_place,
     is_head_only,
@@ -265,6 +266,8 @@ def _joins(
     if kind is Piece.GROUP:
         return False
     if kind is Piece.NAMED:
+        if is_acronym(piece) and not separator.strip():
+            return True  # "… các tổ chức" / "PCPNN": initials wrapped onto the next line
         if _JOINT_OFFICE.match(clean_name(current.text)):
             return normalize_name(piece).startswith(("ubnd", "hđnd", "hội đồng nhân dân"))
         under_determiner = current.group and current.open and bool(_COMMA.match(separator))

@@ -19,7 +19,8 @@ _NEW_HEADING = re.compile(
 )
 _TIME_START = re.compile(
     r"^(?:năm|quý|quí|tháng|thường xuyên|hằng|hàng|định kỳ|trước|trong|từ|đến|chậm nhất"
-    r"|giai đoạn|sau|khi|theo|\d{4}|\d{1,2}/\d{1,2})\b",
+    r"|giai đoạn|sau|khi|theo|\d{4}|\d{1,2}/\d{1,2})\b"
+    r"|^thực hiện\s+(?:thường xuyên|hằng|hàng|định kỳ)\b",  # "Thực hiện thường xuyên"
     re.IGNORECASE,
 )
 _TIME_WORD = re.compile(
@@ -29,6 +30,8 @@ _TIME_WORD = re.compile(
 )
 _CONTINUES = re.compile(r"(?:[,–-]|\b(?:và|của|các|ở|với|thuộc))$", re.IGNORECASE)
 _LOOKAHEAD = 4
+_TIME_WORDS = 4  # words enough to tell a time phrase ("Thực hiện thường xuyên")
+_ACRONYMS = re.compile(r"^[A-ZĐ]{2,}(?:[,;]|$)")
 _DETERMINER = re.compile(r"^(?:các|những)\s+", re.IGNORECASE)
 # Institutions that are not agency class nouns elsewhere ("trên cơ sở" is a preposition)
 _COLLECTIVE_NOUNS = ("cơ sở",)
@@ -133,12 +136,14 @@ def _class_list(text: str) -> bool:
 
 
 def _starts_time(lines: list[str], index: int) -> bool:
-    """A line that opens a time phrase; a lone first word is read with the next line, as a
-    narrow time column breaks "Thường" / "xuyên" and "Định" / "kỳ"."""
-    text = lines[index]
-    if len(text.split()) == 1 and index + 1 < len(lines):
-        text = f"{text} {lines[index + 1]}"
-    return bool(_TIME_START.match(text))
+    """A line that opens a time phrase, read with the lines after it while they are short: a
+    narrow time column breaks "Thường" / "xuyên" and "Thực" / "hiện" / "thường xuyên"."""
+    words: list[str] = []
+    for line in lines[index : index + _LOOKAHEAD]:
+        words += line.split()
+        if len(words) >= _TIME_WORDS:
+            break
+    return bool(_TIME_START.match(" ".join(words)))
 
 
 def _ends_agency(lines: list[str], index: int) -> bool:
@@ -147,9 +152,13 @@ def _ends_agency(lines: list[str], index: int) -> bool:
         return False
     if _opens_agency(lines, index) or _starts_time(lines, index):
         return True
+    if _ACRONYMS.match(text):
+        return False  # "Ủy ban về các tổ chức" / "PCPNN, VTV": abbreviations go on listing
     words = previous.split()
     # "Bộ Công" / "Thương": a capitalised name goes on over the line
-    return not (words and words[-1][:1].isupper() and not previous.endswith((".", ";", ")")))
+    # an abbreviation in capitals ("TTXVN") is whole: a capitalised line after it is not more name
+    going_on = words and words[-1][:1].isupper() and not words[-1].isupper()
+    return not (going_on and not previous.endswith((".", ";", ")")))
 
 
 def loose_heading_row(row: Row) -> Row:
