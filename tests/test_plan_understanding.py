@@ -103,7 +103,8 @@ def test_a_pdf_time_cell_broken_after_its_first_word_still_opens_the_time_column
     body = "II. NHIỆM VỤ\n\n" + heading
     body += "1\nTuyên truyền pháp luật.\nSở Tư pháp\nCác tin bài được\nđăng tải\nThường\nxuyên\n"
     body += "Theo chỉ đạo\n"
-    assert items(body) == [(["Sở Tư pháp"], [], "ongoing")]
+    body += "2\nRà soát văn bản.\nSở Nội vụ\nBáo cáo\nNhiệm vụ thường\nxuyên\n"
+    assert items(body) == [(["Sở Tư pháp"], [], "ongoing"), (["Sở Nội vụ"], [], "ongoing")]
 
 
 def test_a_pdf_partner_cell_ending_in_initials_and_a_time_cell_broken_word_by_word() -> None:

@@ -20,7 +20,8 @@ _NEW_HEADING = re.compile(
 _TIME_START = re.compile(
     r"^(?:năm|quý|quí|tháng|thường xuyên|hằng|hàng|định kỳ|trước|trong|từ|đến|chậm nhất"
     r"|giai đoạn|sau|khi|theo|\d{4}|\d{1,2}/\d{1,2})\b"
-    r"|^thực hiện\s+(?:thường xuyên|hằng|hàng|định kỳ)\b",  # "Thực hiện thường xuyên"
+    # "Thực hiện thường xuyên", "Nhiệm vụ thường xuyên"
+    r"|^(?:thực hiện|nhiệm vụ)\s+(?:thường xuyên|hằng|hàng|định kỳ)\b",
     re.IGNORECASE,
 )
 _TIME_WORD = re.compile(
