@@ -115,3 +115,11 @@ def test_a_pdf_partner_cell_ending_in_initials_and_a_time_cell_broken_word_by_wo
     assert items(body) == [
         (["Bộ Nội vụ"], ["Các Bộ, ngành", "Hội đồng về các dự án ODA", "VOV", "TTXVN"], "ongoing")
     ]
+
+
+def test_giao_with_a_list_after_gom_makes_the_listed_agencies_the_leads() -> None:
+    body = "II. NHIỆM VỤ\n\n1. Nâng cao năng lực\na) Giao các đơn vị nòng cốt gồm: Trường Đại học "
+    body += "Sư phạm, Viện Hóa học và các trung tâm do\nSở Y tế chọn thực hiện tập huấn.\n"
+    assert items(body) == [
+        (["Trường Đại học Sư phạm", "Viện Hóa học", "các trung tâm do Sở Y tế chọn"], [], "once")
+    ]

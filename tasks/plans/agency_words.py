@@ -200,6 +200,7 @@ DETERMINERS = frozenset(("các", "những"))
 LINKERS = frozenset(
     (
         *("của", "thuộc", "trực", "với", "và", "các", "những", "cho", "tại", "về", "là", "ở", "&"),
+        "do",  # "các cơ sở do Bộ X lựa chọn": chosen by, not a new agency
         *("tịch", "đốc", "trưởng", "phó", "viên", "đạo"),  # a role before its agency: "Chủ tịch"
     )
 )
