@@ -123,3 +123,11 @@ def test_giao_with_a_list_after_gom_makes_the_listed_agencies_the_leads() -> Non
     assert items(body) == [
         (["Trường Đại học Sư phạm", "Viện Hóa học", "các trung tâm do Sở Y tế chọn"], [], "once")
     ]
+
+
+def test_a_pdf_lead_cell_in_numbered_parts_after_the_time_leads_with_each_parts_agencies() -> None:
+    heading = "TT\nNHIỆM VỤ\nTHỜI HẠN\nCƠ QUAN CHỦ TRÌ\nCƠ QUAN PHỐI HỢP\n"
+    body = "II. NHIỆM VỤ\n\n" + heading
+    body += "1\nRà soát quy chế\nQuý II/2026\n1. Sở Nội vụ chủ trì tổng hợp,\nđề xuất\n"
+    body += "2. Sở Tư pháp, các sở đề\nxuất\nCác địa phương\n"
+    assert items(body) == [(["Sở Nội vụ", "Sở Tư pháp", "các sở"], ["Các địa phương"], "once")]

@@ -17,6 +17,8 @@ from tasks.plans.understanding.raw import RawItem, Reading
 from tasks.plans.understanding.sections import Section
 from tasks.plans.understanding.vocabulary import Role, role_of
 
+# "1. Bộ A tổng hợp …" / "2. Bộ B, các bộ rà soát …": each numbered part's agencies lead
+_NUMBERED_PARTS = re.compile(r"\n\s*\d{1,2}[.)]\s+\S")
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$|^\([a-zđ0-9]\)$")
 _SEQ = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.?|[a-zđ][.)]?|[A-H]\.?)$")
 _SECTION_SEQ = re.compile(r"^(?:[IVX]{1,5}|[A-H])\.?$")
@@ -282,7 +284,7 @@ def _item(
         timeframe=values.get("timeframe") or None,
         timeframe_line=row.line,
     )
-    if FIRST_VERB.search(lead_text):
+    if FIRST_VERB.search(lead_text) and not _NUMBERED_PARTS.search(lead_text):
         roles = read_roles(lead_text)
         item.lead, item.coordinating = roles.leads, roles.partners
     elif lead_text:

@@ -33,6 +33,8 @@ _CONTINUES = re.compile(r"(?:[,–-]|\b(?:và|của|các|ở|với|thuộc))$", 
 _LOOKAHEAD = 4
 _TIME_WORDS = 4  # words enough to tell a time phrase ("Thực hiện thường xuyên")
 _ACRONYMS = re.compile(r"^[A-ZĐ]{2,}(?:[,;]|$)")
+# "1. Bộ Tài chính tổng hợp …", "2. Các bộ rà soát …": a cell that numbers its agencies' parts
+_PART_NUMBER = re.compile(r"^(\d{1,2})[.)]\s+(?=\S)")
 _DETERMINER = re.compile(r"^(?:các|những)\s+", re.IGNORECASE)
 # Institutions that are not agency class nouns elsewhere ("trên cơ sở" is a preposition)
 _COLLECTIVE_NOUNS = ("cơ sở",)
@@ -91,6 +93,8 @@ def _next_column(
     current = roles[columns[0]]
     if text[:1].islower() or _CONTINUES.search(previous):
         return None
+    if (part := _PART_NUMBER.match(text)) and int(part.group(1)) > 1:
+        return None  # "2. Bộ Tư pháp …" goes on with the "1. …" above it
     if current in _AGENCY_ROLES and not _ends_agency(lines, index):
         return None
     if current == "timeframe" and _TIME_WORD.search(text) and not _opens_agency(lines, index):
@@ -116,7 +120,7 @@ def _next_column(
 def _opens_agency(lines: list[str], index: int) -> bool:
     if index and (_CONTINUES.search(lines[index - 1]) or lines[index][:1].islower()):
         return False
-    ahead = " ".join(lines[index : index + _LOOKAHEAD])
+    ahead = _PART_NUMBER.sub("", " ".join(lines[index : index + _LOOKAHEAD]))
     if (group := _DETERMINER.match(ahead)) and not _names_agencies(ahead[group.end() :]):
         return False  # "Các văn bản được ban hành": a result, not a group of agencies
     return starts_like_agency(ahead) or _class_list(lines[index])
