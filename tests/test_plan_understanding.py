@@ -131,3 +131,14 @@ def test_a_pdf_lead_cell_in_numbered_parts_after_the_time_leads_with_each_parts_
     body += "1\nRà soát quy chế\nQuý II/2026\n1. Sở Nội vụ chủ trì tổng hợp,\nđề xuất\n"
     body += "2. Sở Tư pháp, các sở đề\nxuất\nCác địa phương\n"
     assert items(body) == [(["Sở Nội vụ", "Sở Tư pháp", "các sở"], ["Các địa phương"], "once")]
+
+
+def test_pdf_sub_rows_with_empty_last_cells_share_the_merged_cells_of_the_row_above() -> None:
+    heading = "TT\nNội dung\nCơ quan chủ trì\nCơ quan phối hợp\nThời gian\n"
+    body = "II. NHIỆM VỤ\n\n" + heading
+    body += "-\nNâng cấp trường học.\nSở Giáo dục\nSở Xây dựng\nNăm 2026\n"
+    body += "-\nNâng cấp trạm y tế.\nSở Y tế\n"
+    assert items(body) == [
+        (["Sở Giáo dục"], ["Sở Xây dựng"], "once"),
+        (["Sở Y tế"], ["Sở Xây dựng"], "once"),
+    ]

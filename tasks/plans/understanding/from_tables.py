@@ -158,6 +158,8 @@ def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
             if not filled or all(_COLUMN_NUMBER.match(text) for text in filled):
                 continue
             cells = _align(texts, header)
+            if block.loose:
+                _merged_below(cells)
             if len(texts) > header.width and any(texts[header.width :]):
                 message = (
                     f"table row has {len(texts)} cells but the header has {header.width}; "
@@ -183,6 +185,15 @@ def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
                 reading.items.append(item)
                 reading.used.add(index)
     return reading
+
+
+def _merged_below(cells: list[str | None]) -> None:
+    """A PDF row whose last cells are empty shares them with the row above: a cell merged
+    over several rows is printed once, in the first. Empty trailing cells become missing."""
+    at = len(cells)
+    while at > 0 and cells[at - 1] == "":
+        at -= 1
+        cells[at] = None
 
 
 def _align(texts: list[str], header: _Header) -> list[str | None]:
