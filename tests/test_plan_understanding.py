@@ -142,3 +142,10 @@ def test_pdf_sub_rows_with_empty_last_cells_share_the_merged_cells_of_the_row_ab
         (["Sở Giáo dục"], ["Sở Xây dựng"], "once"),
         (["Sở Y tế"], ["Sở Xây dựng"], "once"),
     ]
+
+
+def test_a_pdf_agency_cell_whose_head_word_is_broken_from_its_name_goes_on() -> None:
+    heading = "TT\nNội dung\nCơ quan chủ trì\nCơ quan phối hợp\nKết quả\nThời gian\n"
+    body = "II. NHIỆM VỤ\n\n" + heading
+    body += "1\nKiểm tra hồ sơ.\nThanh\ntra\nGiao thông\nSở Tư pháp\nBáo cáo\nNăm 2026\n"
+    assert items(body) == [(["Thanh tra Giao thông"], ["Sở Tư pháp"], "once")]

@@ -151,6 +151,16 @@ def _starts_time(lines: list[str], index: int) -> bool:
     return bool(_TIME_START.match(" ".join(words)))
 
 
+def _head_only_before(lines: list[str], index: int) -> bool:
+    """Whether the agency written on the last one to three lines is a capitalised head word
+    alone ("Thanh tra", "Văn phòng"); a class noun ("địa phương") is whole by itself."""
+    for start in range(index - 1, max(-1, index - 4), -1):
+        tail = re.split(r"[,;]", " ".join(lines[start:index]))[-1].strip()
+        if tail[:1].isupper() and is_head_only(tail) and not is_bare_class(tail):
+            return True
+    return False
+
+
 def _ends_agency(lines: list[str], index: int) -> bool:
     text, previous = lines[index], lines[index - 1]
     if text[:1].islower() or _CONTINUES.search(previous):
@@ -159,6 +169,8 @@ def _ends_agency(lines: list[str], index: int) -> bool:
         return True
     if _ACRONYMS.match(text):
         return False  # "Ủy ban về các tổ chức" / "PCPNN, VTV": abbreviations go on listing
+    if _head_only_before(lines, index):
+        return False  # "Thanh" / "tra" / "Chính phủ": a head word still waits for its name
     words = previous.split()
     # "Bộ Công" / "Thương": a capitalised name goes on over the line
     # an abbreviation in capitals ("TTXVN") is whole: a capitalised line after it is not more name
