@@ -149,3 +149,13 @@ def test_a_pdf_agency_cell_whose_head_word_is_broken_from_its_name_goes_on() -> 
     body = "II. NHIỆM VỤ\n\n" + heading
     body += "1\nKiểm tra hồ sơ.\nThanh\ntra\nGiao thông\nSở Tư pháp\nBáo cáo\nNăm 2026\n"
     assert items(body) == [(["Thanh tra Giao thông"], ["Sở Tư pháp"], "once")]
+
+
+def test_to_chuc_in_a_list_of_agencies_is_the_noun_and_before_its_object_the_verb() -> None:
+    body = "II. NHIỆM VỤ\n\nTT\tNhiệm vụ\tĐơn vị thực hiện\tThời gian\n"
+    body += "1\tTuyên truyền\tCác phòng, ban, tổ chức chính trị - xã hội\tQuý II/2025\n"
+    body += "2\tTập huấn\tPhòng Y tế tổ chức lớp học\tQuý III/2025\n"
+    assert items(body) == [
+        (["Các phòng, ban, tổ chức chính trị - xã hội"], [], "once"),
+        (["Phòng Y tế"], [], "once"),
+    ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from tasks.plans.agency_names import starts_like_agency
 
 _VERBS = (
-    r"chủ trì|chủ động|phối hợp|tổ chức|tiến hành|thực hiện|tham mưu|triển khai|rà soát|"
+    r"chủ trì|chủ động|phối hợp|tiến hành|thực hiện|tham mưu|triển khai|rà soát|"
     r"có trách nhiệm|chịu trách nhiệm|xây dựng|hướng dẫn|theo dõi|đôn đốc|kiểm tra|báo cáo|"
     r"tổng hợp|nghiên cứu|đề xuất|ban hành|trình|cập nhật|tuyên truyền|bố trí|bảo đảm|đảm bảo|"
     r"căn cứ|lập|gửi|tập trung|tiếp tục|thường xuyên|là cơ quan|là đầu mối|làm đầu mối|"
@@ -18,7 +18,10 @@ _VERBS = (
     r"vận động|khuyến khích|hỗ trợ|phát động|duy trì|nâng cao|đẩy mạnh|tăng cường|"
     r"đăng tải|phát hành|phát sóng|biên soạn|chuẩn bị|lồng ghép|chia sẻ|thu thập|tiếp nhận|"
     r"kiểm soát|giám sát|vận hành|ứng dụng|đào tạo|bồi dưỡng|tập huấn|đánh giá|sơ kết|tổng kết|"
-    r"xử lý|khắc phục|thẩm định|chịu|được giao|có nhiệm vụ"
+    r"xử lý|khắc phục|thẩm định|chịu|được giao|có nhiệm vụ|"
+    # "tổ chức" is the noun in a list ("ngành, tổ chức, cá nhân") or a set phrase ("tổ chức
+    # chính trị - xã hội", "tổ chức có liên quan"); the verb "organise" has an object after it
+    r"tổ chức(?![,;.]|\s*$|\s+(?:chính trị|xã hội|đoàn thể|có liên quan|liên quan|khác)\b)"
 )
 # Verbs are lower case inside a sentence; agency names capitalise the same words ("Phòng Quản
 # lý Công nghiệp", "Ban Chỉ đạo"), so only a clause's first word is matched in any case.
