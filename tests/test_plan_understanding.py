@@ -159,3 +159,11 @@ def test_to_chuc_in_a_list_of_agencies_is_the_noun_and_before_its_object_the_ver
         (["Các phòng, ban, tổ chức chính trị - xã hội"], [], "once"),
         (["Phòng Y tế"], [], "once"),
     ]
+
+
+def test_a_pdf_lead_cell_that_submits_to_another_body_keeps_that_body_out_of_the_partners() -> None:
+    heading = "TT\nNội dung\nCơ quan chủ trì\nCơ quan phối hợp\nThời gian\n"
+    body = "II. NHIỆM VỤ\n\n" + heading
+    body += "1\nBố trí kinh phí.\nỦy ban nhân\ndân xã\ntrình\nHội đồng\nnhân dân xã\n"
+    body += "Các đơn vị\nliên quan\nNăm 2026\n"
+    assert items(body) == [(["Ủy ban nhân dân xã"], ["Các đơn vị liên quan"], "once")]

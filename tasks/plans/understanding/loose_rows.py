@@ -35,6 +35,8 @@ _TIME_WORDS = 4  # words enough to tell a time phrase ("Thực hiện thường 
 _ACRONYMS = re.compile(r"^[A-ZĐ]{2,}(?:[,;]|$)")
 # "1. Bộ Tài chính tổng hợp …", "2. Các bộ rà soát …": a cell that numbers its agencies' parts
 _PART_NUMBER = re.compile(r"^(\d{1,2})[.)]\s+(?=\S)")
+# A verb whose object is an agency, at the end of a line: "… trình", "… gửi" (not "chương trình")
+_TO_AGENCY = re.compile(r"(?<!\S)(?<!chương )(?<!quy )(?<!công )(?<!lộ )(?<!tờ )(?:trình|gửi)$")
 _DETERMINER = re.compile(r"^(?:các|những)\s+", re.IGNORECASE)
 # Institutions that are not agency class nouns elsewhere ("trên cơ sở" is a preposition)
 _COLLECTIVE_NOUNS = ("cơ sở",)
@@ -165,6 +167,8 @@ def _ends_agency(lines: list[str], index: int) -> bool:
     text, previous = lines[index], lines[index - 1]
     if text[:1].islower() or _CONTINUES.search(previous):
         return False
+    if _TO_AGENCY.search(previous):
+        return False  # "Ủy ban nhân dân tỉnh trình" / "Hội đồng nhân dân": the one it submits to
     if _opens_agency(lines, index) or _starts_time(lines, index):
         return True
     if _ACRONYMS.match(text):
