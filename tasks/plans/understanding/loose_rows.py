@@ -36,7 +36,9 @@ _ACRONYMS = re.compile(r"^[A-ZĐ]{2,}(?:[,;]|$)")
 # "1. Bộ Tài chính tổng hợp …", "2. Các bộ rà soát …": a cell that numbers its agencies' parts
 _PART_NUMBER = re.compile(r"^(\d{1,2})[.)]\s+(?=\S)")
 # A verb whose object is an agency, at the end of a line: "… trình", "… gửi" (not "chương trình")
-_TO_AGENCY = re.compile(r"(?<!\S)(?<!chương )(?<!quy )(?<!công )(?<!lộ )(?<!tờ )(?:trình|gửi)$")
+_TO_AGENCY = re.compile(
+    r"(?<!\S)(?<!chương )(?<!quy )(?<!công )(?<!lộ )(?<!tờ )(?:trình|gửi)$", re.IGNORECASE
+)
 _DETERMINER = re.compile(r"^(?:các|những)\s+", re.IGNORECASE)
 # Institutions that are not agency class nouns elsewhere ("trên cơ sở" is a preposition)
 _COLLECTIVE_NOUNS = ("cơ sở",)
