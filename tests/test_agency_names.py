@@ -326,3 +326,14 @@ def test_an_empty_cell_gives_no_names(cell: str) -> None:
 )
 def test_starts_like_agency_needs_a_head_word_and_more_name(text: str, expected: bool) -> None:
     assert starts_like_agency(text) is expected
+
+
+def test_initials_after_a_comma_are_agencies_and_initials_wrapped_onto_a_line_go_on() -> None:
+    assert split_agencies("Bộ Ngoại giao, VTV, TTXVN") == ["Bộ Ngoại giao", "VTV", "TTXVN"]
+    assert split_agencies("Hội đồng về các dự án\nODA, VOV") == ["Hội đồng về các dự án ODA", "VOV"]
+
+
+def test_each_numbered_line_of_a_cell_opens_with_its_own_agencies() -> None:
+    cell = "1. Sở Tài chính tổng kết, đánh\ngiá kết quả (trong Quý I).\n2. Sở Tư pháp, các sở\n"
+    cell += "đề xuất sửa đổi quy định"
+    assert split_agencies(cell) == ["Sở Tài chính", "Sở Tư pháp", "các sở"]

@@ -11,8 +11,8 @@ import pytest
 
 from tests.support.corpus import CORPUS, Score, score_corpus
 
-FLOOR = 92.0
-FAMILY_FLOOR = 87.0
+FLOOR = 98.5
+FAMILY_FLOOR = 93.0
 
 
 @pytest.fixture(scope="module")

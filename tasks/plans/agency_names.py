@@ -21,6 +21,7 @@ from tasks.plans.agency_words import (
     STRONG_HEADS,
     Piece,
     classify,
+    is_acronym,
     is_bare_class,
     is_bare_place,
     is_head_only,
@@ -74,6 +75,9 @@ def starts_like_agency(text: str) -> bool:
 
 
 _SPACE_RUN = re.compile(r"[ \t]{2,}")
+# Clause ends: ";", a full stop before the next word, or a numbered line ("1. …", "2) …").
+_CLAUSE_END = re.compile(r";|\.(?=\s+(?P<next>\S))|(?P<numbered>(?:^|\n)\s*\d{1,2}[.)]\s+)")
+_NUMBERED = "numbered"
 
 
 def split_agencies(cell: str, known: Iterable[str] = ()) -> list[str]:
@@ -92,6 +96,8 @@ def split_agencies(cell: str, known: Iterable[str] = ()) -> list[str]:
     for boundary, clause in _clauses(text):
         if in_prose and boundary == ".":
             break  # a new sentence after prose is more prose
+        if boundary == _NUMBERED:
+            in_prose = False  # each numbered part opens with its own agency
         clause = clause.strip()
         if (lead_in := _LEAD_IN.match(clause)) and opens_agency(clause[lead_in.end() :]):
             clause = clause[lead_in.end() :]
@@ -168,12 +174,15 @@ def _mask_parentheses(text: str) -> tuple[str, list[str]]:
 
 
 def _clauses(text: str) -> Iterator[tuple[str, str]]:
-    """Clauses split at ";" and at sentence ends (". " before an upper-case letter, after a
-    lower-case one, so "TP. Hồ Chí Minh" stays), each with the boundary before it."""
+    """Clauses split at ";", at sentence ends (". " before an upper-case letter, after a
+    lower-case one, so "TP. Hồ Chí Minh" stays) and before a numbered line ("2. Bộ Tư pháp
+    …", a cell that lists its agencies' parts), each with the boundary before it."""
     boundary, start = "", 0
-    for found in re.finditer(r";|\.(?=\s+(\S))", text):
+    for found in _CLAUSE_END.finditer(text):
         at, mark = found.start(), found.group()
-        if mark == "." and not (text[at - 1 : at].islower() and found.group(1).isupper()):
+        if found["numbered"]:
+            mark = _NUMBERED
+        elif mark == "." and not (text[at - 1 : at].islower() and found["next"].isupper()):
             continue
         yield boundary, text[start:at]
         boundary, start = mark, found.end()
@@ -267,6 +276,8 @@ def _joins(
     if kind is Piece.GROUP:
         return False
     if kind is Piece.NAMED:
+        if is_acronym(piece) and not separator.strip():
+            return True  # "… các tổ chức" / "PCPNN": initials wrapped onto the next line
         if _JOINT_OFFICE.match(clean_name(current.text)):
             return normalize_name(piece).startswith(("ubnd", "hđnd", "hội đồng nhân dân"))
         under_determiner = current.group and current.open and bool(_COMMA.match(separator))

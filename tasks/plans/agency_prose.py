@@ -30,6 +30,7 @@ _VERBS = (
     "ban hành",
     "báo cáo",
     "tổng hợp",
+    "tổng kết",
     "đề xuất",
     "đôn đốc",
     "theo dõi",

@@ -9,6 +9,7 @@ normalize_name keys, so case, tone placement and "Ủy ban nhân dân"/"UBND" do
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from functools import lru_cache
 
@@ -189,6 +190,8 @@ NOT_AGENCY_WORDS = (
     "viện trưởng",
     "đội trưởng",
 )
+# An agency's initials alone, in capitals ("TTXVN", "KBNN"); "UBND" and the like are heads.
+_ACRONYM = re.compile(r"^[A-ZĐ][A-ZĐ&]{1,7}$")
 # The key of "Ủy ban nhân dân" and "UBND" alike.
 PEOPLES_COMMITTEE = normalize_name("Ủy ban nhân dân")
 DETERMINERS = frozenset(("các", "những"))
@@ -197,6 +200,7 @@ DETERMINERS = frozenset(("các", "những"))
 LINKERS = frozenset(
     (
         *("của", "thuộc", "trực", "với", "và", "các", "những", "cho", "tại", "về", "là", "ở", "&"),
+        "do",  # "các cơ sở do Bộ X lựa chọn": chosen by, not a new agency
         *("tịch", "đốc", "trưởng", "phó", "viên", "đạo"),  # a role before its agency: "Chủ tịch"
     )
 )
@@ -242,6 +246,8 @@ def classify(text: str) -> Piece:
     if not words:
         return Piece.OTHER
     first = normalize_name(words[0])
+    if is_acronym(text):
+        return Piece.NAMED  # an agency by its initials alone: "VTV", "TTXVN"
     if first in DETERMINERS:
         return Piece.GROUP if len(words) > 1 else Piece.OTHER
     if leading(words, _NOT_AGENCY_KEYS):
@@ -261,6 +267,11 @@ def classify(text: str) -> Piece:
         return Piece.NAMED if nameable and rest and _proper(rest[0]) else Piece.CLASS
     whole = _key(tuple(words[:head])) in _WHOLE_KEYS
     return Piece.NAMED if len(words) > head or whole else Piece.OTHER
+
+
+def is_acronym(text: str) -> bool:
+    """An agency's initials alone, in capitals: "TTXVN", "VTV"."""
+    return bool(_ACRONYM.match(text.strip()))
 
 
 def is_bare_class(text: str) -> bool:

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 
 from tasks.plans.agency_names import starts_like_agency
 
-# "tổ chức" is also a noun in lists of bodies: "các cơ quan, tổ chức có liên quan"
+# "tổ chức" is also the noun of lists of bodies ("các cơ quan, tổ chức có liên quan", "ngành,
+# tổ chức, cá nhân", "tổ chức và cá nhân") and of set phrases ("tổ chức chính trị - xã hội");
+# the verb "organise" has its object after it
 _ORGANISE = (
-    r"tổ chức(?!\s*,\s*(?:cá nhân|đơn vị|doanh nghiệp|cơ quan|đoàn thể)"
-    r"|\s+(?:và|hoặc)\s+(?:cá nhân|đơn vị|doanh nghiệp)"
-    r"|\s+(?:khác|có liên quan|liên quan|chính trị)\b)"
+    r"tổ chức(?!\s*[,;.]|\s*$|\s+(?:và|hoặc)\s+(?:cá nhân|đơn vị|doanh nghiệp)"
+    r"|\s+(?:chính trị|xã hội|đoàn thể|có liên quan|liên quan|khác)\b)"
 )
 _VERBS = (
     rf"chủ trì|chủ động|phối hợp|{_ORGANISE}|tiến hành|thực hiện|tham mưu|triển khai|rà soát|"

@@ -19,6 +19,9 @@ from tasks.plans.understanding.sections import Section
 _ASSIGNED = re.compile(
     r"(?:^|[(;:.]\s*+|\b[Gg]iao\s++)(?P<who>[^;:().]{3,160}?)\s+(?:là cơ quan\s+)?chủ trì\b"
     r"|\b[Gg]iao\s++(?P<given>[^;:().]{3,120}?)\s+(?:tham mưu|thực hiện|triển khai)\b"
+    # "Giao các cơ sở gồm: Trường A, Viện B và … thực hiện": the agencies are those listed
+    r"|\b[Gg]iao\s++[^;:().]{3,80}?\s+gồm\s*:\s*(?P<listed>[^;:()]{3,400}?)"
+    r"\s+(?:tham mưu|thực hiện|triển khai)\b"
 )
 # "Sở Tài chính – Cơ quan thường trực Ban Chỉ đạo": the agency, then the role it plays.
 # It starts only where a run of spaces does: tried from every space of a long run, it was
@@ -200,7 +203,7 @@ def _sentence_item(block: Block, section: Section) -> RawItem | None:
     found = _ASSIGNED.search(block.text)
     if not found:
         return None
-    who = (found["who"] or found["given"] or "").strip(" ,")
+    who = (found["who"] or found["given"] or found["listed"] or "").strip(" ,")
     who = re.sub(r"^(?:giao|đề nghị|yêu cầu)\s+", "", who, flags=re.IGNORECASE)
     if verb := FIRST_VERB.search(who):
         who = who[: verb.start()].strip(" ,")

@@ -17,6 +17,8 @@ from tasks.plans.understanding.raw import RawItem, Reading
 from tasks.plans.understanding.sections import Section
 from tasks.plans.understanding.vocabulary import Role, role_of
 
+# "1. Bộ A tổng hợp …" / "2. Bộ B, các bộ rà soát …": each numbered part's agencies lead
+_NUMBERED_PARTS = re.compile(r"\n\s*\d{1,2}[.)]\s+\S")
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$|^\([a-zđ0-9]\)$")
 _SEQ = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.?|[a-zđ][.)]?|[A-H]\.?)$")
 _SECTION_SEQ = re.compile(r"^(?:[IVX]{1,5}|[A-H])\.?$")
@@ -156,6 +158,8 @@ def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
             if not filled or all(_COLUMN_NUMBER.match(text) for text in filled):
                 continue
             cells = _align(texts, header)
+            if block.loose:
+                _merged_below(cells)
             if len(texts) > header.width and any(texts[header.width :]):
                 message = (
                     f"table row has {len(texts)} cells but the header has {header.width}; "
@@ -181,6 +185,15 @@ def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
                 reading.items.append(item)
                 reading.used.add(index)
     return reading
+
+
+def _merged_below(cells: list[str | None]) -> None:
+    """A PDF row whose last cells are empty shares them with the row above: a cell merged
+    over several rows is printed once, in the first. Empty trailing cells become missing."""
+    at = len(cells)
+    while at > 0 and cells[at - 1] == "":
+        at -= 1
+        cells[at] = None
 
 
 def _align(texts: list[str], header: _Header) -> list[str | None]:
@@ -282,7 +295,7 @@ def _item(
         timeframe=values.get("timeframe") or None,
         timeframe_line=row.line,
     )
-    if FIRST_VERB.search(lead_text):
+    if FIRST_VERB.search(lead_text) and not _NUMBERED_PARTS.search(lead_text):
         roles = read_roles(lead_text)
         item.lead, item.coordinating = roles.leads, roles.partners
     elif lead_text:
