@@ -181,6 +181,18 @@ def test_an_agency_heading_with_a_long_run_of_spaces_is_read_in_time() -> None:
     assert [item.lead for item in plan.items][-1] == ["Sở Nội vụ"]
 
 
+def test_a_heading_naming_lead_and_partners_after_a_long_run_of_spaces_is_read_in_time() -> None:
+    # "8.1. X chủ trì, phối hợp Y" was looked for with X ending at every space of a run:
+    # quadratic, 16 s on a fuzzed document (seed 1, document 18992)
+    text = (
+        "KẾ HOẠCH\nThử\nII. NHIỆM VỤ\n1. Nội dung" + " " * 60_000 + "x\n- Rà soát.\n"
+        "2. Sở Nội vụ chủ trì, phối hợp các sở, ngành\n- Tổng hợp kết quả.\n"
+    )
+    with deadline(DEADLINE_SECONDS):
+        plan = parse_plan_text(text)
+    assert (plan.items[-1].lead, plan.items[-1].coordinating) == (["Sở Nội vụ"], ["các sở, ngành"])
+
+
 def test_a_value_of_many_punctuation_pieces_is_split_in_time_with_a_directory() -> None:
     # 100,000 pieces of "." took the known-name search over 30 s before fuzzing found it
     text = (

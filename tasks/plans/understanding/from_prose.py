@@ -38,8 +38,11 @@ _BULLETS = {"dash", "plus", "bullet", "letter"}
 _MAX_HEADING_WORDS = 30
 # "8.1. Sở Tài chính chủ trì, phối hợp các sở, ngành": a heading that says who leads and who
 # partners in every task below it, with no task of its own
+# `who` ends on a letter: from every space of a long run the pattern was quadratic (16 s on a
+# fuzzed heading)
 _LEADS_ALL = re.compile(
-    r"(?i)^(?P<who>.+?)\s+chủ trì\s*,?\s*(?:và\s+)?phối hợp(?:\s+với)?\s+(?P<partners>.+)$"
+    r"(?i)^(?P<who>.*?\S)\s++chủ trì\s*+,?\s*+(?:và\s++)?phối hợp(?:\s++với)?\s++"
+    r"(?P<partners>.+)$"
 )
 
 
