@@ -55,6 +55,7 @@ def test_a_blank_form_field_under_a_role_label_names_no_agency() -> None:
         "II. NỘI DUNG\n\n1. Kiểm tra\n- Cơ quan chủ trì: Phòng Nội vụ\n- Thời gian: Quý IV/2025\n"
     )
     body += "PHỤ LỤC\nBIÊN BẢN HỘI NGHỊ\n- Họ và tên người chủ trì hội nghị: ………… Chức vụ ………\n"
+    body += "2. Ông (bà) ……………………\n- Thời gian phát phiếu: ……………………\n"
     plan = parse_plan_text(HEADER + body, source="plan.txt")
     assert [(item.seq, item.lead) for item in plan.items] == [("1", ["Phòng Nội vụ"])]
 

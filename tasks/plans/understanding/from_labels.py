@@ -120,8 +120,8 @@ class _Assembler:
     def apply(self, role: Role, value: str, block: Block) -> None:
         item = self.item
         assert item is not None
-        if role in {"lead", "executor", "coordinating"} and _FORM_BLANK.search(value):
-            return  # "Họ và tên người chủ trì:………… Chức vụ ……": a form to fill in, no agency
+        if role in {"lead", "executor", "coordinating", "timeframe"} and _FORM_BLANK.search(value):
+            return  # "Họ và tên người chủ trì:………… Chức vụ ……": a form to fill in, no value
         if role in {"lead", "executor", "coordinating"}:
             value, glued = glued_timeframe(value)
             if glued and not item.timeframe:
