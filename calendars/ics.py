@@ -117,7 +117,6 @@ def calendar_header(name: str, description: str) -> bytes:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
     calendar.add("name", vText(name))
     calendar.add("x-wr-calname", vText(name))
     calendar.add("x-wr-caldesc", vText(description))
@@ -171,6 +170,5 @@ def calendar_bytes(
 
 def single_event_calendar(event: FeedEvent, name: str) -> bytes:
     """One deadline as a whole calendar, for an email's .ics part: the feeds' own header and
-    event lines, so the part updates the subscribed feed's event (same UID and SEQUENCE)
-    instead of adding a copy. `name` is one line."""
+    event lines. `name` is one line."""
     return calendar_header(name, name) + event_bytes(event) + _END

@@ -211,7 +211,7 @@ def calendar_parts(
     used: set[str] = set()
     for item in unique[:MAX_ICS_PARTS]:
         event = FeedEvent(
-            uid=item.ics_uid,
+            uid=mail_event_uid(item.ics_uid),
             due=item.due,
             summary=feed_summary(item, day),
             description=feed_description(item),
@@ -222,6 +222,15 @@ def calendar_parts(
             CalendarPart(_filename(item, used), single_event_calendar(event, calendar_name))
         )
     return parts, len(unique) - len(parts)
+
+
+def mail_event_uid(feed_uid: str) -> str:
+    """The UID of a deadline's .ics part: its own, next to the feed's. A subscribed calendar is
+    read-only and apart, so a part imported from an email is the reader's own copy whatever its
+    UID; with one of its own it never claims to update the subscription's event, and the next
+    email about the same deadline updates that copy instead of adding another."""
+    local, _, host = feed_uid.partition("@")
+    return f"{local}-thu@{host}"
 
 
 def _filename(item: NoticeItem, used: set[str]) -> str:
@@ -243,7 +252,9 @@ def attach_calendars(message: EmailMessage, parts: Iterable[CalendarPart]) -> No
             maintype="text",
             subtype="calendar",
             filename=part.filename,
-            params={"charset": "utf-8", "method": "PUBLISH"},
+            # no iTIP method: PUBLISH asks for an ORGANIZER (RFC 5546) and libical refuses it
+            # without one; this is a calendar file to add, not a message about a meeting
+            params={"charset": "utf-8"},
         )
 
 
