@@ -10,19 +10,15 @@ from datetime import date as Day  # the flows' parameter is named `date`
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from sqlalchemy import select
 
 from dondoc.core.clock import local_date, now_utc, zone
 from dondoc.core.db import session_scope
 from dondoc.core.settings import get_settings
 from flows.alerts import email_admins_on_failure
 from flows.notify import send_queued
-from models import Agency, Plan
 from models.schema import ready_database_url
 from notifications.mime import MailContext
-from notifications.outbox import queue
-from notifications.report_mail import render_progress, report_key
-from tasks.notify import Recipient
+from notifications.report_mail import queue_progress_reports
 from tasks.reports import ProgressReport, build_progress_report, percent
 
 
@@ -39,26 +35,8 @@ def queue_reports(day: date) -> tuple[int, list[str]]:
     context = MailContext(
         settings.mail_from, settings.base_url, now_utc(), zone(), settings.mail_language
     )
-    queued, without_email = 0, []
     with session_scope(ready_database_url()) as session:
-        in_force = select(Plan.monitoring_agency_id).where(Plan.status == "approved")
-        monitors = session.scalars(
-            select(Agency).where(Agency.id.in_(in_force)).order_by(Agency.id)
-        ).all()
-        for agency in monitors:
-            report = build_progress_report(session, day, monitor_id=agency.id)
-            if not report.plans:
-                continue
-            if not agency.email:
-                without_email.append(agency.name)
-                continue
-            recipient = Recipient(agency.id, agency.name, agency.email)
-            message = render_progress(report, recipient, context)
-            queued += queue(
-                session, key=report_key(recipient, report), kind="report",
-                agency_id=agency.id, day=day, message=message, occurrence_ids=[],
-            )  # fmt: skip
-    return queued, without_email
+        return queue_progress_reports(session, day, context)
 
 
 @flow(name="progress-report", on_failure=[email_admins_on_failure])

@@ -5,13 +5,19 @@ with the same layout, headers and labels as the digests (notifications/render.py
 from __future__ import annotations
 
 import io
+from datetime import date
 from email.message import EmailMessage
 from email.utils import make_msgid
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Agency, Plan
 from notifications.mime import XLSX_TYPE, MailContext, one_line
+from notifications.outbox import queue
 from notifications.render import TEMPLATES, day_text, labels, new_message, say
 from tasks.notify import Recipient
-from tasks.reports import ProgressReport, chart_png, percent
+from tasks.reports import ProgressReport, build_progress_report, chart_png, percent
 
 
 def report_key(recipient: Recipient, report: ProgressReport) -> str:
@@ -64,3 +70,31 @@ def render_progress(
     )
     message["Content-Language"] = str(t["lang"])
     return message
+
+
+def queue_progress_reports(session: Session, day: date, mail: MailContext) -> tuple[int, list[str]]:
+    """Queue each monitoring agency's progress email for `day` (keyed: a second run queues
+    nothing twice); how many, and the agencies without an address, which get none."""
+    in_force = select(Plan.monitoring_agency_id).where(Plan.status == "approved")
+    monitors = session.scalars(
+        select(Agency).where(Agency.id.in_(in_force)).order_by(Agency.id)
+    ).all()
+    queued, without_email = 0, []
+    for agency in monitors:
+        report = build_progress_report(session, day, monitor_id=agency.id)
+        if not report.plans:
+            continue
+        if not agency.email:
+            without_email.append(agency.name)
+            continue
+        recipient = Recipient(agency.id, agency.name, agency.email)
+        queued += queue(
+            session,
+            key=report_key(recipient, report),
+            kind="report",
+            agency_id=agency.id,
+            day=day,
+            message=render_progress(report, recipient, mail),
+            occurrence_ids=[],
+        )
+    return queued, without_email

@@ -31,6 +31,8 @@ from tasks.schedule import cancel
 from tests.conftest import ROOT
 from tests.support.cli import Cli
 from tests.support.seeds import seed_song_ma
+from tests.support.settings import SettingsEnv
+from tests.support.smtp import SmtpSink
 
 TODAY = date(2019, 4, 10)
 NOW = datetime(2019, 4, 10, 9, 0, tzinfo=UTC)
@@ -265,6 +267,19 @@ def test_cli_writes_the_workbook_and_the_chart(cli: Cli, tmp_path: Path) -> None
     assert png.read_bytes().startswith(PNG_SIGNATURE)
     quiet = cli("report", "progress", "--date", "2019-04-10", "--xlsx", str(xlsx), "--json")
     assert json.loads(quiet.stdout)["totals"]["due"] == 97  # "wrote" went to stderr
+
+
+def test_cli_sends_each_monitoring_agency_its_report_once(
+    cli: Cli, smtp_server: SmtpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    SettingsEnv(monkeypatch).set(smtp_host="127.0.0.1", smtp_port=smtp_server.port)
+    result = cli("report", "progress", "--date", "2019-04-10", "--send")
+    assert "Queued 1 progress emails." in result.stdout
+    assert "Sent 1, failed 0, still queued 0." in result.stdout
+    [mail] = [received.parsed() for received in smtp_server.received]
+    assert "10/04/2019" in str(mail["Subject"])
+    again = cli("report", "progress", "--date", "2019-04-10", "--send")  # the flow's key
+    assert "Queued 0 progress emails." in again.stdout and len(smtp_server.received) == 1
 
 
 def test_cli_refuses_a_bad_date_and_an_unknown_plan(cli: Cli) -> None:
