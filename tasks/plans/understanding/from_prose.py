@@ -46,6 +46,10 @@ _LEADS_ALL = re.compile(
 )
 
 
+# "A, B và C": split where a run of spaces starts (from every space of a long run, quadratic)
+_PLACE_LIST = re.compile(r",|(?<!\s)\s+và\s+")
+
+
 @dataclass(frozen=True)
 class Owner:
     """The agency a heading names, and the partners it names for all the tasks below it."""
@@ -75,7 +79,7 @@ def _agency_heading(block: Block) -> Owner | None:
 def _names_its_places(text: str) -> bool:
     """ "Ủy ban nhân dân các xã: An Phú, Tân Hòa": the colon lists which places, by name."""
     who, _, names = text.partition(":")
-    places = [place.split() for place in re.split(r",|\s+và\s+", names)]
+    places = [place.split() for place in _PLACE_LIST.split(names)]
     named = all(
         0 < len(words) <= 4 and all(word[:1].isupper() for word in words) for words in places
     )
