@@ -285,7 +285,10 @@ def _context(digest: Digest, t: Labels, shown_ics: int, more_ics: int) -> dict[s
         context["groups"] = _groups(ordered, digest.day, t)
         agencies = len(context["groups"])
         count = len(digest.items)
-        context["esc_summary"] = say(t, "esc_summary", count=count, agencies=agencies)
+        # the subject counts the tasks (the thread is about them); the summary says both, so
+        # "4 tasks" in the subject and "186 deadlines" in the body no longer seem to disagree
+        tasks = len(digest.thread_items)
+        context["esc_summary"] = say(t, "esc_summary", count=count, tasks=tasks, agencies=agencies)
         context["preheader"] = context["esc_summary"]
         hidden = count - MAX_TABLE_ROWS
         context["esc_more"] = (

@@ -102,7 +102,7 @@ def test_english_labels_replace_every_vietnamese_one() -> None:
     single = render(digest("due_soon", [notice(1)]), language="en")
     assert single["Subject"] == "Due soon: 1 item (28/03/2019)"
     escalation = render(escalation_digest(), language="en")
-    assert escalation["Subject"] == "Follow up: 4 overdue items — plans 33/KH-UBND, 45/KH-UBND"
+    assert escalation["Subject"] == "Follow up: 4 overdue tasks — plans 33/KH-UBND, 45/KH-UBND"
     assert "monitors and follows up" in html(escalation)
     [sheet] = list(escalation.iter_attachments())
     table = pd.read_excel(BytesIO(sheet.get_payload(decode=True)), sheet_name="Overdue")

@@ -4,6 +4,7 @@ escalation's table, summarised in the HTML and complete in an XLSX attachment.""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from io import BytesIO
 
@@ -78,11 +79,11 @@ def test_calendar_parts_stop_at_twenty_and_point_to_the_feed() -> None:
 
 def test_escalation_says_why_and_groups_by_lead_agency_worst_first() -> None:
     message = render(escalation_digest())
-    assert message["Subject"] == "Đôn đốc: 4 việc quá hạn — KH 33/KH-UBND, 45/KH-UBND"
+    assert message["Subject"] == "Đôn đốc: 4 nhiệm vụ quá hạn — KH 33/KH-UBND, 45/KH-UBND"
     assert message["In-Reply-To"]
     page = html(message)
     assert "theo dõi, đôn đốc việc thực hiện kế hoạch 33/KH-UBND, 45/KH-UBND" in page
-    assert "4 việc quá hạn của 3 đơn vị chủ trì." in page
+    assert "4 việc quá hạn: 4 nhiệm vụ, 3 đơn vị chủ trì." in page
     details = page[page.index('<table class="grid"') :]
     groups = re.findall(r"Đơn vị chủ trì: ([^<]+) <span", details)
     assert groups == [CENTRE, CULTURE, COMMUNE]  # 9, 5 and 4 working days at worst
@@ -161,3 +162,12 @@ def test_escalation_xlsx_keeps_formula_text_as_text() -> None:
     assert link in set(table["Nội dung công việc"])
     assert "+Kế hoạch" in set(table["Tên kế hoạch"]) and "-1/KH" in set(table["Kế hoạch"])
     assert "@Tổ công tác" in set(table["Đơn vị chủ trì"])
+
+
+def test_an_escalations_subject_counts_tasks_and_its_summary_deadlines_and_tasks() -> None:
+    # one task owed by three agencies: "1 task" in the subject, "3 deadlines" in the body
+    items = [late(1, 3, level=2, lead=lead) for lead in (CENTRE, CULTURE, COMMUNE)]
+    items = [replace(item, occurrence_id=200 + n) for n, item in enumerate(items)]
+    message = render(digest("escalation", items, to=INTERIOR, day=date(2019, 4, 5)))
+    assert message["Subject"].startswith("Đôn đốc việc quá hạn: ")  # one task
+    assert "3 việc quá hạn: 1 nhiệm vụ, 3 đơn vị chủ trì." in html(message)
