@@ -88,7 +88,9 @@ def test_escalation_says_why_and_groups_by_lead_agency_worst_first() -> None:
     groups = re.findall(r"Đơn vị chủ trì: ([^<]+) <span", details)
     assert groups == [CENTRE, CULTURE, COMMUNE]  # 9, 5 and 4 working days at worst
     assert details.index("9 ngày") < details.index("3 ngày") < details.index(CULTURE)
-    assert "Lần 2" in page and "Lần 1" in page
+    # the ladder's step the lateness has reached, not a count of emails ("Lần 12" on a first
+    # escalation read as the twelfth)
+    assert "Bậc 2" in page and "Bậc 1" in page and "Lần " not in page
     assert attachments(message, "text/calendar") == []  # the leads' UIDs, not the monitor's
 
 
@@ -136,7 +138,7 @@ def test_escalation_attaches_the_table_as_xlsx() -> None:
         "Loại",
         "Đơn vị chủ trì",
         "Hạn",
-        "Lần đôn đốc",
+        "Bậc đôn đốc (theo số ngày quá hạn)",
     ]
     assert table["Quá hạn (ngày làm việc)"].tolist() == [9, 3, 5, 4]
     assert table["Đơn vị chủ trì"].tolist() == [CENTRE, CENTRE, CULTURE, COMMUNE]
