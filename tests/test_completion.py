@@ -11,31 +11,17 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import httpx
-import pytest
 from sqlalchemy import select
 
-from calendars.feeds import FeedBuilder, FeedSpec
 from dondoc.core.db import session_scope
 from dondoc.web.app import create_app
 from dondoc.web.completion import CompletionPages
-from models import Agency, Occurrence, OccurrenceEvent, PlanItem
+from models import Occurrence, OccurrenceEvent, PlanItem
 from tasks.completion import completion_link, sign_link
-from tests.support.ical_check import read_with_icalendar
-from tests.support.seeds import seed_song_ma
-from tests.support.settings import SettingsEnv
+from tests.support import completion
+from tests.support.completion import COMMUNE, TODAY, commune_link, january_of
 
-TODAY = date(2019, 3, 1)
-COMMUNE = "UBND xã Chiềng Khương"
-
-
-@pytest.fixture
-def app_url(database_url: str, settings_env: SettingsEnv) -> str:
-    settings_env.set(
-        secret_key="completion-secret-0123456789", base_url="https://dondoc.example.org"
-    )
-    with session_scope(database_url) as session:
-        seed_song_ma(session, compile=True)
-    return database_url
+app_url = completion.app_url  # the seeded database with a secret and a base URL
 
 
 def call(url: str, method: str, path: str, form: dict[str, str] | None = None) -> httpx.Response:
@@ -49,17 +35,6 @@ def call(url: str, method: str, path: str, form: dict[str, str] | None = None) -
             return await client.request(method, path, content=body, headers=headers)
 
     return asyncio.run(go())
-
-
-def commune_link(url: str) -> tuple[str, int]:
-    """The completion link of the commune's monthly item, read from its own feed."""
-    with session_scope(url) as session:
-        agency = session.scalars(select(Agency).where(Agency.name == COMMUNE)).one()
-        body = FeedBuilder(session, TODAY).build(FeedSpec("agency", agency.id, "x")).body
-    monthly = next(e for e in read_with_icalendar(body) if "Phát thanh" in e.summary)
-    link = re.search(r"https://dondoc\.example\.org(/done/\S+)", monthly.description)
-    assert link, monthly.description
-    return link.group(1), agency.id
 
 
 def statuses(url: str, agency_id: int) -> dict[date, str]:
@@ -93,20 +68,6 @@ def test_the_link_opens_on_the_period_it_was_sent_for_with_the_others_below(app_
     call(app_url, "POST", f"{token}?han={january:%Y-%m-%d}", form)
     page = call(app_url, "GET", f"{token}?han={january:%Y-%m-%d}").text
     assert f"Kỳ hạn {january:%d/%m/%Y} không còn chờ báo cáo" in page
-
-
-def january_of(url: str, agency_id: int) -> Occurrence:
-    """The commune's monthly item due 31/01/2019: past due on TODAY, so done late."""
-    with session_scope(url) as session:
-        return session.scalars(
-            select(Occurrence)
-            .join(PlanItem, PlanItem.id == Occurrence.item_id)
-            .where(
-                Occurrence.agency_id == agency_id,
-                Occurrence.due == date(2019, 1, 31),
-                PlanItem.content.startswith("Phát thanh"),
-            )
-        ).one()
 
 
 def history(url: str) -> list[tuple[int, str, str, str | None]]:

@@ -16,10 +16,10 @@ from dondoc.core.db import session_scope
 from dondoc.web.app import create_app
 from dondoc.web.completion import MAX_FORM_BYTES
 from models import OccurrenceEvent
-from tests import test_completion
-from tests.test_completion import TODAY, commune_link, january_of
+from tests.support import completion
+from tests.support.completion import TODAY, commune_link, january_of
 
-app_url = test_completion.app_url  # the seeded database with a secret and a base URL
+app_url = completion.app_url  # the seeded database with a secret and a base URL
 
 CHUNK = 65_536  # what uvicorn hands over at a time
 FORM = "application/x-www-form-urlencoded"
