@@ -55,6 +55,15 @@ def _an_hour_later() -> datetime:
     return datetime.now(UTC) + timedelta(hours=1)
 
 
+def _held_by_a_dead_sender(url: str, *, since: timedelta, key: str | None = None) -> None:
+    """Rows (one, or every row) claimed `since` ago by a sender that died sending them."""
+    claim = update(OutboxMessage).values(
+        status="sending", claimed_by="dead", claimed_at=datetime.now(UTC) - since, attempts=1
+    )
+    with session_scope(url) as session:
+        session.execute(claim if key is None else claim.where(OutboxMessage.key == key))
+
+
 def _rows(url: str) -> dict[str, OutboxMessage]:
     with session_scope(url) as session:
         rows = session.scalars(select(OutboxMessage)).all()
@@ -217,13 +226,7 @@ def test_a_dead_senders_row_is_sent_after_its_lease(
     database_url: str, smtp_server: SmtpSink
 ) -> None:
     ids = _queue(database_url, 3)
-    long_ago = datetime.now(UTC) - timedelta(hours=1)
-    with session_scope(database_url) as session:
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.key == "k1")
-            .values(status="sending", claimed_by="dead", claimed_at=long_ago, attempts=1)
-        )
+    _held_by_a_dead_sender(database_url, since=timedelta(hours=1), key="k1")
     report = _send(database_url, _config(smtp_server, lease_seconds=600.0))
     assert report.sent == 3
     _assert_delivered_once(smtp_server, ids)
@@ -237,13 +240,7 @@ def test_every_dead_senders_row_is_taken_back_in_one_run(
 ) -> None:
     # one claim takes 16 rows at first; the rows of a crashed sender drained 16 a run
     ids = _queue(database_url, 40)
-    long_ago = datetime.now(UTC) - timedelta(hours=1)
-    with session_scope(database_url) as session:
-        session.execute(
-            update(OutboxMessage).values(
-                status="sending", claimed_by="dead", claimed_at=long_ago, attempts=1
-            )
-        )
+    _held_by_a_dead_sender(database_url, since=timedelta(hours=1))
     report = _send(database_url, _config(smtp_server, lease_seconds=600.0))
     assert (report.sent, report.still_queued) == (40, 0)
     _assert_delivered_once(smtp_server, ids)
@@ -318,13 +315,7 @@ def test_a_run_counts_the_rows_another_sender_holds_and_the_cli_exits_3_while_an
     database_url: str, smtp_server: SmtpSink, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ids = _queue(database_url, 3)
-    just_now = datetime.now(UTC)
-    with session_scope(database_url) as session:  # a sender that died a moment ago
-        session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.key == "k1")
-            .values(status="sending", claimed_by="dead", claimed_at=just_now, attempts=1)
-        )
+    _held_by_a_dead_sender(database_url, since=timedelta(0), key="k1")  # it died a moment ago
     report = _send(database_url, _config(smtp_server, lease_seconds=600.0))
     assert (report.sent, report.still_queued, report.held) == (2, 0, 1)
     SettingsEnv(monkeypatch).set(smtp_host="127.0.0.1", smtp_port=smtp_server.port)
