@@ -175,7 +175,7 @@ class FeedBuilder:
         self.session = session
         self.today = today
         self.since = today - WINDOW_BACK
-        self.links = LinkMaker(settings.base_url, settings.signing_key())
+        self.links = LinkMaker(settings.base_url, settings.signing_key(), settings.uid_domain)
         self.host = self.links.host
         self._items: dict[int, ItemDetails] = {}
         self._descriptions: dict[int, str] = {}

@@ -81,7 +81,7 @@ class NotifyConfig:
         return cls(
             policy=NotifyPolicy.from_file(settings.notify_policy),
             calendar=WorkCalendar.from_file(settings.workday_overrides),
-            links=LinkMaker(settings.base_url, settings.signing_key()),
+            links=LinkMaker(settings.base_url, settings.signing_key(), settings.uid_domain),
             mail_from=settings.mail_from,
             language=settings.mail_language,
             base_url=settings.base_url,

@@ -35,6 +35,7 @@ from tests.support.ical_check import (
     read_with_icalendar,
 )
 from tests.support.seeds import OPTIONS, SONG_MA_PLAN, seed_song_ma
+from tests.support.settings import SettingsEnv
 
 NOW = datetime(2019, 1, 12, 3, 0, tzinfo=UTC)
 TODAY = date(2019, 3, 1)
@@ -240,3 +241,22 @@ def test_a_feed_with_no_deadline_left_is_still_valid_icalendar(tmp_path: Path) -
     assert vobject.readOne(body.decode("utf-8")).vtimezone.tzid.value == "Asia/Ho_Chi_Minh"
     assert assert_parsers_agree(write(tmp_path, "empty.ics", body), *WINDOW) == []
     assert_well_folded(body)
+
+
+def test_a_uid_domain_set_once_keeps_every_event_when_the_address_changes(
+    db_session: Session, settings_env: SettingsEnv
+) -> None:
+    seeded(db_session)
+    centre = agency(db_session, "Trung tâm Truyền thông - Văn hóa huyện")
+    spec = FeedSpec("agency", centre.id, "Trung tâm")
+
+    def uids(base_url: str, uid_domain: str | None) -> set[str]:
+        settings_env.set(base_url=base_url, uid_domain=uid_domain)
+        body = FeedBuilder(db_session, TODAY).build(spec).body
+        return {event.uid for event in read_with_icalendar(body)}
+
+    trial = uids("http://127.0.0.1:8000", "lich.songma.gov.vn")
+    assert trial == uids("https://lich.songma.gov.vn", "lich.songma.gov.vn")
+    assert all(uid.endswith("@lich.songma.gov.vn") for uid in trial)
+    # unset, the domain is the address's host: moving replaces every subscriber's events
+    assert uids("http://127.0.0.1:8000", None).isdisjoint(uids("https://lich.gov.vn", None))

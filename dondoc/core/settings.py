@@ -23,6 +23,13 @@ class Settings(BaseSettings):
         "the data dir. A SQLite URL may end in `?timeout=N`: seconds a writer waits for "
         "another's lock (30).",
     )
+    uid_domain: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9.-]{1,253}$",
+        description="The domain in every calendar event's UID. Set it once, before feeds are "
+        "handed out, and keep it: unset, it is DONDOC_BASE_URL's host, and a move to a new "
+        "address then replaces every subscriber's events.",
+    )
     base_url: str = Field(
         default="http://127.0.0.1:8000",
         description="Public URL of the feed and completion server, in feed and email links.",

@@ -82,10 +82,11 @@ class LinkMaker:
 
     base_url: str
     secret: str
+    uid_domain: str | None = None  # DONDOC_UID_DOMAIN: UIDs that outlive a change of address
 
     @property
     def host(self) -> str:
-        return uid_host(self.base_url)
+        return self.uid_domain or uid_host(self.base_url)
 
     def completion(self, item: ItemDetails, agency_id: int, day: date, due: date) -> str:
         """The item's page for the agency, opening on the period due on `due` (the one the
