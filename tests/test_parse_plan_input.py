@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tasks.plans import PlanParseError, parse_plan_text, read_plan_file
+from tests.support.settings import SettingsEnv
 
 EXAMPLE_PLANS = Path(__file__).resolve().parents[1] / "examples" / "plans"
 
@@ -108,6 +109,17 @@ def test_unreadable_input_names_the_file(tmp_path: Path, content: bytes, reason:
     with pytest.raises(PlanParseError, match=reason) as error:
         read_plan_file(path)
     assert str(path) in str(error.value) and error.value.source == str(path)
+
+
+def test_a_plan_text_over_the_input_limit_is_refused_before_it_is_read(
+    tmp_path: Path, settings_env: SettingsEnv
+) -> None:
+    settings_env.set(max_input_mb=1)
+    path = tmp_path / "huge.txt"
+    path.write_bytes(b"x" * (1024 * 1024 + 1))
+    with pytest.raises(PlanParseError) as error:
+        read_plan_file(path)
+    assert str(error.value) == f"{path}: 1.0 MB, over the 1 MB limit (DONDOC_MAX_INPUT_MB)"
 
 
 def test_a_missing_file_names_the_file(tmp_path: Path) -> None:

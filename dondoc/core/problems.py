@@ -63,18 +63,22 @@ class InputFileError(ValueError):
 
 
 def read_input(path: Path, kind: type[InputFileError] = InputFileError) -> bytes:
-    """The file's bytes, or a `kind` error saying why they cannot be read. A file over
-    DONDOC_MAX_INPUT_MB is refused before a byte of it is read."""
+    """The file's bytes (see read_bounded), or a `kind` error saying why they cannot be read."""
+    try:
+        return read_bounded(path, kind)
+    except OSError as exc:
+        raise kind.one(str(path), f"cannot read the file: {exc.strerror or exc}") from exc
+
+
+def read_bounded(path: Path, kind: type[InputFileError] = InputFileError) -> bytes:
+    """The file's bytes; a file over DONDOC_MAX_INPUT_MB is a `kind` error before a byte of it
+    is read. OSError is the caller's to word."""
     from dondoc.core.settings import get_settings
 
     limit = get_settings().max_input_mb * 1024 * 1024
-    try:
-        with path.open("rb") as file:
-            size = os.fstat(file.fileno()).st_size
-            if size > limit:
-                message = f"{size / 1024 / 1024:.1f} MB, over the {limit // 1024 // 1024} MB limit"
-                message += " (DONDOC_MAX_INPUT_MB)"
-                raise kind.one(str(path), message)
-            return file.read(limit + 1)
-    except OSError as exc:
-        raise kind.one(str(path), f"cannot read the file: {exc.strerror or exc}") from exc
+    with path.open("rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        if size > limit:
+            message = f"{size / 1024 / 1024:.1f} MB, over the {limit // 1024 // 1024} MB limit"
+            raise kind.one(str(path), message + " (DONDOC_MAX_INPUT_MB)")
+        return file.read(limit + 1)

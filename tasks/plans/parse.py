@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from dondoc.core.problems import read_bounded
 from dondoc.core.text import InputEncodingError, decode_bytes, normalize_text
 from tasks.plans.agency_names import split_agencies
 from tasks.plans.confidence import judge, row_above_at
@@ -45,7 +46,7 @@ def read_plan_file(
 ) -> tuple[ParsedPlan, str]:
     """The parsed plan and its normalised text (what the importer hashes and stores)."""
     try:
-        decoded = decode_bytes(Path(path).read_bytes())
+        decoded = decode_bytes(read_bounded(Path(path), PlanParseError))
     except InputEncodingError as error:
         raise PlanParseError.one(str(path), f"cannot read the file: {error}") from error
     except OSError as error:
