@@ -10,7 +10,9 @@ from typing import Any
 
 from dondoc.core.problems import InputFileError
 
-MAX_ROWS = 20_000  # a nation-wide plan has a few thousand items; a done sheet as many periods
+# a nation-wide plan has a few thousand items, a done sheet as many periods; CSV files too
+# (dondoc.core.text.numbered_csv_rows) hold no more rows than a workbook may
+MAX_ROWS = 20_000
 MAX_COLUMNS = 64
 
 Rows = list[tuple[int, list[Any]]]  # (row number as the spreadsheet shows it, values)

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dondoc.core.problems import InputFileError, read_input
+from dondoc.core.sheets import MAX_ROWS
 
 _SPACES = re.compile(r"[\u00a0\u2007\u202f\u2000-\u200a\u3000\t]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
@@ -142,9 +143,6 @@ def item_keys(contents: list[str]) -> list[str]:
     return keys
 
 
-MAX_CSV_ROWS = 20_000  # as many as a workbook may hold (dondoc.core.sheets)
-
-
 class CsvRowError(InputFileError):
     """A CSV the csv module cannot read (a quote left open, a stray quote inside a cell):
     `line` is where the row began."""
@@ -167,6 +165,6 @@ def numbered_csv_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
             message = f"unreadable row ({exc}): a quote left open, or a quote inside a cell "
             message += "that is not doubled"
             raise CsvRowError.one("", message, line=start) from exc
-        if len(rows) > MAX_CSV_ROWS:
-            message = f"more than {MAX_CSV_ROWS:,} rows; split the file, or it is not a plan"
+        if len(rows) > MAX_ROWS:
+            message = f"more than {MAX_ROWS:,} rows; split the file, or it is not a plan"
             raise CsvRowError.one("", message, line=start)

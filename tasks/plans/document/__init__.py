@@ -8,7 +8,7 @@ __all__, __getattr__ = lazy_face(
     __name__,
     {
         "model": ("Block", "Cell", "Document", "Row"),
-        "markers": ("MARKER_DEPTH", "Marker", "read_marker", "starts_label"),
+        "markers": ("BULLET_STYLES", "MARKER_DEPTH", "Marker", "read_marker", "starts_label"),
         "reader": ("read_text",),
     },
 )

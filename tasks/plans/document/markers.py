@@ -24,6 +24,8 @@ _PATTERNS: tuple[tuple[MarkerStyle, re.Pattern[str]], ...] = (
 )
 # Marker styles from the outermost in: a block of a deeper style belongs to the one above it.
 MARKER_DEPTH = {"roman": 0, "number": 1, "letter": 2, "dash": 3, "plus": 4, "bullet": 5}
+# The styles of a list's items under a heading (a letter "a)" included)
+BULLET_STYLES = frozenset({"dash", "plus", "bullet", "letter"})
 _LABEL_START = re.compile(r"^[A-ZĐÀ-Ỹ][^:.;!?]{1,48}:(?:\s|$)")
 
 

@@ -4,7 +4,7 @@ agency paragraphs are only counted, to tell an admin what was found in a plan wi
 
 from __future__ import annotations
 
-from tasks.plans.document import Block, Document
+from tasks.plans.document import BULLET_STYLES, Block, Document
 from tasks.plans.understanding.clauses import time_phrase
 from tasks.plans.understanding.from_labels import read_label_items
 from tasks.plans.understanding.from_prose import (
@@ -48,9 +48,6 @@ def understand(document: Document) -> Reading:
     return merged
 
 
-_BULLETS = {"dash", "plus", "bullet", "letter"}
-
-
 def _share_closing_timeframes(blocks: list[Block], items: list[RawItem]) -> None:
     """ "+ Sở A: …" / "+ Sở B: …" / "Thời gian thực hiện: …": a timeframe label after a run
     of sibling bullets (one after the other, none with a time of its own) closes the run."""
@@ -61,7 +58,7 @@ def _share_closing_timeframes(blocks: list[Block], items: list[RawItem]) -> None
         if not closing.timeframe or closing.timeframe_line <= closing.line or here is None:
             continue
         style = blocks[here].style
-        if style not in _BULLETS:
+        if style not in BULLET_STYLES:
             continue
         for earlier in reversed(items[:at]):
             there = by_line.get(earlier.line)

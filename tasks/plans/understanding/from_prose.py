@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from tasks.plans.agency_names import split_agencies, starts_like_agency
-from tasks.plans.document import MARKER_DEPTH, Block
+from tasks.plans.document import BULLET_STYLES, MARKER_DEPTH, Block
 from tasks.plans.understanding.agencies import REQUEST, agency_label, duties_of, names_an_agency
 from tasks.plans.understanding.clauses import FIRST_VERB, read_roles, time_phrase
 from tasks.plans.understanding.raw import RawItem, Reading
@@ -34,7 +34,6 @@ _LEADS_WITH = re.compile(r"(?i)^chủ trì,?\s*phối hợp(?:\s+với)?\s*:?$")
 _COORDINATES = re.compile(r"(?i)^(?:chủ động\s+)?phối hợp\b")
 # "Phối hợp chặt chẽ với Y …; chủ trì kiểm định …": later in the task its agency leads
 _LEADS_LATER = re.compile(r"[;.]\s+chủ trì\b")
-_BULLETS = {"dash", "plus", "bullet", "letter"}
 _MAX_HEADING_WORDS = 30
 # "8.1. Sở Tài chính chủ trì, phối hợp các sở, ngành": a heading that says who leads and who
 # partners in every task below it, with no task of its own
@@ -232,7 +231,7 @@ def only_coordinates(task: str) -> bool:
 
 
 def _owned_item(block: Block, section: Section, owner: Owner | None) -> RawItem | None:
-    if owner is None or not (block.style in _BULLETS or block.kind == "paragraph"):
+    if owner is None or not (block.style in BULLET_STYLES or block.kind == "paragraph"):
         return None
     if block.text.rstrip().endswith(":") and not block.marker:
         return None  # "Trong đó giao … chỉ đạo thực hiện:" introduces the tasks below it
