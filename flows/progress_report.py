@@ -11,9 +11,8 @@ from datetime import date as Day  # the flows' parameter is named `date`
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from dondoc.core.clock import local_date, now_utc, zone
+from dondoc.core.clock import local_date, now_utc
 from dondoc.core.db import session_scope
-from dondoc.core.settings import get_settings
 from flows.alerts import email_admins_on_failure
 from flows.notify import send_queued
 from models.schema import ready_database_url
@@ -31,12 +30,8 @@ def build_report(plan_id: int | None, day: date) -> ProgressReport:
 @task(retries=2, retry_delay_seconds=10)
 def queue_reports(day: date) -> tuple[int, list[str]]:
     """Queue each monitoring agency's weekly email; how many, and who has no address."""
-    settings = get_settings()
-    context = MailContext(
-        settings.mail_from, settings.base_url, now_utc(), zone(), settings.mail_language
-    )
     with session_scope(ready_database_url()) as session:
-        return queue_progress_reports(session, day, context)
+        return queue_progress_reports(session, day, MailContext.from_settings(now_utc()))
 
 
 @flow(name="progress-report", on_failure=[email_admins_on_failure])

@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 
 from calendars.ics import FeedEvent, single_event_calendar
 from dondoc.core.cells import text_cells
+from dondoc.core.clock import zone
+from dondoc.core.settings import get_settings
 from tasks.notify import Digest, NoticeItem, Recipient
 
 MAX_ICS_PARTS = 20  # beyond this the email points to the calendar feed
@@ -67,6 +69,12 @@ class MailContext:
     @property
     def host(self) -> str:
         return mail_host(self.base_url, self.mail_from)
+
+    @classmethod
+    def from_settings(cls, now: datetime) -> MailContext:
+        """The sender, address and language the settings give, dated `now` in local time."""
+        settings = get_settings()
+        return cls(settings.mail_from, settings.base_url, now, zone(), settings.mail_language)
 
 
 def mail_host(base_url: str, mail_from: str) -> str:

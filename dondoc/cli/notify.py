@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from dondoc.cli.options import date_option
-from dondoc.cli.outbox import exit_for, send_summary
-from dondoc.cli.output import JsonFlag, console, fail, print_json, print_table, warn
+from dondoc.cli.outbox import exit_for, send_now, send_summary
+from dondoc.cli.output import JsonFlag, console, print_json, print_table, warn
 from dondoc.core.clock import local_date, now_utc
 from dondoc.core.db import session_scope
 from models.schema import ready_database_url
@@ -61,8 +61,6 @@ escalate = _day_command(
 def _run(command: Command, on: date | None, dry_run: bool, no_send: bool, as_json: bool) -> None:
     # Imported here: mail rendering and SMTP are not needed by the rest of the CLI.
     from notifications.daily import NotifyConfig, queue_day
-    from notifications.delivery import DeliveryError
-    from notifications.smtp import send_if_configured
 
     now = now_utc()
     day = on or local_date(now)
@@ -70,17 +68,7 @@ def _run(command: Command, on: date | None, dry_run: bool, no_send: bool, as_jso
     url = ready_database_url()
     with session_scope(url) as session:
         report = queue_day(session, command, day, config, now, dry_run=dry_run)
-    sent = None
-    if not dry_run and not no_send:
-        try:
-            sent = send_if_configured(url)
-        except DeliveryError as exc:
-            fail(f"the digests are queued but could not be sent: {exc}")
-        if sent is None and report.queued:
-            warn(
-                "DONDOC_SMTP_HOST is not set: the digests stay queued; "
-                "`dondoc outbox send` sends them once it is"
-            )
+    sent = None if dry_run or no_send else send_now(url, "digests", report.queued)
     if as_json:
         data = report.to_json()
         if sent is not None:

@@ -122,6 +122,25 @@ def outbox_send(as_json: JsonFlag = False) -> None:
     exit_for(report)
 
 
+def send_now(url: str, what: str, queued: int) -> SendReport | None:
+    """Send the queue at once when DONDOC_SMTP_HOST is set (None when it is not: `queued`
+    emails, the `what` a command just queued, then stay for `outbox send`); a server that
+    refuses the whole run ends the command."""
+    from notifications.delivery import DeliveryError
+    from notifications.smtp import send_if_configured
+
+    try:
+        sent = send_if_configured(url)
+    except DeliveryError as exc:
+        fail(f"the {what} are queued but could not be sent: {exc}")
+    if sent is None and queued:
+        warn(
+            f"DONDOC_SMTP_HOST is not set: the {what} stay queued; "
+            "`dondoc outbox send` sends them once it is"
+        )
+    return sent
+
+
 def send_summary(report: SendReport) -> str:
     """One line on what a send left: held rows are another sender's, or a dead one's that the
     next run takes back once their lease is over."""

@@ -13,7 +13,7 @@ from rich.table import Column
 
 from dondoc.cli.errors import command_group
 from dondoc.cli.options import date_option, id_option, id_value
-from dondoc.cli.outbox import exit_for, send_summary
+from dondoc.cli.outbox import exit_for, send_now, send_summary
 from dondoc.cli.output import (
     JsonFlag,
     console,
@@ -23,9 +23,8 @@ from dondoc.cli.output import (
     print_table,
     warn,
 )
-from dondoc.core.clock import local_date, now_utc, zone
+from dondoc.core.clock import local_date, now_utc
 from dondoc.core.db import session_scope
-from dondoc.core.settings import get_settings
 from models import Agency, Plan
 from models.schema import ready_database_url
 from tasks.reports import (
@@ -113,27 +112,15 @@ def report_progress(
 
 def _send_reports(day: date, told: Console) -> None:
     """The monitoring agencies' emails, queued then sent like the flow's."""
-    from notifications.delivery import DeliveryError
     from notifications.mime import MailContext
     from notifications.report_mail import queue_progress_reports
-    from notifications.smtp import send_if_configured
 
-    settings = get_settings()
-    mail = MailContext(
-        settings.mail_from, settings.base_url, now_utc(), zone(), settings.mail_language
-    )
-    url = ready_database_url()
+    url, mail = ready_database_url(), MailContext.from_settings(now_utc())
     with session_scope(url) as session:
         queued, without_email = queue_progress_reports(session, day, mail)
     for name in without_email:
         warn(f"{name} has no email address: it gets no report")
     told.print(f"Queued {queued} progress emails.", highlight=False)
-    try:
-        sent = send_if_configured(url)
-    except DeliveryError as exc:
-        fail(f"the reports are queued but could not be sent: {exc}")
-    if sent is None:
-        warn("DONDOC_SMTP_HOST is not set: the reports stay queued; `outbox send` sends them")
-        return
-    told.print(send_summary(sent), highlight=False)
-    exit_for(sent)
+    if (sent := send_now(url, "reports", queued)) is not None:
+        told.print(send_summary(sent), highlight=False)
+        exit_for(sent)
