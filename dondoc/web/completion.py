@@ -113,15 +113,15 @@ class CompletionPages:
                 return _page(404, problem=INVALID_LINK)
             work = _open_work(session, item_id, agency_id, today)
             due = _asked_due(asked)
-            first = [w for w in work if w.due == due]
-            if due is not None and not first and notice is None:
+            asked_work = [w for w in work if w.due == due][:1]
+            if due is not None and not asked_work and notice is None:
                 notice = f"Kỳ hạn {due:%d/%m/%Y} không còn chờ báo cáo (đã báo cáo hoặc đã hủy)."
             return _page(
                 200,
                 item=item,
                 agency=agency.name,
-                asked_work=first[:1],
-                open_work=[w for w in work if w not in first[:1]],
+                asked_work=asked_work,
+                open_work=[w for w in work if w not in asked_work],
                 today=today,
                 notice=notice,
                 problem=problem,
