@@ -122,6 +122,34 @@ def test_a_plan_text_over_the_input_limit_is_refused_before_it_is_read(
     assert str(error.value) == f"{path}: 1.0 MB, over the 1 MB limit (DONDOC_MAX_INPUT_MB)"
 
 
+@pytest.mark.parametrize(
+    ("limit", "text", "message"),
+    [
+        ({"max_plan_lines": 300}, "a\r\n" * 300, "302 lines, over the 300-line limit"),
+        ({"max_plan_chars": 5_000}, "Sở A, " * 1_000, "6,027 characters, over the 5,000-character"),
+    ],
+    ids=["lines", "characters"],
+)
+def test_a_plan_text_over_the_plan_limits_is_refused_naming_the_limit(
+    tmp_path: Path, settings_env: SettingsEnv, limit: dict[str, int], text: str, message: str
+) -> None:
+    settings_env.set(**limit)
+    path = tmp_path / "long.txt"
+    path.write_text("1. Việc\n- Cơ quan chủ trì: " + text, encoding="utf-8")
+    with pytest.raises(PlanParseError, match=message) as error:
+        read_plan_file(path)
+    assert str(error.value).startswith(f"{path}: ")
+    with pytest.raises(PlanParseError, match=message):
+        parse_plan_text(path.read_text(encoding="utf-8"), source="long.txt")
+
+
+def test_a_plan_text_at_the_plan_limits_is_read(settings_env: SettingsEnv) -> None:
+    settings_env.set(max_plan_lines=3, max_plan_chars=60)
+    text = "1. Việc\n- Cơ quan chủ trì: Sở Y tế\n- Thời gian: Quý II/2025"
+    assert len(text) <= 60
+    assert [item.lead for item in parse_plan_text(text).items] == [["Sở Y tế"]]
+
+
 def test_a_missing_file_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "nowhere.txt"
     with pytest.raises(PlanParseError, match="cannot open the file") as error:

@@ -96,6 +96,18 @@ class Settings(BaseSettings):
         ge=1,
         description="The largest file a command reads (plans, directories, done sheets), in MB.",
     )
+    max_plan_lines: int = Field(
+        default=20_000,
+        ge=1,
+        description="The most lines a plan's text may have (the longest real plans have about "
+        "2,000); a longer text is refused before it is read.",
+    )
+    max_plan_chars: int = Field(
+        default=1_000_000,
+        ge=1,
+        description="The most characters a plan's text may have (real plans: up to about "
+        "110,000); a longer text is refused before it is read.",
+    )
     secret_key: SecretStr | None = Field(
         default=None,
         description="Signs completion links and derives feed tokens; unset: a random key made "

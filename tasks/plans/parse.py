@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from dondoc.core.problems import read_bounded
+from dondoc.core.settings import get_settings
 from dondoc.core.text import InputEncodingError, decode_bytes, normalize_text
 from tasks.plans.agency_names import split_agencies
 from tasks.plans.confidence import judge, row_above_at
@@ -52,11 +53,26 @@ def read_plan_file(
     except OSError as error:
         message = f"cannot open the file: {error.strerror}"
         raise PlanParseError.one(str(path), message) from error
+    check_plan_size(decoded.text, str(path))
     text = normalize_plan_text(decoded.text)
     plan = parse_plan_text(text, source=str(path), known_names=known_names, before=before)
     if decoded.notice:
         plan.warnings.insert(0, ParseWarning(0, decoded.notice))
     return plan, text
+
+
+def check_plan_size(text: str, source: str) -> None:
+    """Refuse a text over DONDOC_MAX_PLAN_CHARS or DONDOC_MAX_PLAN_LINES before reading it: the
+    reader's time grows with both, and a file ten times the longest real plan is not a plan to
+    read line by line but a mistake (or an attack) to name at once."""
+    settings = get_settings()
+    if len(text) > settings.max_plan_chars:
+        limit = f"{settings.max_plan_chars:,}-character limit (DONDOC_MAX_PLAN_CHARS)"
+        raise PlanParseError.one(source, f"{len(text):,} characters, over the {limit}")
+    lines = text.count("\n") - text.count("\r\n") + text.count("\r") + 1
+    if lines > settings.max_plan_lines:
+        limit = f"{settings.max_plan_lines:,}-line limit (DONDOC_MAX_PLAN_LINES)"
+        raise PlanParseError.one(source, f"{lines:,} lines, over the {limit}")
 
 
 def parse_plan_text(
@@ -67,6 +83,7 @@ def parse_plan_text(
     before: BeforeRule = "on",
 ) -> ParsedPlan:
     """Parse one plan; raises PlanParseError when the text holds no plan item at all."""
+    check_plan_size(text, source)
     document = read_text(normalize_plan_text(text), source)
     reading = understand(document)
     lines = document.lines_view()
