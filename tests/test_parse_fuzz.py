@@ -49,7 +49,7 @@ def test_mutated_real_documents_are_read_or_refused_never_crash_nor_hang(
             steps = "+".join(mutant.steps)
             failures.append(f"#{number} (source {mutant.source}, {steps}): {outcome.detail}")
     assert failures == []
-    assert verdicts.get("plan", 0) > DOCUMENTS // 4 and verdicts.get("refused", 0) > 0
+    assert verdicts.get("read", 0) > DOCUMENTS // 4 and verdicts.get("refused", 0) > 0
 
 
 def test_the_same_seed_gives_the_same_documents_and_uses_every_mutation(
@@ -109,8 +109,8 @@ def test_a_long_run_of_spaces_in_an_agency_value_is_read_in_time_and_split_as_be
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param("|\n" * 20_000, id="lone pipes, each tried as a cell-line table"),
-        pytest.param("ỦY BAN NHÂN DÂN\n" * 20_000, id="issuer cells, each read down its column"),
+        pytest.param("|\n" * 19_000, id="lone pipes, each tried as a cell-line table"),
+        pytest.param("ỦY BAN NHÂN DÂN\n" * 19_000, id="issuer cells, each read down its column"),
     ],
 )
 def test_long_runs_of_one_structure_are_refused_in_time(text: str) -> None:

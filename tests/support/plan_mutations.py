@@ -222,25 +222,46 @@ class Mutant:
     steps: tuple[str, ...]  # the mutations applied, in order
 
 
+def mutate_text(
+    rng: Random,
+    text: str,
+    others: Sequence[str],
+    pieces: Sequence[str] = (),
+    *,
+    longest_run: int = LONGEST_RUN,
+) -> tuple[str, tuple[str, ...]]:
+    """One to four mutations of `text` (`others` to splice from; `pieces` of the file's own
+    syntax to insert, for files other than plans) and their names."""
+    names = sorted(MUTATIONS) + (["syntax"] * 3 if pieces else [])
+    steps = tuple(rng.choice(names) for _ in range(rng.randint(1, 4)))
+    for step in steps:
+        other = rng.choice(others)
+        if step == "long_run":
+            text = _long_run(rng, text, other, longest_run)
+        elif step == "syntax":
+            for _ in range(rng.randint(1, 10)):
+                text = _insert_at(rng, text, rng.choice(pieces))
+        else:
+            text = MUTATIONS[step](rng, text, other)
+    return text, steps
+
+
+def mutated_document(rng: Random, texts: list[str], *, longest_run: int = LONGEST_RUN) -> Mutant:
+    """One real document, mutated one to four times."""
+    source = rng.randrange(len(texts))
+    text, steps = mutate_text(rng, texts[source], texts, longest_run=longest_run)
+    return Mutant(text, source, steps)
+
+
 def mutants(
     texts: list[str], seed: int, count: int, *, longest_run: int = LONGEST_RUN
 ) -> Iterator[Mutant]:
-    """`count` mutated documents, each one to four mutations of one real document; the same
-    seed gives the same documents. `longest_run` caps the runs of one character (the short test
-    keeps them short: a 100,000-line run takes seconds to read, though linearly)."""
+    """`count` mutated documents; the same seed gives the same documents. `longest_run` caps
+    the runs of one character (the short test keeps them short: a 100,000-line run takes
+    seconds to read, though linearly)."""
     rng = Random(seed)
-    names = sorted(MUTATIONS)
     for _ in range(count):
-        source = rng.randrange(len(texts))
-        text = texts[source]
-        steps = tuple(rng.choice(names) for _ in range(rng.randint(1, 4)))
-        for step in steps:
-            other = rng.choice(texts)
-            if step == "long_run":
-                text = _long_run(rng, text, other, longest_run)
-            else:
-                text = MUTATIONS[step](rng, text, other)
-        yield Mutant(text, source, steps)
+        yield mutated_document(rng, texts, longest_run=longest_run)
 
 
 class ParseTimeout(Exception):
@@ -264,7 +285,7 @@ def deadline(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-Verdict = Literal["plan", "refused", "crash", "hang"]
+Verdict = Literal["read", "refused", "crash", "hang"]
 
 
 @dataclass(frozen=True)
@@ -277,18 +298,29 @@ class Outcome:
         return self.verdict in {"crash", "hang"}
 
 
-def read_once(text: str, seconds: float, known_names: Sequence[str] = ()) -> Outcome:
-    """What the reader does with `text`: a plan, a PlanParseError, anything else (a crash), or
-    no answer within `seconds` (a hang)."""
+def attempt(
+    read: Callable[[], object], allowed: tuple[type[BaseException], ...], seconds: float
+) -> Outcome:
+    """What `read` does: returns, raises one of `allowed` (the reader's own refusal), raises
+    anything else (a crash), or gives no answer within `seconds` (a hang)."""
     try:
         with deadline(seconds):
-            parse_plan_text(text, source="fuzz", known_names=known_names)
-    except PlanParseError:
-        return Outcome("refused")
+            read()
     except ParseTimeout as timeout:
         return Outcome("hang", str(timeout))
+    except allowed:
+        return Outcome("refused")
     except Exception as error:
         frames = traceback.extract_tb(error.__traceback__)[-3:]
         where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in frames[::-1])
         return Outcome("crash", f"{type(error).__name__}: {error} at {where}")
-    return Outcome("plan")
+    return Outcome("read")
+
+
+def read_once(text: str, seconds: float, known_names: Sequence[str] = ()) -> Outcome:
+    """What the plan reader does with `text` (see attempt)."""
+    return attempt(
+        lambda: parse_plan_text(text, source="fuzz", known_names=known_names),
+        (PlanParseError,),
+        seconds,
+    )
