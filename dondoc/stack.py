@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -217,26 +218,38 @@ def running_stack(
 TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 
 
-def _post(client: httpx.Client, url: str, body: dict[str, Any]) -> httpx.Response:
-    """A POST retried while the server is busy: Prefect on SQLite answers 503 while the
-    runner registers its deployments and the scheduler fills their schedules."""
-    for delay in (0.5, 1, 2, 4, 8, 8, 8):
-        answer = client.post(url, json=body)
-        if answer.status_code not in (429, 503):
-            break
+_BUSY_DELAYS = (0.5, 1, 2, 4, 8, 8, 8)
+
+
+def _call(client: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """A request repeated while the server is busy: Prefect on SQLite answers 503 while the
+    runner registers its deployments and the scheduler fills their schedules, and a loaded
+    machine can leave a read unanswered past the client's timeout. Only requests safe to
+    repeat come here (reads, and a create with an idempotency key)."""
+    problem = ""
+    for delay in _BUSY_DELAYS:
+        try:
+            answer = client.request(method, url, **kwargs)
+        except httpx.TransportError as exc:
+            problem = f"{type(exc).__name__} {exc}".strip()
+        else:
+            if answer.status_code not in (429, 503):
+                if answer.is_error:
+                    raise StackError(f"the Prefect API answered {answer.status_code} to {url}")
+                return answer
+            problem = f"{answer.status_code}"
         time.sleep(delay)
-    answer.raise_for_status()
-    return answer
+    raise StackError(f"the Prefect API at {client.base_url} did not answer {url}: {problem}")
 
 
 def create_flow_run(api_url: str, deployment: str, parameters: dict[str, Any]) -> str:
     """Start a run of `flow/deployment` through the Prefect API, as the UI's Run button or
-    the scheduler does; its id."""
+    the scheduler does; its id. The idempotency key makes a repeated request the same run."""
     with httpx.Client(base_url=api_url, timeout=30) as client:
-        found = client.get(f"/deployments/name/{deployment}")
-        found.raise_for_status()
+        found = _call(client, "GET", f"/deployments/name/{deployment}")
         url = f"/deployments/{found.json()['id']}/create_flow_run"
-        return str(_post(client, url, {"parameters": parameters}).json()["id"])
+        body = {"parameters": parameters, "idempotency_key": str(uuid.uuid4())}
+        return str(_call(client, "POST", url, json=body).json()["id"])
 
 
 def wait_for_flow_runs(api_url: str, run_ids: list[str], timeout: float = 600) -> dict[str, Any]:
@@ -248,8 +261,7 @@ def wait_for_flow_runs(api_url: str, run_ids: list[str], timeout: float = 600) -
             if time.monotonic() > deadline:
                 raise StackError(f"flow runs still going after {timeout:.0f} s")
             for run_id in set(run_ids) - set(finished):
-                answer = client.get(f"/flow_runs/{run_id}")
-                run = answer.json() if answer.status_code == 200 else {}
+                run = _call(client, "GET", f"/flow_runs/{run_id}").json()
                 if run.get("state") and run["state"]["type"] in TERMINAL:
                     finished[run_id] = run
             time.sleep(1)
