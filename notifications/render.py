@@ -42,12 +42,14 @@ from tasks.notify import Digest, NoticeItem, Recipient, Role
 
 SUBJECT_CONTENT = 70  # characters of an item's content in a subject
 SUBJECT_PLANS = 3  # plan numbers named in a subject
-# An escalation's HTML shows at most this many deadlines and lead agencies, so it stays under
-# the ~100 kB at which Gmail clips a message; the text part and the XLSX have them all.
-MAX_TABLE_ROWS = 40
+# An escalation's HTML shows at most this many deadlines (the longest overdue) and lead
+# agencies (the most behind), so a manager reads it in a few phone screens and it stays far
+# under the ~100 kB at which Gmail clips a message, whatever the plan's size; the text part
+# and the attached XLSX have them all.
+MAX_TABLE_ROWS = 15
 # Cards per role in a due-soon or overdue email's HTML: Gmail clips messages over ~100 KB.
 MAX_CARDS = 25
-MAX_SUMMARY_ROWS = 30
+MAX_SUMMARY_ROWS = 15
 Labels = Mapping[str, Any]
 _ROLES: tuple[tuple[Role, str], ...] = (("lead", "lead"), ("coordinating", "support"))
 XLSX_WIDTHS = (12, 16, 36, 8, 60, 18, 34, 12, 10)
@@ -274,7 +276,6 @@ def _context(digest: Digest, t: Labels, shown_ics: int, more_ics: int) -> dict[s
         "summary": [
             say(t, key, n) for key, n in (("summary_lead", lead), ("summary_support", support)) if n
         ],
-        "preheader": "",
         "ics_more": say(t, "ics_more", shown=shown_ics, more=more_ics) if more_ics else "",
     }
     if digest.kind == "escalation":
@@ -289,7 +290,6 @@ def _context(digest: Digest, t: Labels, shown_ics: int, more_ics: int) -> dict[s
         # "4 tasks" in the subject and "186 deadlines" in the body no longer seem to disagree
         tasks = len(digest.thread_items)
         context["esc_summary"] = say(t, "esc_summary", count=count, tasks=tasks, agencies=agencies)
-        context["preheader"] = context["esc_summary"]
         hidden = count - MAX_TABLE_ROWS
         context["esc_more"] = (
             say(t, "esc_more", shown=MAX_TABLE_ROWS, count=count) if hidden > 0 else ""
@@ -300,7 +300,6 @@ def _context(digest: Digest, t: Labels, shown_ics: int, more_ics: int) -> dict[s
     else:
         context["intro"] = t[f"intro_{digest.kind}"]
         context["sections"] = _sections(digest, t)
-        context["preheader"] = "; ".join(context["summary"])
     return context
 
 

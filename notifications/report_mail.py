@@ -39,7 +39,6 @@ def render_progress(
         "day": day,
         "recipient": one_line(recipient.name),
         "intro": t["intro_report"],
-        "preheader": "",
         "chart_cid": chart_id.strip("<>"),
         "plans": [
             {

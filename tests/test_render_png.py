@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import ROOT, require
 from tests.support.digests import (
+    commune_escalation_digest,
     due_soon_digest,
     escalation_digest,
     html,
@@ -46,8 +47,8 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-def _shoot(browser: object, page_html: str, name: str, viewport: dict[str, int]) -> int:
-    """Save a full-page screenshot; the page's scroll width."""
+def _shoot(browser: object, page_html: str, name: str, viewport: dict[str, int]) -> tuple[int, int]:
+    """Save a full-page screenshot; the page's scroll width and height."""
     page = browser.new_page(viewport=viewport)  # type: ignore[attr-defined]
     # Nothing may be fetched: the email is self-contained.
     page.route("**/*", lambda route: route.abort())
@@ -56,19 +57,33 @@ def _shoot(browser: object, page_html: str, name: str, viewport: dict[str, int])
     path = OUT / f"{name}.png"
     path.write_bytes(page.screenshot(full_page=True))
     width = page.evaluate("document.documentElement.scrollWidth")
+    height = page.evaluate("document.documentElement.scrollHeight")
     page.close()
     data = path.read_bytes()
     shot_width, shot_height = _png_size(data)
     assert shot_width == viewport["width"] and shot_height >= 400
     assert len(data) > 20_000  # text and colour, not a blank page
-    return int(width)
+    return int(width), int(height)
 
 
 @pytest.mark.parametrize(
     ("name", "make"),
-    [("due-soon", due_soon_digest), ("overdue", overdue_digest), ("escalation", escalation_digest)],
+    [
+        ("due-soon", due_soon_digest),
+        ("overdue", overdue_digest),
+        ("escalation", escalation_digest),
+        ("escalation-60-communes", commune_escalation_digest),
+    ],
 )
 def test_email_reads_on_a_phone_and_a_desktop(browser: object, name: str, make: object) -> None:
     page_html = html(render(make()))  # type: ignore[operator]
-    assert _shoot(browser, page_html, f"{name}-phone", PHONE) <= PHONE["width"]
-    assert _shoot(browser, page_html, f"{name}-desktop", DESKTOP) <= DESKTOP["width"]
+    assert _shoot(browser, page_html, f"{name}-phone", PHONE)[0] <= PHONE["width"]
+    assert _shoot(browser, page_html, f"{name}-desktop", DESKTOP)[0] <= DESKTOP["width"]
+
+
+def test_a_province_wide_escalation_is_a_few_phone_screens(browser: object) -> None:
+    """60 communes late on 600 deadlines: the manager's phone shows who is behind and the
+    longest overdue, not 600 rows (they are in the attached XLSX)."""
+    page_html = html(render(commune_escalation_digest()))
+    width, height = _shoot(browser, page_html, "escalation-60-communes-phone", PHONE)
+    assert width <= PHONE["width"] and height <= 7 * PHONE["height"]

@@ -107,6 +107,22 @@ def escalation_digest() -> Digest:
     return digest("escalation", items, to=INTERIOR, day=date(2019, 4, 5))
 
 
+def commune_escalation_digest(communes: int = 60, tasks: int = 10) -> Digest:
+    """A province-wide plan's escalation: every one of 60 communes late on 10 tasks, 3 to 42
+    working days."""
+    items = [
+        late(
+            n,
+            3 + n % 40,
+            level=2,
+            agency_id=1000 + n % communes,
+            agency_name=f"UBND xã số {n % communes}",
+        )
+        for n in range(1, communes * tasks + 1)
+    ]
+    return digest("escalation", items, to=INTERIOR, day=date(2019, 4, 5))
+
+
 def render(d: Digest, **options: Any) -> EmailMessage:
     """The email as a client reads it: serialised for SMTP, then parsed back."""
     return email.message_from_bytes(raw(d, **options), policy=email.policy.default)  # type: ignore[return-value]
