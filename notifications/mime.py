@@ -8,13 +8,14 @@ import base64
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import parseaddr
 from io import BytesIO
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -175,13 +176,13 @@ def set_automatic(message: EmailMessage, host: str) -> None:
     message["List-Id"] = f"dondoc <dondoc.{host}>"
 
 
-def feed_summary(item: NoticeItem, day: date) -> str:
-    """The title the deadline has in the feeds on `day` (calendars.feeds: `_mark`, the role
-    label, `_title`), so the .ics part renames nothing in the recipient's calendar."""
-    mark = "QUÁ HẠN " if item.due < day else ""
-    label = "[Chủ trì] " if item.role == "lead" else "[Phối hợp] "
-    kind = "Báo cáo tiến độ: " if item.kind == "checkin" else ""
-    return ics_text(mark + label + kind + item.content)
+def part_summary(item: NoticeItem, day: date, t: Mapping[str, Any]) -> str:
+    """The deadline's title as the feeds give it on `day` (calendars.feeds: `_mark`, the role
+    label, `_title`), in the email's language."""
+    mark = t["ics_overdue"] if item.due < day else ""
+    label = t["ics_lead"] if item.role == "lead" else t["ics_support"]
+    kind = t["ics_checkin"] if item.kind == "checkin" else ""
+    return ics_text(f"{mark}{label} {kind}{item.content}")
 
 
 def ics_text(value: str) -> str:
@@ -191,15 +192,16 @@ def ics_text(value: str) -> str:
     return "".join(c for c in value if c in "\n\t" or unicodedata.category(c) != "Cc")
 
 
-def feed_description(item: NoticeItem) -> str:
+def part_description(item: NoticeItem, t: Mapping[str, Any]) -> str:
+    plan = ics_text(item.plan_number or str(t["ics_no_number"]))
     lines = [
         ics_text(item.content),
-        f"Kế hoạch: {ics_text(item.plan_number or '(chưa có số)')} — {ics_text(item.plan_title)}",
-        f"Chủ trì: {ics_text(item.agency_name)}",
-        f"Kỳ: {item.period_start:%d/%m/%Y} – {item.period_end:%d/%m/%Y}",
+        f"{t['ics_plan']}: {plan} — {ics_text(item.plan_title)}",
+        f"{t['ics_lead_agency']}: {ics_text(item.agency_name)}",
+        f"{t['ics_period']}: {item.period_start:%d/%m/%Y} – {item.period_end:%d/%m/%Y}",
     ]
     if item.link:
-        lines.append(f"Báo cáo hoàn thành: {item.link}")
+        lines.append(f"{t['ics_report_done']}: {item.link}")
     return "\n".join(lines)
 
 
@@ -210,10 +212,11 @@ class CalendarPart:
 
 
 def calendar_parts(
-    items: Sequence[NoticeItem], *, day: date, calendar_name: str
+    items: Sequence[NoticeItem], *, day: date, t: Mapping[str, Any], calendar_name: str
 ) -> tuple[list[CalendarPart], int]:
-    """One single-event calendar per deadline (each UID once), at most MAX_ICS_PARTS; also
-    how many deadlines were left out."""
+    """One single-event calendar per deadline (each UID once), at most MAX_ICS_PARTS, worded
+    in the email's language (the part has its own UID: it is the reader's copy, not the
+    feed's event); also how many deadlines were left out."""
     unique = list({item.ics_uid: item for item in items}.values())
     parts: list[CalendarPart] = []
     used: set[str] = set()
@@ -221,8 +224,8 @@ def calendar_parts(
         event = FeedEvent(
             uid=mail_event_uid(item.ics_uid),
             due=item.due,
-            summary=feed_summary(item, day),
-            description=feed_description(item),
+            summary=part_summary(item, day, t),
+            description=part_description(item, t),
             sequence=item.ics_sequence,
             modified=item.modified,
         )

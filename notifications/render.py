@@ -124,14 +124,14 @@ class Section:
 
 @dataclass(frozen=True)
 class Group:
-    """One lead agency's overdue deadlines: all of them (the text part), the ones the HTML
-    table shows, and the counts for the summary table."""
+    """One lead agency's overdue deadlines: the ones both parts show, and the counts for the
+    summary table (the worst lateness short for a cell under its unit, and in words)."""
 
     agency: str
     total: int
     count: str
     worst: str
-    items: list[ItemView]
+    worst_words: str
     shown: list[ItemView]
 
 
@@ -227,7 +227,7 @@ def _groups(items: list[NoticeItem], day: date, t: Labels) -> list[Group]:
                 total=len(views),
                 count=say(t, "esc_group", len(views), count=len(views)),
                 worst=say(t, "days_over_short", worst),
-                items=views,
+                worst_words=say(t, "worst_over", worst),
                 shown=[v for i, v in zip(group, views, strict=True) if id(i) in shown],
             )
         )
@@ -352,7 +352,7 @@ def render_digest(digest: Digest, mail: MailContext) -> EmailMessage:
         # attached, they would add copies to the monitor's calendar.
         calendar_name = say(t, "calendar_name", name=one_line(digest.recipient.name))
         ordered = [i for role, _ in _ROLES for i in digest.by_role(role)]
-        ics, ics_more = calendar_parts(ordered, day=digest.day, calendar_name=calendar_name)
+        ics, ics_more = calendar_parts(ordered, day=digest.day, t=t, calendar_name=calendar_name)
     context = _context(digest, t, len(ics), ics_more)
     html = TEMPLATES.get_template(f"mail_{digest.kind}.html").render(context)
     text = TEMPLATES.get_template(f"mail_{digest.kind}.txt").render(context)

@@ -70,6 +70,23 @@ def test_calendar_summaries_read_like_the_feeds() -> None:
     ]
 
 
+def test_an_english_email_has_english_calendar_parts() -> None:
+    """The calendar's name, the event's title and its description all in the email's language
+    (the part is the reader's own copy, not the feed's event)."""
+    message = render(digest("overdue", [late(1, 2), notice(2, kind="checkin")]), language="en")
+    calendars = [
+        Calendar.from_ical(p.get_payload(decode=True))
+        for p in attachments(message, "text/calendar")
+    ]
+    events = [calendar.walk("VEVENT")[0] for calendar in calendars]
+    assert str(calendars[0]["X-WR-CALNAME"]).startswith("Work calendar — ")
+    assert str(events[0]["SUMMARY"]).startswith("OVERDUE [Lead] Tổ chức tuyên truyền")
+    assert str(events[1]["SUMMARY"]).startswith("[Lead] Progress report: ")
+    description = str(events[0]["DESCRIPTION"])
+    assert "\nPlan: 33/KH-UBND — " in description and "\nLead: " in description
+    assert "\nPeriod: " in description and "Kế hoạch:" not in description
+
+
 def test_calendar_parts_stop_at_twenty_and_point_to_the_feed() -> None:
     items = [notice(n, due=date(2019, 3, 29) + timedelta(days=n)) for n in range(1, 26)]
     message = render(digest("due_soon", items))
