@@ -147,6 +147,8 @@ def test_forged_expired_and_malformed_links_get_one_answer(app_url: str) -> None
         answer = call(app_url, "GET", f"/done/{bad}")
         assert answer.status_code == 404, bad
         assert "không hợp lệ hoặc đã hết hạn" in answer.text
+        # for a finished plan no newer link exists: the page says whom to tell instead
+        assert "hãy báo kết quả cho cơ quan theo dõi kế hoạch" in answer.text
 
 
 def test_plan_text_is_escaped_on_the_page(app_url: str) -> None:

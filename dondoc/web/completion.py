@@ -23,7 +23,7 @@ from dondoc.web.guard import cross_site, is_form
 from models import OPEN_STATUSES, Agency, Occurrence, OccurrenceStateError
 from models.feed_queries import item_details
 from models.status import AlreadyReported, record_done
-from tasks.completion import InvalidLink, open_link
+from tasks.completion import LINK_GRACE, InvalidLink, open_link
 
 Answer = tuple[int, dict[str, str], bytes]
 AHEAD = timedelta(days=31)  # periods shown before they fall due
@@ -40,8 +40,13 @@ _PAGES = Environment(
 )
 TOO_LARGE = "Biểu mẫu quá dài."
 NO_PERIOD = "Biểu mẫu không chỉ rõ kỳ nào: hãy bấm nút xác nhận dưới kỳ đã hoàn thành."
+# Which of the two is not said (see the module doc); a link outlives its plan by 90 days, so
+# for a finished plan there is no newer link to use, and the page says whom to tell instead.
 INVALID_LINK = (
-    "Liên kết không hợp lệ hoặc đã hết hạn. Hãy dùng liên kết trong lịch hoặc email mới nhất."
+    "Liên kết không hợp lệ hoặc đã hết hạn (liên kết còn dùng được đến"
+    f" {LINK_GRACE.days} ngày sau khi kế hoạch kết thúc). Nếu kế hoạch còn đang thực hiện,"
+    " hãy dùng liên kết trong lịch hoặc email mới nhất; nếu kế hoạch đã kết thúc, hãy báo kết"
+    " quả cho cơ quan theo dõi kế hoạch (Phòng Nội vụ hoặc Sở Nội vụ) để được ghi nhận."
 )
 
 

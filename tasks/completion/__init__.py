@@ -12,6 +12,7 @@ __all__, __getattr__ = lazy_face(
             "import_completions",
         ),
         "links": (
+            "LINK_GRACE",
             "InvalidLink",
             "LinkMaker",
             "completion_link",
