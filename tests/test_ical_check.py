@@ -232,9 +232,10 @@ def test_escaped_colon_is_a_disagreement(ical_js: Path, tmp_path: Path) -> None:
 
 def test_fold_inside_a_utf8_character_garbles_both_readers_alike(ical_js: Path) -> None:
     # Why assert_well_folded exists: both readers decode before unfolding, so they agree on
-    # the same U+FFFD damage and assert_parsers_agree alone cannot see it.
+    # the same U+FFFD damage and assert_parsers_agree alone cannot see it. (sabre/vobject
+    # unfolds the bytes first and reads the title whole: it is left out here.)
     path = ICS / "folded-inside-utf8.ics"
-    [seen] = assert_parsers_agree(path, *MARCH)
+    [seen] = assert_parsers_agree(path, *MARCH, other_clients=False)
     assert "\ufffd" in seen.summary
     assert seen.summary != "Kiểm tra việc thực hiện kế hoạch của các sở ngành"
 

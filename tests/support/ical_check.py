@@ -4,7 +4,9 @@ Agencies subscribe to dondoc's feeds from Google, Outlook, Apple and Thunderbird
 run those clients in a test, so we do the next best thing: a feed is only "right" when
 Python's `icalendar`, `recurring_ical_events` (which expands RRULE/RDATE/EXDATE and
 RECURRENCE-ID exceptions) and Mozilla's `ical.js` (Thunderbird's parser, run under node)
-agree on it, and when its physical lines are folded the way RFC 5545 §3.1 asks. One parser
+agree on it, and sabre/vobject (with its validator) and libical read it the same
+(tests/support/ical_clients), and when its physical lines are folded the way RFC 5545 §3.1
+asks. One parser
 alone is lenient in its own way; disagreement between them is the signal.
 
 ical.js lives in tests/js (pinned in package.json and package-lock.json). `ensure_ical_js()`
@@ -17,6 +19,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -267,8 +270,11 @@ def _difference(name_a: str, a: Iterable[Any], name_b: str, b: Iterable[Any]) ->
     return "\n".join(lines)
 
 
-def assert_parsers_agree(path: Path, start: date, end: date) -> list[SeenEvent]:
-    """Read `path` with all three parsers, fail on any disagreement, return icalendar's events.
+def assert_parsers_agree(
+    path: Path, start: date, end: date, *, other_clients: bool = True
+) -> list[SeenEvent]:
+    """Read `path` with all the parsers, fail on any disagreement, return icalendar's events
+    (`other_clients`: sabre/vobject and libical too, see tests/support/ical_clients).
 
     icalendar and ical.js must see the same VEVENTs: the same multiset of (uid, summary,
     description, status, sequence, start, end), masters and exceptions alike; `all_day` is
@@ -309,9 +315,30 @@ def assert_parsers_agree(path: Path, start: date, end: date) -> list[SeenEvent]:
         )
     )
     reported = [problem for problem in problems if problem]
+    if other_clients:
+        reported += _other_clients(path, data, by_icalendar)
     if reported:
         raise AssertionError(f"{path.name}: " + "\n".join(reported))
     return by_icalendar
+
+
+_TEXT_ESCAPE = re.compile(r"\\([\\;,nN])")
+
+
+def _unescape(match: re.Match[str]) -> str:
+    return "\n" if match[1] in "nN" else match[1]
+
+
+def _other_clients(path: Path, data: bytes, by_icalendar: list[SeenEvent]) -> list[str]:
+    """sabre/vobject (with its validator) and libical must read the same (ical_clients)."""
+    from tests.support import ical_clients
+
+    require(ical_clients.sabre_available(), "no sabre/vobject (Debian's php-sabre-vobject)")
+    require(ical_clients.libical_available(), "no libical bindings (Debian's gir1.2-ical-3.0)")
+    # icalendar hands an X- property back as written: unescape it as a TEXT value (§3.3.11)
+    name = Calendar.from_ical(data).get("X-WR-CALNAME")
+    expected_name = None if name is None else _TEXT_ESCAPE.sub(_unescape, str(name))
+    return ical_clients.client_differences(path, expected_name, by_icalendar)
 
 
 def _compared(event: SeenEvent) -> tuple[Any, ...]:
