@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import random
 import re
 import subprocess
@@ -27,6 +28,7 @@ from tests.support.digests import (
     raw,
     render,
 )
+from tests.support.ical_check import JS_DIR, ensure_ical_js
 
 
 def test_subject_and_recipient_name_round_trip_through_rfc2047() -> None:
@@ -69,6 +71,21 @@ def perl_decoded(heads: list[str]) -> list[str]:
     return run.stdout.split("\0")[:-1]
 
 
+def mailparser_decoded(heads: list[str]) -> list[dict[str, str | None]]:
+    """Subject and first display name as Node's mailparser decodes them (a third reader)."""
+    ensure_ical_js()  # installs tests/js from its lockfile: ical.js and mailparser
+    run = subprocess.run(
+        ["node", str(JS_DIR / "decode_headers.mjs")],
+        input="\0".join(heads) + "\0",
+        capture_output=True,
+        text=True,
+        encoding="latin-1",
+        check=True,
+        timeout=120,
+    )
+    return json.loads(run.stdout.encode("latin-1").decode("utf-8"))
+
+
 NAME_WORDS = (
     "Phục vụ hồ sơ Văn phòng Sở Nội vụ gửi báo cáo kết quả UBND tỉnh xã phường Tư pháp Kế hoạch "
     "số 33/KH-UBND Quý II/2025 hạn ngày 15/12 việc quá Đôn đốc Nhắc Thể thao Du lịch Chiềng "
@@ -76,7 +93,7 @@ NAME_WORDS = (
 )
 
 
-def test_subjects_and_names_keep_every_character_in_python_and_perl_decoders() -> None:
+def test_subjects_and_names_keep_every_character_in_python_perl_and_mailparser() -> None:
     words = NAME_WORDS.split()
     chooser = random.Random(14)
     texts = [" ".join(chooser.choices(words, k=chooser.randint(1, 30))) for _ in range(1000)]
@@ -96,6 +113,8 @@ def test_subjects_and_names_keep_every_character_in_python_and_perl_decoders() -
         lines = decoded.splitlines()
         assert f"Subject: {text}" in lines
         assert f"To: {text[:80].strip()} <vp@songma.example.vn>" in lines
+    for text, node in zip(texts, mailparser_decoded(heads), strict=True):
+        assert node == {"subject": text, "to": text[:80].strip()}
 
 
 def test_date_is_in_vietnam_time_and_the_mail_marked_automatic() -> None:

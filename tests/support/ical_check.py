@@ -78,21 +78,26 @@ def ical_js_available() -> bool:
     return shutil.which("node") is not None and shutil.which("npm") is not None
 
 
-def _locked_version(js_dir: Path) -> str | None:
+def _locked_versions(js_dir: Path) -> dict[str, str]:
+    """Every direct dependency of package.json with the version package-lock.json pins."""
+    wanted = json.loads((js_dir / "package.json").read_text(encoding="utf-8"))["dependencies"]
     lock = json.loads((js_dir / "package-lock.json").read_text(encoding="utf-8"))
-    entry = lock.get("packages", {}).get("node_modules/ical.js")
-    return entry.get("version") if entry else None
+    packages = lock.get("packages", {})
+    return {name: packages.get(f"node_modules/{name}", {}).get("version", "") for name in wanted}
 
 
-def _installed_version(js_dir: Path) -> str | None:
-    manifest = js_dir / "node_modules" / "ical.js" / "package.json"
-    if not manifest.is_file():
-        return None
-    return json.loads(manifest.read_text(encoding="utf-8")).get("version")
+def _installed_versions(js_dir: Path, names: Iterable[str]) -> dict[str, str]:
+    found = {}
+    for name in names:
+        manifest = js_dir / "node_modules" / name / "package.json"
+        if manifest.is_file():
+            found[name] = json.loads(manifest.read_text(encoding="utf-8")).get("version", "")
+    return found
 
 
 def install_ical_js(js_dir: Path = JS_DIR) -> bool:
-    """Run `npm ci` in `js_dir` unless node_modules already holds the locked ical.js.
+    """Run `npm ci` in `js_dir` unless node_modules already holds every locked dependency
+    (ical.js, mailparser).
 
     Returns whether npm ran. A version check, not just an existence check, so that bumping
     the pin in package-lock.json reinstalls instead of silently testing the old parser. An
@@ -105,8 +110,8 @@ def install_ical_js(js_dir: Path = JS_DIR) -> bool:
     with lock_path.open("w") as lock_file:
         fcntl.flock(lock_file, fcntl.LOCK_EX)
         try:
-            wanted = _locked_version(js_dir)
-            if wanted is not None and _installed_version(js_dir) == wanted:
+            wanted = _locked_versions(js_dir)
+            if _installed_versions(js_dir, wanted) == wanted:
                 return False
             npm = shutil.which("npm") or "npm"
             result = subprocess.run(
@@ -122,9 +127,9 @@ def install_ical_js(js_dir: Path = JS_DIR) -> bool:
                     f"`{' '.join(NPM_CI)}` failed in {js_dir} (exit {result.returncode}):\n"
                     f"{result.stderr.strip() or result.stdout.strip()}"
                 )
-            installed = _installed_version(js_dir)
+            installed = _installed_versions(js_dir, wanted)
             if installed != wanted:
-                raise RuntimeError(f"npm ci installed ical.js {installed}, the lock says {wanted}")
+                raise RuntimeError(f"npm ci installed {installed}, the lock says {wanted}")
             return True
         finally:
             fcntl.flock(lock_file, fcntl.LOCK_UN)
