@@ -10,44 +10,25 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 
 import pytest
 
 from notifications.alerts import failure_alert
-from notifications.render import MailContext
-from notifications.report_mail import render_progress
-from tasks.reports.progress import ProgressCounts, ProgressReport
 from tests.conftest import require
 from tests.support.digests import (
-    BASE_URL,
-    INTERIOR,
-    MAIL_FROM,
-    NOW,
-    RECIPIENTS,
-    TZ,
     commune_escalation_digest,
     digest,
     due_soon_digest,
     escalation_digest,
     notice,
     overdue_digest,
+    progress_email,
     raw,
 )
 
 LIMIT = 2.0
-
-
-def _report() -> bytes:
-    names = ["Phòng Văn hóa và Thông tin", *(f"UBND xã số {n}" for n in range(1, 30))]
-    counts = [
-        ProgressCounts(1, "33/KH-UBND", "Kế hoạch tuyên truyền", i, name, 10, 6, 2, 2, 0)
-        for i, name in enumerate(names, start=1)
-    ]
-    report = ProgressReport.from_counts(date(2019, 4, 8), counts)
-    mail = MailContext(MAIL_FROM, BASE_URL, NOW, TZ)
-    return render_progress(report, RECIPIENTS[INTERIOR], mail).as_bytes()
 
 
 def _alert() -> bytes:
@@ -69,7 +50,7 @@ EMAILS: dict[str, Callable[[], bytes]] = {
     "overdue": lambda: raw(overdue_digest()),
     "escalation": lambda: raw(escalation_digest()),
     "escalation-60-communes": lambda: raw(commune_escalation_digest()),
-    "progress-report": _report,
+    "progress-report": progress_email,
     "flow-failure": _alert,
 }
 

@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 
 from notifications.mime import MailContext
 from notifications.render import render_digest
+from notifications.report_mail import render_progress
 from tasks.notify import Digest, DigestKind, NoticeItem, Recipient
+from tasks.reports.progress import ProgressCounts, ProgressReport
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 BASE_URL = "https://dondoc.example.org"
@@ -144,3 +146,15 @@ def text(message: EmailMessage) -> str:
 
 def attachments(message: EmailMessage, content_type: str) -> list[EmailMessage]:
     return [p for p in message.iter_attachments() if p.get_content_type() == content_type]
+
+
+def progress_email() -> bytes:
+    """The Monday progress email to the Interior Office about 30 agencies, as bytes."""
+    names = ["Phòng Văn hóa và Thông tin", *(f"UBND xã số {n}" for n in range(1, 30))]
+    counts = [
+        ProgressCounts(1, "33/KH-UBND", "Kế hoạch tuyên truyền", i, name, 10, 6, 2, 2, 0)
+        for i, name in enumerate(names, start=1)
+    ]
+    report = ProgressReport.from_counts(date(2019, 4, 8), counts)
+    mail = MailContext(MAIL_FROM, BASE_URL, NOW, TZ)
+    return render_progress(report, RECIPIENTS[INTERIOR], mail).as_bytes()
