@@ -35,6 +35,7 @@ from models.feed_queries import (
     monitored_plans,
     slots,
     supported_items,
+    supporting_agency_ids,
 )
 from models.occurrence import effective_status
 from tasks.completion import LinkMaker
@@ -85,9 +86,12 @@ def load_token_feed(session: Session, token: str, today: date) -> FeedDocument |
 
 
 def all_specs(session: Session) -> list[FeedSpec]:
-    """Every feed worth publishing: agencies with deadlines, monitoring agencies, plans."""
+    """Every feed worth publishing: agencies with deadlines or supporting work, monitoring
+    agencies, plans."""
+    owing = set(session.scalars(select(Occurrence.agency_id).distinct()))
+    wanted = owing | supporting_agency_ids(session)
     agencies = session.scalars(
-        select(Agency).where(Agency.id.in_(select(Occurrence.agency_id).distinct()))
+        select(Agency).where(Agency.id.in_(wanted)).order_by(Agency.id)
     ).all()
     monitors = session.scalars(
         select(Agency).where(

@@ -131,6 +131,23 @@ def supported_items(session: Session, agency_id: int) -> list[int]:
     return list(session.scalars(query))
 
 
+def supporting_agency_ids(session: Session) -> set[int]:
+    """Agencies that coordinate an item of a plan in force, named directly or through a
+    group: they owe no deadline of their own but have a feed of the work they support."""
+    coordinating = (
+        select(Assignment.agency_id, Assignment.group_id)
+        .join(PlanItem, PlanItem.id == Assignment.item_id)
+        .join(Plan, Plan.id == PlanItem.plan_id)
+        .where(Assignment.role == "coordinating", Plan.status == "approved")
+        .subquery()
+    )
+    direct = select(coordinating.c.agency_id).where(coordinating.c.agency_id.is_not(None))
+    members = select(agency_group_member.c.agency_id).where(
+        agency_group_member.c.group_id.in_(select(coordinating.c.group_id))
+    )
+    return set(session.scalars(direct.union(members)))
+
+
 def slots(
     session: Session,
     *,
