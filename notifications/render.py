@@ -50,6 +50,9 @@ MAX_TABLE_ROWS = 15
 # Cards per role in a due-soon or overdue email's HTML: Gmail clips messages over ~100 KB.
 MAX_CARDS = 25
 MAX_SUMMARY_ROWS = 15
+# The ladder's level at which the monitoring agency is first told (level 1 is the lead's own
+# overdue email): shown as "Bậc 1", and what the escalation counts as newly overdue.
+FIRST_MONITOR_LEVEL = 2
 Labels = Mapping[str, Any]
 _ROLES: tuple[tuple[Role, str], ...] = (("lead", "lead"), ("coordinating", "support"))
 XLSX_WIDTHS = (12, 16, 36, 8, 60, 18, 34, 12, 10)
@@ -176,7 +179,7 @@ def item_view(item: NoticeItem, day: date, t: Labels) -> ItemView:
         # Only the lead reports the work done; a supporter's notice carries no link.
         link=item.link if item.role == "lead" else "",
         days_short=say(t, "days_over_short", item.working_days),
-        rung=say(t, "rung", max(item.level - 1, 1)),
+        rung=say(t, "rung", max(item.level - FIRST_MONITOR_LEVEL + 1, 1)),
     )
 
 
@@ -289,7 +292,14 @@ def _context(digest: Digest, t: Labels, shown_ics: int, more_ics: int) -> dict[s
         # the subject counts the tasks (the thread is about them); the summary says both, so
         # "4 tasks" in the subject and "186 deadlines" in the body no longer seem to disagree
         tasks = len(digest.thread_items)
-        context["esc_summary"] = say(t, "esc_summary", count=count, tasks=tasks, agencies=agencies)
+        summary = [say(t, "esc_summary", count=count, tasks=tasks, agencies=agencies)]
+        # one meaning of "overdue" in every email: new at the first rung today or followed up
+        # before, and whether progress-report dates are in (the progress report leaves them out)
+        new = sum(1 for item in digest.items if item.level <= FIRST_MONITOR_LEVEL)
+        summary.append(say(t, "esc_split", new=new, before=count - new))
+        if checkins := sum(1 for item in digest.items if item.kind == "checkin"):
+            summary.append(say(t, "esc_checkins", checkins))
+        context["esc_summary"] = " ".join(summary)
         hidden = count - MAX_TABLE_ROWS
         context["esc_more"] = (
             say(t, "esc_more", shown=MAX_TABLE_ROWS, count=count) if hidden > 0 else ""
@@ -315,7 +325,7 @@ def _table_rows(items: list[NoticeItem], t: Labels) -> list[dict[str, Any]]:
             t["col_kind"]: t["kind_checkin" if item.kind == "checkin" else "kind_due"],
             t["col_lead"]: one_line(item.agency_name),
             t["col_due"]: item.due,
-            t["col_rung"]: max(item.level - 1, 1),
+            t["col_rung"]: max(item.level - FIRST_MONITOR_LEVEL + 1, 1),
         }
         for item in items
     ]
