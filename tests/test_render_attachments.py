@@ -102,6 +102,10 @@ def test_escalation_says_why_and_groups_by_lead_agency_worst_first() -> None:
     page = html(message)
     assert "theo dõi, đôn đốc việc thực hiện kế hoạch 33/KH-UBND, 45/KH-UBND" in page
     assert "4 việc quá hạn: 4 nhiệm vụ, 3 đơn vị chủ trì." in page
+    # new at the first step or followed up before, and the progress-report date counted in:
+    # the progress report, which leaves those out, no longer seems to disagree
+    assert "3 việc mới đến bậc đôn đốc 1, 1 việc đã được đôn đốc trước đây." in page
+    assert "Tính cả 1 kỳ báo cáo tiến độ" in page and "Tính cả 1 kỳ" in text(message)
     details = page[page.index('<table class="grid"') :]
     groups = re.findall(r"Đơn vị chủ trì: ([^<]+) <span", details)
     assert groups == [CENTRE, CULTURE, COMMUNE]  # 9, 5 and 4 working days at worst
