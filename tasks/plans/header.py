@@ -75,6 +75,8 @@ _CITING = re.compile(r"\s+THEO\b.*$")
 _UY = re.compile(r"ỦY|UỶ")
 _TITLE_YEAR = re.compile(r"\bnăm\s+(\d{4})\b", re.IGNORECASE)
 _NOT_IN_PLACE = re.compile(r"[^\w\s.]")
+_COLUMN_GAP = re.compile(r"\s{3,}")
+_NUMBER_WORD = re.compile(r"(?<!\w)(?:Số|SỐ)(?!\w)")
 
 
 @dataclass
@@ -92,11 +94,12 @@ def read_header(lines: list[str], body_start: int) -> PlanHeader:
     and from the prose lead anywhere in the text for web copies."""
     header = PlanHeader()
     cells = [
-        (index, column, cell.strip())
+        (index, column, cell)
         for index in range(body_start)
-        for column, cell in enumerate(lines[index].split("\t"))
+        if lines[index]
+        for column, written in enumerate(lines[index].split("\t"))
+        if (cell := written.strip()) and not _GAZETTE.match(cell)
     ]
-    cells = [(i, column, cell) for i, column, cell in cells if cell and not _GAZETTE.match(cell)]
     head = [(index, cell) for index, _, cell in cells]
     zone = _header_zone(head)
     # The right column alone first: a date wrapped in it reads whole across the left's lines.
@@ -199,8 +202,8 @@ def _upper_lines(left: list[tuple[int, str]]) -> str:
     spaces) are read apart."""
     kept: list[str] = []
     for _, cell in left:
-        for segment in re.split(r"\s{3,}", cell):
-            number = re.search(r"(?<!\w)(?:Số|SỐ)(?!\w)", segment)
+        for segment in _COLUMN_GAP.split(cell):
+            number = _NUMBER_WORD.search(segment)
             before = (segment[: number.start()] if number else segment).strip()
             if _DOC_TITLE.match(segment):
                 number = number or _DOC_TITLE.match(segment)
