@@ -6,11 +6,14 @@ fuzzing is benchmarks/parse_fuzz.py."""
 from __future__ import annotations
 
 import time
+from datetime import date
 
 import pytest
 
+from dondoc.core.text import normalize_text
 from tasks.plans import PlanParseError, parse_plan_text
 from tasks.plans.monitoring import find_monitoring_agency
+from tasks.plans.parse import normalize_plan_text
 from tests.support import plan_mutations
 from tests.support.plan_mutations import (
     MUTATIONS,
@@ -215,6 +218,97 @@ def test_a_value_of_many_punctuation_pieces_is_split_in_time_with_a_directory() 
     with deadline(DEADLINE_SECONDS):
         plan = parse_plan_text(text, known_names=directory_names())
     assert [item.lead for item in plan.items] == [["Phòng Nội vụ", "Phòng Tư pháp"]]
+
+
+def test_a_paragraph_of_many_short_lines_is_joined_in_time_with_single_spaces() -> None:
+    # each line was joined by copying the whole paragraph so far: quadratic, 17 s for 1 MB of
+    # "a" lines ("every document slows with its number of lines", documents 51 and 95)
+    with deadline(DEADLINE_SECONDS), pytest.raises(PlanParseError, match="no plan items"):
+        parse_plan_text("a\n" * 100_000)
+    text = (
+        "KẾ HOẠCH\nThử\n1. Việc" + "\nthử" * 50_000 + "\n- Cơ quan chủ trì: Sở Y tế\n"
+        "- Thời gian thực hiện: Quý I/2025\n"
+    )
+    with deadline(DEADLINE_SECONDS):
+        plan = parse_plan_text(text)
+    assert [(item.content, item.lead) for item in plan.items] == [
+        ("Việc" + " thử" * 50_000, ["Sở Y tế"])
+    ]
+
+
+def test_a_line_repeated_keeps_its_own_place_each_time() -> None:
+    # a line is cleaned once however often it repeats; each copy keeps its own line number
+    item = "1. Việc **thử**\n- Cơ quan chủ trì: Sở Y tế\n- Thời gian thực hiện: Quý I/2025\n"
+    plan = parse_plan_text("KẾ HOẠCH\nThử\n" + item * 3)
+    assert [(item.line, item.content) for item in plan.items] == [
+        (3, "Việc thử"),
+        (6, "Việc thử"),
+        (9, "Việc thử"),
+    ]
+
+
+def test_the_plan_text_is_normalised_cell_by_cell_with_its_tabs_kept() -> None:
+    # normalised in one pass over the text now, no longer one call per cell: the same text
+    cells = ["a\u00a0\u00a0b ", " x\u200b\u2013y\u3000", "e\u0301 \x85", "", "Sở\u2007Y tế  "]
+    text = "\r\n".join("\t".join(cells[i:] + cells[:i]) for i in range(len(cells))) + "\r"
+    expected = "\n".join(
+        "\t".join(normalize_text(cell) for cell in line.split("\t"))
+        for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    )
+    assert normalize_plan_text(text) == expected
+    assert "\t" in expected and "\u00a0" not in expected and "é" in expected
+
+
+def test_a_run_of_empty_bullets_is_read_in_time_and_the_monitor_still_found() -> None:
+    # each bullet's line went through the monitoring finder's sentences and clauses, and the
+    # label reader: 3 s for 50,000 "-" lines (fuzz runs of "-\n", "*\n", ".\n", ";\n", "I\n")
+    text = (
+        "KẾ HOẠCH\nThử\n1. Việc thử\n- Cơ quan chủ trì: Sở Y tế\n- Thời gian thực hiện: Quý "
+        "I/2025\n" + "-\n" * 50_000 + "IV. TỔ CHỨC THỰC HIỆN\nSở Nội vụ theo dõi, đôn đốc "
+        "việc thực hiện.\n"
+    )
+    with deadline(DEADLINE_SECONDS):
+        plan = parse_plan_text(text)
+    assert [item.lead for item in plan.items] == [["Sở Y tế"]]
+    assert plan.monitoring_agency == "Sở Nội vụ"
+
+
+def test_a_sentence_with_a_long_run_of_spaces_is_read_in_time() -> None:
+    # "X chủ trì" was looked for with X ending at each of the run's first 160 spaces, and the
+    # rest of the run given back space by space each time: 1.3 s for 200,000 spaces (seed 1,
+    # document 5: "Căn cứ Luật Sửa đổi, bổ" and 100,000 spaces)
+    text = (
+        "KẾ HOẠCH\nThử\nII. NHIỆM VỤ\nCăn cứ Luật" + " " * 200_000 + "sung một số điều.\n"
+        "- Giao Sở Y tế chủ trì kiểm tra; thời gian: Quý I/2025\n"
+    )
+    with deadline(DEADLINE_SECONDS):
+        plan = parse_plan_text(text)
+    assert [(item.lead, item.timeframe.text) for item in plan.items] == [
+        (["Sở Y tế"], "Quý I/2025")
+    ]
+
+
+def test_a_long_header_line_without_a_comma_is_passed_over_for_the_date_in_time() -> None:
+    # the dated line ("Hà Nội, ngày …") was looked for from every character, each reading up
+    # to 80 characters ahead for its comma: 1 MB on one line took about 1 s
+    text = (
+        "KẾ HOẠCH\n" + "a" * 300_000 + "\nHà Nội, ngày 5 tháng 3 năm 2025\nThử\n1. Việc thử\n"
+        "- Cơ quan chủ trì: Sở Y tế\n- Thời gian thực hiện: Quý I/2025\n"
+    )
+    with deadline(DEADLINE_SECONDS):
+        plan = parse_plan_text(text)
+    assert plan.issued_on == date(2025, 3, 5)
+
+
+def test_a_value_of_one_agency_repeated_is_split_in_time() -> None:
+    # every piece was classified again word run by word run: 7.5 s for 1 MB of "Sở A, "
+    text = (
+        "KẾ HOẠCH\nThử\n1. Việc thử\n- Cơ quan chủ trì: " + "Sở A, " * 30_000 + "\n"
+        "- Thời gian thực hiện: Quý I/2025\n"
+    )
+    with deadline(DEADLINE_SECONDS):
+        plan = parse_plan_text(text)
+    assert [item.lead for item in plan.items] == [["Sở A"]]
 
 
 def test_a_hang_is_reported_as_a_hang_and_a_crash_with_its_place(

@@ -240,8 +240,10 @@ def _proper(word: str) -> bool:
     return word[:1].isupper() or word[:1].isdigit()
 
 
+@lru_cache(maxsize=4096)
 def classify(text: str) -> Piece:
-    """What one separator-free piece of an agency list is."""
+    """What one separator-free piece of an agency list is. Cached: the same pieces ("UBND
+    các xã", "Sở Y tế") come back item after item, and a list is classified more than once."""
     words = text.split()
     if not words:
         return Piece.OTHER

@@ -7,6 +7,7 @@ Kế hoạch số 33/KH-UBND …"). The monitoring agency is found by `tasks.pla
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -43,11 +44,13 @@ _NUMBER_INSIDE = re.compile(rf"(?<!\w)(?:Số|SỐ)\s*:\s*{_NUMBER}")
 _FILL = r"[\s.…_*]*"
 # "Lào Cai, ngày 20 tháng 11 năm 2025", "Sông Mã, ngày 20/03/2024" (or 20-03-2024), or a
 # draft's blanks ("ngày    tháng 3 năm 2026"); the parts may be broken over lines.
+_LEAD = 80
 _PLACE_DATE = re.compile(
-    rf"(?P<lead>[^\n,]{{1,80}}),\s*ngày{_FILL}(?P<day>\d{{1,2}})?{_FILL}"
+    rf"(?P<lead>[^\n,]{{1,{_LEAD}}}),\s*ngày{_FILL}(?P<day>\d{{1,2}})?{_FILL}"
     rf"(?:tháng|/|-){_FILL}(?P<month>\d{{1,2}})?{_FILL}(?:năm|/|-){_FILL}(?P<year>\d{{4}})?",
     re.IGNORECASE,
 )
+_DATE_COMMA = re.compile(r",\s*ngày", re.IGNORECASE)
 _MOTTO = re.compile(r"(?i)^.*hạnh\s+phúc")
 # Prose after the header: "Căn cứ …", "Thực hiện …": the header's facts sit above it.
 _PROSE_START = re.compile(r"^(?:Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|Trên cơ sở)\b")
@@ -75,6 +78,8 @@ _CITING = re.compile(r"\s+THEO\b.*$")
 _UY = re.compile(r"ỦY|UỶ")
 _TITLE_YEAR = re.compile(r"\bnăm\s+(\d{4})\b", re.IGNORECASE)
 _NOT_IN_PLACE = re.compile(r"[^\w\s.]")
+_COLUMN_GAP = re.compile(r"\s{3,}")
+_NUMBER_WORD = re.compile(r"(?<!\w)(?:Số|SỐ)(?!\w)")
 
 
 @dataclass
@@ -92,11 +97,12 @@ def read_header(lines: list[str], body_start: int) -> PlanHeader:
     and from the prose lead anywhere in the text for web copies."""
     header = PlanHeader()
     cells = [
-        (index, column, cell.strip())
+        (index, column, cell)
         for index in range(body_start)
-        for column, cell in enumerate(lines[index].split("\t"))
+        if lines[index]
+        for column, written in enumerate(lines[index].split("\t"))
+        if (cell := written.strip()) and not _GAZETTE.match(cell)
     ]
-    cells = [(i, column, cell) for i, column, cell in cells if cell and not _GAZETTE.match(cell)]
     head = [(index, cell) for index, _, cell in cells]
     zone = _header_zone(head)
     # The right column alone first: a date wrapped in it reads whole across the left's lines.
@@ -199,8 +205,8 @@ def _upper_lines(left: list[tuple[int, str]]) -> str:
     spaces) are read apart."""
     kept: list[str] = []
     for _, cell in left:
-        for segment in re.split(r"\s{3,}", cell):
-            number = re.search(r"(?<!\w)(?:Số|SỐ)(?!\w)", segment)
+        for segment in _COLUMN_GAP.split(cell):
+            number = _NUMBER_WORD.search(segment)
             before = (segment[: number.start()] if number else segment).strip()
             if _DOC_TITLE.match(segment):
                 number = number or _DOC_TITLE.match(segment)
@@ -280,7 +286,7 @@ def _place_date(zone: list[tuple[int, str]], header: PlanHeader) -> tuple[str, i
     when day, month and year are all written. Cells are joined by line breaks so a date
     broken over two lines is read whole."""
     text = "\n".join(cell for _, cell in zone)
-    for found in _PLACE_DATE.finditer(text):
+    for found in _place_dates(text):
         place = _place(found["lead"])
         if not place:
             continue
@@ -295,6 +301,19 @@ def _place_date(zone: list[tuple[int, str]], header: PlanHeader) -> tuple[str, i
             )
         return place, int(found["year"]) if found["year"] else None
     return None
+
+
+def _place_dates(text: str) -> Iterator[re.Match[str]]:
+    """_PLACE_DATE.finditer(text), tried only where a lead can end: before a ", ngày". From
+    every character of a long line it read up to 80 characters ahead for a comma."""
+    end = 0
+    for comma in _DATE_COMMA.finditer(text):
+        at = comma.start()
+        low = max(end, at - _LEAD)
+        start = max(low, text.rfind("\n", low, at) + 1, text.rfind(",", low, at) + 1)
+        if start < at and (found := _PLACE_DATE.match(text, start)):
+            yield found
+            end = found.end()
 
 
 def _place(lead: str) -> str:

@@ -71,13 +71,17 @@ _DESTINATION = re.compile(
     r"\s*+,?\s*+(?:để\s+)?tổng hợp"
     r"|\((?:thông\s+)?qua\s+(?P<channel>[^()]{3,150})\)"
 )
+# What a clause needs to be a candidate at all: the words every _tier or _DESTINATION needs.
+_MAY_MONITOR = re.compile(r"(?i)đôn đốc|theo dõi|tổng hợp|đánh giá|\((?:thông\s+)?qua\s")
 
 Candidate = tuple[int, int, str]  # (score, line index, agency)
 
 
 def find_monitoring_agency(lines: list[str], claimed: set[int]) -> str | None:
     """The agency told to monitor the plan, as written; None when no agency is told to."""
-    section = next((i for i, line in enumerate(lines) if _is_tcth_heading(line)), len(lines))
+    section = next(
+        (i for i, line in enumerate(lines) if line and _is_tcth_heading(line)), len(lines)
+    )
     inside: Candidate | None = None
     outside: Candidate | None = None
     heading_subject: str | None = None
@@ -93,6 +97,8 @@ def find_monitoring_agency(lines: list[str], claimed: set[int]) -> str | None:
             heading_subject = None if skipped else _heading_subject(heading.rest)
         if skipped or not text or text.startswith(("Căn cứ", "Nơi nhận")):
             continue
+        if not _MAY_MONITOR.search(text):
+            continue  # no candidate can come of it (see _tier and _destinations)
         default = None if heading else heading_subject
         for candidate in _candidates(text, default, index):
             if index >= section:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dondoc.core.problems import read_bounded
 from dondoc.core.settings import get_settings
-from dondoc.core.text import InputEncodingError, decode_bytes, normalize_text
+from dondoc.core.text import InputEncodingError, decode_bytes, normalize_cells
 from tasks.plans.agency_names import split_agencies
 from tasks.plans.confidence import judge, row_above_at
 from tasks.plans.document import Document, read_text
@@ -38,8 +38,7 @@ def normalize_plan_text(text: str) -> str:
     """normalize_text line by line and cell by cell: tabs separate table cells in Word copies,
     so they are kept, trailing ones too (an empty last cell); normalize_text alone would turn
     them into spaces."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join("\t".join(normalize_text(cell) for cell in line.split("\t")) for line in lines)
+    return normalize_cells(text)
 
 
 def read_plan_file(

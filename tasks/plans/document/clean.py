@@ -19,6 +19,8 @@ _HEADING_HASHES = re.compile(r"^#{1,6}\s+")
 _RUNNING_HEAD = re.compile(r"^CÔNG BÁO\s*/\s*Số\s*\d+", re.I)
 _PAGE_NUMBER = re.compile(r"^\d{1,4}$")
 _RULE = re.compile(r"^[-_=*.…]{3,}$")
+# What a line needs for any cleaning beyond its ends: tags, entities, cells, bold and escapes.
+_MARKUP = re.compile(r"[<&\t*_#\\]")
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,13 @@ def clean_lines(text: str) -> list[CleanLine]:
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out: list[CleanLine] = []
     after_running_head = 0
+    # a line cleans the same wherever it is: repeated lines (page chrome, runs) cleaned once
+    cleaned: dict[str, _Cleaned] = {}
     for number, line in enumerate(raw, start=1):
+        if not line:  # as below, without the patterns: a run of blank lines can be long
+            after_running_head -= bool(after_running_head)
+            out.append(CleanLine(number, ""))
+            continue
         stripped = line.strip()
         if _RUNNING_HEAD.match(stripped):
             out.append(CleanLine(number, "", blank=False))
@@ -50,13 +58,23 @@ def clean_lines(text: str) -> list[CleanLine]:
             if _PAGE_NUMBER.match(stripped) or not stripped:
                 out.append(CleanLine(number, "", blank=not stripped))
                 continue
-        out.append(_clean(number, line))
+        if (parts := cleaned.get(line)) is None:
+            parts = cleaned[line] = _clean(line)
+        out.append(CleanLine(number, *parts))
     return out
 
 
-def _clean(number: int, line: str) -> CleanLine:
-    line = _BREAK.sub(" ", line)
-    line = _TAGS.sub("", line)
+_Cleaned = tuple[str, bool, bool, bool, bool]  # CleanLine's fields after its number
+
+
+def _clean(line: str) -> _Cleaned:
+    if not _MARKUP.search(line):  # most lines: nothing to remove, one cell
+        stripped = line.strip()
+        text = normalize_text(stripped)
+        return "" if _RULE.match(text) else text, False, False, False, not stripped
+    # each pattern only where its first character is
+    if "<" in line:
+        line = _TAGS.sub("", _BREAK.sub(" ", line))
     if "&" in line:
         line = html.unescape(line)
     has_tabs = "\t" in line.strip("\t ") if "\t" in line else False
@@ -69,12 +87,15 @@ def _clean(number: int, line: str) -> CleanLine:
     text = "\t".join(cleaned) if has_tabs else cleaned[0]
     if not has_tabs and _RULE.match(text):
         text = ""
-    return CleanLine(number, text, bold_start, bold_end, has_tabs, blank=not line.strip())
+    return text, bold_start, bold_end, has_tabs, not line.strip()
 
 
 def _clean_cell(cell: str) -> str:
-    cell = _HEADING_HASHES.sub("", cell.strip())
-    cell = _BOLD.sub("", cell)
-    cell = _EMPHASIS.sub("", cell)
-    cell = _ESCAPE.sub(r"\1", cell)
+    cell = cell.strip()
+    if cell.startswith("#"):
+        cell = _HEADING_HASHES.sub("", cell)
+    if "*" in cell or "_" in cell:
+        cell = _EMPHASIS.sub("", _BOLD.sub("", cell))
+    if "\\" in cell:
+        cell = _ESCAPE.sub(r"\1", cell)
     return normalize_text(cell)

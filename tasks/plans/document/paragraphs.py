@@ -54,6 +54,7 @@ def paragraph_blocks(
     blocks: list[Block] = []
     previous: CleanLine | None = None
     in_bold = False
+    tail: list[str] = []  # the last block's joined lines, added to its text once it ends
     for line in lines:
         if not line.text:
             previous = None
@@ -61,17 +62,35 @@ def paragraph_blocks(
             continue
         joins = previous is not None and blocks
         if joins and _continues(previous, line, blocks[-1], wrapped, in_bold, by_blank_lines):
-            block = blocks[-1]
-            block.text = f"{block.text} {line.text}".strip() if block.text else line.text
-            block.end = line.number
+            _join(blocks[-1], line.text, tail)
+            blocks[-1].end = line.number
         else:
+            _end_block(blocks, tail)
             blocks.append(_new_block(line))
         previous = line
         in_bold = (in_bold or line.bold_start) and not line.bold_end
+    _end_block(blocks, tail)
     for block in blocks:
         if block.kind != "heading" and _all_capitals(block.text):
             block.kind = "heading"
     return blocks
+
+
+def _join(block: Block, text: str, tail: list[str]) -> None:
+    """`block.text` becomes `f"{block.text} {text}".strip()` (`text` alone when it is empty),
+    but a stripped text only grows at its end: the lines go to `tail` and are joined once, as
+    copying the growing text for each line of a long paragraph was quadratic."""
+    if tail or (block.text and block.text == block.text.strip()):
+        if text.strip():
+            tail.append(" " + text.rstrip())
+        return
+    block.text = f"{block.text} {text}".strip() if block.text else text
+
+
+def _end_block(blocks: list[Block], tail: list[str]) -> None:
+    if tail:
+        blocks[-1].text += "".join(tail)
+        tail.clear()
 
 
 def _new_block(line: CleanLine) -> Block:

@@ -16,6 +16,8 @@ _PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 _SEQ = re.compile(r"^(?:\d{1,3}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.?|[a-zđA-H][.)]?)$")
 MAX_CELL_LINES = 60
 _CELL_BULLET = re.compile(r"^[-+•]\s")
+# The first characters of a pipe row, a rule, a lone "|" or a loose table's "TT" / "Số TT".
+_MAY_START = re.compile(r"\s*(?:[|:-]|[st])", re.IGNORECASE)
 
 
 def is_pipe_row(text: str) -> bool:
@@ -25,6 +27,8 @@ def is_pipe_row(text: str) -> bool:
 def read_table(lines: Sequence[CleanLine], start: int) -> tuple[Block, int] | None:
     """The table starting at `lines[start]` and the index after it, or None."""
     text = lines[start].text
+    if not lines[start].tabs and not _MAY_START.match(text):
+        return None  # most lines: no shape below can start on it
     if text == "|":
         return _cell_lines(lines, start)
     if is_pipe_row(text):

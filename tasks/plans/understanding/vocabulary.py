@@ -36,13 +36,14 @@ _BARE_LABEL_START = re.compile(
 )
 _BARE_LABEL_ROLES = {"lead", "coordinating", "executor", "timeframe"}
 _LABEL = re.compile(r"^(?P<label>[^:]{2,60}?)\s*:\s*(?P<value>.*)$", re.S)
+_SPACES = re.compile(r"\s+")
 _LABEL_SPLIT = re.compile(r"[;.]\s+(?=[^:;.]{2,40}:)")
 
 
 def fold(text: str) -> str:
     """A phrase's matching key: case and spacing folded, letters kept as written (unlike
     normalize_name, which also moves tone marks for comparing agency names)."""
-    return re.sub(r"\s+", " ", text.casefold()).strip()
+    return _SPACES.sub(" ", text.casefold()).strip()
 
 
 @lru_cache(maxsize=8192)
@@ -74,6 +75,8 @@ def role_of(heading: str) -> Role | None:
 def split_labels(text: str) -> list[tuple[Role, str]]:
     """A block that is one or more labels ("Đơn vị chủ trì: X; Đơn vị phối hợp: Y") as
     (role, value) pairs; [] when the block does not open with a known label."""
+    if not text:
+        return []  # a marker alone ("-"): the commonest block of a long run
     found = _LABEL.match(text)
     if not found or role_of(found["label"]) is None:
         short = len(text.split()) <= _BARE_LABEL_WORDS and _BARE_LABEL_START.match(fold(text))
