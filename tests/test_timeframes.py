@@ -219,3 +219,25 @@ def test_a_plan_year_out_of_range_is_no_year_and_never_a_crash(year: int) -> Non
         schedule = parse_timeframe(text, year=year)
         assert (schedule.kind, schedule.problem) == ("unknown", f"impossible year: {year}")
     assert parse_timeframe("Quý II/2025", year=year).due == date(2025, 6, 30)
+
+
+@pytest.mark.parametrize(
+    ("written", "start", "due"),
+    [
+        ("Quý II/25", date(2025, 4, 1), date(2025, 6, 30)),
+        ("Quý II năm 25", date(2025, 4, 1), date(2025, 6, 30)),
+        ("Tháng 6/25", date(2025, 6, 1), date(2025, 6, 30)),
+        ("Quý IV/2026", date(2026, 10, 1), date(2026, 12, 31)),
+    ],
+)
+def test_a_two_digit_year_after_a_quarter_or_month_is_that_year_not_the_plans(
+    written: str, start: date, due: date
+) -> None:
+    # "Quý II/25" in a 2024 plan was read as Q2 2024: the written year silently dropped
+    schedule = parse_timeframe(written, year=2024)
+    assert (schedule.kind, schedule.start, schedule.due, schedule.problem) == (
+        "once",
+        start,
+        due,
+        None,
+    )

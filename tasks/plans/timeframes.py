@@ -36,7 +36,8 @@ Builder = Callable[[re.Match[str], Context], Schedule]
 
 # --- pattern fragments (matched against the normalised key, see _key) ---------------------
 _EVERY = r"(?:định kỳ )?(?:hàng|mỗi)"
-_YEAR = r"(?:(?:[/-]| năm | )(?P<year>\d{4}))?"
+# Four digits, or two after "/", "-" or "năm" ("Quý II/25" is 2025, never the plan's year)
+_YEAR = r"(?:(?:[/-]| năm | )(?P<year>\d{4}|(?:(?<=[/-])|(?<=năm ))\d{2}(?!\d)))?"
 _YEAR_WORD = r"(?: (?P<year>\d{4}))?"
 # A deadline word before a date: "trước" (before-rule applies), "vào", "đến", "chậm nhất"...
 _DEADLINE = r"(?:chậm nhất )?(?:(?P<before>trước) |vào |đến |tới )?(?:hết )?(?:ngày )?"
