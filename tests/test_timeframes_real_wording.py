@@ -5,7 +5,6 @@ table states; and no text, however long or hostile, makes the parser slow or rai
 from __future__ import annotations
 
 import random
-import time
 import unicodedata
 from datetime import date
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 
 from tasks.plans import NOT_UNDERSTOOD, parse_timeframe
+from tests.support.plan_mutations import deadline
 from tests.support.schedules import once, read_rule
 
 PLAN_YEAR = 2025
@@ -259,10 +259,12 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
-def test_a_100_kb_hostile_text_is_read_quickly(text: str) -> None:
-    started = time.perf_counter()
-    parse_timeframe(text, year=PLAN_YEAR)
-    assert time.perf_counter() - started < 2.0
+def test_a_100_kb_hostile_text_is_read_not_hung_on(text: str) -> None:
+    # a deadline, not a timing: a quadratic or backtracking reading of 100 KB never answers
+    # within it; how fast it answers is benchmarks/fuzz.py's to measure
+    with deadline(10):
+        schedule = parse_timeframe(text, year=PLAN_YEAR)
+    assert schedule.kind
 
 
 def test_random_pieces_never_make_the_parser_raise() -> None:
