@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from dondoc.core import text as text_module
-from tasks.plans import agency_words, split_agencies
+from tasks.plans import agency_names, agency_words, split_agencies
 from tests.conftest import FIXTURES
 
 REAL_CELLS: list[dict[str, Any]] = json.loads(
@@ -98,7 +98,7 @@ def _calls(cell: str) -> int:
     (a timing would measure the machine's load as much as the code). Work inside one call, a
     regex backtracking or a string copied whole, is not counted: benchmarks/fuzz.py times
     that."""
-    for module in (agency_words, text_module):
+    for module in (agency_names, agency_words, text_module):
         for value in vars(module).values():
             if callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()
