@@ -19,7 +19,6 @@ import contextlib
 import logging
 import os
 import socket
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -28,20 +27,23 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import aiosmtplib
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from dondoc.core.clock import now_utc
-from dondoc.core.db import get_engine, kill_safe_connection
+from dondoc.core.db import get_engine
 from dondoc.core.settings import get_settings
 from notifications import outbox
 from notifications.delivery import DeliveryError, SmtpConfig, classify
+from notifications.journal import Journal, replay
 from notifications.outbox import Claimed
 
 log = logging.getLogger(__name__)
 # A connection unused this long is checked with NOOP before the next message: the server
 # may have closed it, and a message should not spend an attempt finding that out.
 IDLE_CHECK_SECONDS = 5.0
+# Outcomes are recorded when this many are waiting, or this long after the first one.
+FLUSH_ROWS, FLUSH_SECONDS = 200, 0.1
 # RFC 5321 §4.5.3.2.6: a client waits 10 minutes for the reply to the final dot. Giving up
 # sooner resent a message the server had accepted (113 duplicates with a 2 s timeout against
 # a server answering in 5 s); the connection's timeout still bounds connecting and greeting.
@@ -126,23 +128,27 @@ class _Run:
         self.outstanding: set[int] = set()  # claimed, outcome not yet recorded
         self.results: list[_Outcome] = []
         self.results_ready = asyncio.Event()
-        self.written: asyncio.Future[None] | None = None  # resolved by the commit of `results`
-        # The marker's own connection, used by one thread at a time (the lock), closed at the end.
-        self.marks: Connection | None = None
-        self.marks_lock = threading.Lock()
-        self.closing = contextlib.ExitStack()
         # Claim more while half a batch is still queued: the workers never wait for a claim.
         self.low_water = max(self.config.connections, self.batch // 2)
         self.running_low = asyncio.Event()
         self.recorded = asyncio.Event()  # outcomes were written: a retry may be due
+        # The last rows are in flight and nothing more is claimable: record outcomes at
+        # once, since no others will come to batch them with.
+        self.draining = asyncio.Event()
+        self.exhausted = False
         self.claims = 0
         self.next_reclaim = 0.0
         self.live_workers = self.config.connections
         self.abort: DeliveryError | None = None
         self.local_hostname = "localhost"
+        self.journal: Journal | None = None
 
     async def run(self) -> SendReport:
         self.local_hostname = await asyncio.to_thread(socket.getfqdn)
+        if (directory := self.config.journal_dir) is not None:
+            # what killed runs had sent and not recorded: marked before any claim
+            await asyncio.to_thread(replay, directory, self.engine, self.now())
+            self.journal = Journal(directory, self.worker)
         try:
             async with asyncio.TaskGroup() as group:
                 group.create_task(self._marker())
@@ -160,17 +166,11 @@ class _Run:
             raise self.abort
         return self.report
 
-    def _marks(self) -> Connection:
-        """The marker's connection, opened on first use: no pool checkout per write."""
-        if self.marks is None:
-            self.marks = self.closing.enter_context(kill_safe_connection(self.engine))
-        return self.marks
-
     def _finish(self, left: list[_Outcome]) -> None:
         if left:
             self._record(left)
-        with self.marks_lock:  # a write cancelled in its thread may still be running
-            self.closing.close()
+        if self.journal is not None:
+            self.journal.close(recorded=True)
         with Session(self.engine) as session, session.begin():
             if self.unsent:
                 outbox.release(session, sorted(self.unsent), self.worker)
@@ -208,9 +208,13 @@ class _Run:
                 self.unsent[item.id] = item
                 self.outstanding.add(item.id)
                 self.todo.put_nowait(item)
+            self.exhausted = not claimed
             if claimed:
+                self.draining.clear()
                 continue
             if self.outstanding:  # outcomes still to come may be retries due soon
+                if self.todo.empty():
+                    self.draining.set()
                 await self._wait(self.recorded, 0.5)
                 continue
             wait = await asyncio.to_thread(self._seconds_to_next_due)
@@ -236,6 +240,8 @@ class _Run:
             while (item := await self.todo.get()) is not None:
                 if self.todo.qsize() <= self.low_water:
                     self.running_low.set()
+                if self.exhausted and self.todo.empty():
+                    self.draining.set()
                 if self.abort is not None:
                     continue  # stays in `unsent`, released at the end
                 if self.now() - item.claimed_at >= self.lease - 2 * self.send_timeout:
@@ -253,12 +259,10 @@ class _Run:
                         self.abort = error
                         continue
                     self.unsent.pop(item.id, None)
-                    await self._done(_Outcome(item, error=error))
+                    self._done(_Outcome(item, error=error))
                     continue
                 self.unsent.pop(item.id, None)
-                # The outcome is committed before this connection sends anything more: a
-                # kill then resends at most the one message in flight on it.
-                await self._done(await self._send(smtp, item))
+                self._done(await self._send(smtp, item))
                 last_used = time.monotonic()
                 if not smtp.is_connected:
                     smtp = None
@@ -308,32 +312,27 @@ class _Run:
             return _Outcome(item, error=classify(exc))
         return _Outcome(item, refused={a: f"{r.code} {r.message}" for a, r in refused.items()})
 
-    async def _done(self, outcome: _Outcome) -> None:
-        """Hand `outcome` to the marker and wait until the commit that holds it."""
+    def _done(self, outcome: _Outcome) -> None:
+        if self.journal is not None and outcome.error is None:
+            # on disk before this connection sends anything more: a kill resends at most
+            # the one message in flight on it
+            self.journal.accepted(outcome.item.id)
         self.results.append(outcome)
         self.results_ready.set()
-        if self.written is None:
-            self.written = asyncio.get_running_loop().create_future()
-        await asyncio.shield(self.written)
 
     async def _marker(self) -> None:
-        """Group commit: whatever outcomes are waiting, from every worker, in one
-        transaction as soon as there are any; their workers wait for it, so each waits at
-        most for the commit under way and its own."""
         while True:
             await self.results_ready.wait()
+            if self.live_workers and len(self.results) < FLUSH_ROWS:
+                # Outcomes are written in batches: a commit per message would cost more
+                # than sending it. (A kill in between: the journal has them.)
+                await self._wait(self.draining, FLUSH_SECONDS)
             self.results_ready.clear()
             if self.results:
                 batch, self.results = self.results, []
-                written, self.written = self.written, None
-                try:
-                    await asyncio.to_thread(self._record, batch)
-                except BaseException as exc:
-                    if written is not None:
-                        written.set_exception(exc)
-                    raise
-                if written is not None:
-                    written.set_result(None)
+                await asyncio.to_thread(self._record, batch)
+                if self.journal is not None and not self.results:
+                    self.journal.clear()  # everything it holds is committed
                 self.outstanding.difference_update(o.item.id for o in batch)
                 self.recorded.set()
                 if self.on_progress is not None:
@@ -345,7 +344,7 @@ class _Run:
         """Every outcome of `batch` in one transaction; the plain successes in one UPDATE."""
         now = self.now()
         report, worker = self.report, self.worker
-        with self.marks_lock, Session(self._marks()) as session, session.begin():
+        with Session(self.engine) as session, session.begin():
             plain = [o.item.id for o in batch if o.error is None and not o.refused]
             report.sent += len(outbox.mark_sent_many(session, plain, worker, now))
             for o in batch:

@@ -36,10 +36,11 @@ def _queue(url: str) -> set[str]:
     return {str(m["Message-ID"]).strip() for m in messages}
 
 
-def _killed_mid_run(url: str, sink: SmtpSink) -> None:
+def _killed_mid_run(url: str, sink: SmtpSink, data_dir: Path) -> None:
     """`dondoc outbox send` in a process of its own, killed once the server has `KILL_AFTER`."""
     env = os.environ | {
         "DONDOC_DATABASE_URL": url,
+        "DONDOC_DATA_DIR": str(data_dir),
         "DONDOC_SMTP_HOST": "127.0.0.1",
         "DONDOC_SMTP_PORT": str(sink.port),
         "DONDOC_SMTP_CONNECTIONS": str(CONNECTIONS),
@@ -56,10 +57,10 @@ def _killed_mid_run(url: str, sink: SmtpSink) -> None:
 
 
 def test_a_killed_send_resends_at_most_one_message_per_connection(
-    database_url: str, smtp_server: SmtpSink, monkeypatch: pytest.MonkeyPatch
+    database_url: str, smtp_server: SmtpSink, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     ids = _queue(database_url)
-    _killed_mid_run(database_url, smtp_server)
+    _killed_mid_run(database_url, smtp_server, tmp_path)
     assert len(smtp_server.received) < MESSAGES
     with session_scope(database_url) as session:
         assert counts(session)["sending"] > 0  # the dead sender's claims
@@ -67,7 +68,10 @@ def test_a_killed_send_resends_at_most_one_message_per_connection(
         hour_ago = datetime.now(UTC) - timedelta(hours=1)
         session.execute(update(OutboxMessage).values(claimed_at=hour_ago))
 
-    SettingsEnv(monkeypatch).set(smtp_host="127.0.0.1", smtp_port=smtp_server.port)
+    journals = tmp_path / "outbox-journal"
+    assert list(journals.glob("*.sent"))  # the dead run's, replayed by the next
+    settings = {"smtp_host": "127.0.0.1", "smtp_port": smtp_server.port, "data_dir": tmp_path}
+    SettingsEnv(monkeypatch).set(**settings)
     Cli(database_url, monkeypatch)("outbox", "send", says="still queued 0.")
 
     received = smtp_server.message_ids()
@@ -76,3 +80,4 @@ def test_a_killed_send_resends_at_most_one_message_per_connection(
     assert duplicates <= CONNECTIONS, f"{duplicates} sent twice"
     with session_scope(database_url) as session:
         assert counts(session)["sent"] == MESSAGES
+    assert not list(journals.iterdir())

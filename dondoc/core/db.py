@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -42,28 +42,3 @@ def session_scope(url: str) -> Iterator[Session]:
     factory = sessionmaker(get_engine(url), expire_on_commit=False)
     with factory() as session, session.begin():
         yield session
-
-
-@contextmanager
-def kill_safe_connection(engine: Engine) -> Iterator[Connection]:
-    """A connection of its own on which each statement commits at once (one round trip)
-    without waiting for the disk: a commit survives the process being killed, not a power
-    loss (SQLite: WAL with synchronous=NORMAL) nor a crash of the database server in the
-    next instant (PostgreSQL: synchronous_commit off). For a stream of small writes that a
-    killed process must not lose: the SMTP sender's marks. Not for use by two threads at once."""
-    with engine.connect() as pooled:
-        connection = pooled.execution_options(isolation_level="AUTOCOMMIT")
-        sqlite = connection.dialect.name == "sqlite"
-        if sqlite:
-            previous = int(connection.exec_driver_sql("PRAGMA synchronous").scalar_one())
-        setting = "PRAGMA synchronous = NORMAL" if sqlite else "SET synchronous_commit = off"
-        connection.exec_driver_sql(setting)
-        try:
-            yield connection
-        finally:
-            # back to the defaults before the pool hands the connection to anyone else
-            restore = f"PRAGMA synchronous = {previous}" if sqlite else "RESET synchronous_commit"
-            try:
-                connection.exec_driver_sql(restore)
-            except Exception:
-                connection.invalidate()
