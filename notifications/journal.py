@@ -22,6 +22,7 @@ from urllib.parse import quote, unquote
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from dondoc.core.clock import now_utc
 from notifications import outbox
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,12 @@ class Journal:
         if recorded:
             self.path.unlink(missing_ok=True)
         os.close(self.fd)
+
+
+def start(directory: Path, engine: Engine, worker: str) -> Journal:
+    """Replay dead runs' journals, then open this run's (`worker`'s)."""
+    replay(directory, engine, now_utc())
+    return Journal(directory, worker)
 
 
 def replay(directory: Path, engine: Engine, now: datetime) -> int:

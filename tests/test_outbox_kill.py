@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from dondoc.core.db import session_scope
+from dondoc.core.db import get_engine, session_scope
 from models.outbox import OutboxMessage
-from notifications.outbox import NewMessage, counts, queue_many
+from notifications.journal import Journal, replay
+from notifications.outbox import NewMessage, claim, counts, queue_many
 from tests.support.cli import Cli
 from tests.support.settings import SettingsEnv
 from tests.support.smtp import SmtpSink, digest_like
@@ -81,3 +82,24 @@ def test_a_killed_send_resends_at_most_one_message_per_connection(
     with session_scope(database_url) as session:
         assert counts(session)["sent"] == MESSAGES
     assert not list(journals.iterdir())
+
+
+def test_a_dead_runs_journal_is_replayed_and_a_live_ones_left_alone(
+    database_url: str, tmp_path: Path
+) -> None:
+    _queue(database_url)
+    engine, now, journals = get_engine(database_url), datetime.now(UTC), tmp_path / "journals"
+    dead = claim(engine, worker="host:1:dead", limit=3, now=now, lease=timedelta(hours=1))
+    live = claim(engine, worker="host:2:live", limit=3, now=now, lease=timedelta(hours=1))
+    killed = Journal(journals, "host:1:dead")
+    for row in dead[:2]:
+        killed.accepted(row.id)
+    killed.close(recorded=False)  # what a kill leaves
+    running = Journal(journals, "host:2:live")
+    running.accepted(live[0].id)
+
+    assert replay(journals, engine, now) == 2
+    with session_scope(database_url) as session:
+        assert counts(session)["sent"] == 2  # the live run's row waits for its own mark
+    assert [p.name for p in journals.iterdir()] == [running.path.name]
+    running.close(recorded=True)
