@@ -186,7 +186,12 @@ def measure(
         with session_scope(url) as session:
             rows = (NewMessage(f"b{n}", "due_soon", None, DAY, m) for n, m in enumerate(messages))
             queue_many(session, rows)
-        config = SmtpConfig(host="127.0.0.1", port=port, connections=args.connections)
+        config = SmtpConfig(
+            host="127.0.0.1",
+            port=port,
+            connections=args.connections,
+            journal_dir=args.out / "outbox-journal",
+        )
         for round_ in range(args.repeat):
             received.value = 0
             start = time.perf_counter()

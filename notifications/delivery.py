@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from aiosmtplib import (
     SMTPConnectError,
@@ -69,6 +70,9 @@ class SmtpConfig:
     lease_seconds: float = 1800.0
     # How long one run keeps waiting for a backed-off retry before leaving it to the next.
     retry_window_seconds: float = 60.0
+    # Where the sender journals accepted messages (notifications.journal); None: nowhere,
+    # and a killed sender resends what it had not recorded yet.
+    journal_dir: Path | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> SmtpConfig:
@@ -90,6 +94,7 @@ class SmtpConfig:
             backoff_seconds=s.smtp_backoff_seconds,
             lease_seconds=s.smtp_lease_seconds,
             retry_window_seconds=s.smtp_retry_window_seconds,
+            journal_dir=s.data_dir / "outbox-journal",
         )
 
     def backoff(self, attempts: int) -> timedelta:

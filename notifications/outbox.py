@@ -245,8 +245,11 @@ def mark_sent(
     )
 
 
-def mark_sent_many(session: Session, ids: Sequence[int], worker: str, now: datetime) -> set[int]:
-    """Mark sent, with no refusals, every row of `ids` still this worker's; the ids marked."""
+def mark_sent_many(
+    session: Session, ids: Sequence[int], worker: str, now: datetime, *, quiet: bool = False
+) -> set[int]:
+    """Mark sent, with no refusals, every row of `ids` still this worker's; the ids marked.
+    `quiet`: rows no longer the worker's are expected (a journal's replay), not logged."""
     marked: set[int] = set()
     for chunk in chunks(session, ids):
         statement = (
@@ -256,7 +259,7 @@ def mark_sent_many(session: Session, ids: Sequence[int], worker: str, now: datet
             .returning(T.c.id)
         )
         marked.update(session.scalars(statement))
-    for lost in sorted(set(ids) - marked):
+    for lost in [] if quiet else sorted(set(ids) - marked):
         log.warning("outbox row %s is no longer claimed by %s: not marked sent", lost, worker)
     return marked
 

@@ -1,10 +1,12 @@
-"""The SMTP sender: claims outbox rows and sends their stored bytes over a few reused
-connections, then records each outcome in the outbox.
+"""The SMTP sender: claims outbox rows, sends their stored bytes over a few reused
+connections, records each outcome in the outbox.
 
-Three kinds of task share one event loop: a claimer takes rows in batches (committed before
-anything is sent), `connections` workers each keep one aiosmtplib connection open across
-messages, and a marker writes outcomes in batches. Database calls run in threads, in short
-transactions of their own; none is open while a worker talks to the server.
+One event loop runs a claimer (rows taken in batches, committed before anything is sent),
+`connections` workers (one aiosmtplib connection each, kept across messages) and a marker
+(outcomes written in batches). Database calls run in threads, in short transactions; none is
+open while a worker talks to the server. Each accepted message is in the run's journal
+(notifications.journal) before its connection sends the next: a killed run resends at most
+one accepted message per connection, as the next run replays the journal before claiming.
 
 A transient failure (4xx, disconnect, timeout) is queued again after an exponential backoff
 with full jitter; a row coming due while the run still works, or within `retry_window`
@@ -35,6 +37,7 @@ from dondoc.core.db import get_engine
 from dondoc.core.settings import get_settings
 from notifications import outbox
 from notifications.delivery import DeliveryError, SmtpConfig, classify
+from notifications.journal import Journal, start
 from notifications.outbox import Claimed
 
 log = logging.getLogger(__name__)
@@ -56,8 +59,7 @@ class SendReport:
     retried: int = 0
     refused: list[tuple[str, str, str]] = field(default_factory=list)  # (key, address, reply)
     still_queued: int = 0
-    # rows other senders hold ("sending"): alive, or dead and waiting for their lease to end
-    held: int = 0
+    held: int = 0  # rows other senders hold ("sending"): alive, or dead until their lease ends
 
     @property
     def waiting(self) -> int:
@@ -93,6 +95,9 @@ class _Run:
       is not empty the claimer does not stop: a recorded retry may be due in this run.
     - `results`: outcomes a worker produced, not yet written (workers append, marker takes
       the whole list). `results_ready` is set whenever it grows or a worker ends.
+    - `journal`: holds every accepted row in `results` or in the write under way (a worker
+      adds it as it appends); emptied by the marker when a write leaves `results` empty,
+      removed by `_finish` once everything is written.
     - `running_low`: set by a worker when `todo` falls to `low_water`, so the claimer
       claims the next batch before the workers run dry.
     - `recorded`: set by the marker after each write, waking a claimer that waits for
@@ -140,9 +145,12 @@ class _Run:
         self.live_workers = self.config.connections
         self.abort: DeliveryError | None = None
         self.local_hostname = "localhost"
+        self.journal: Journal | None = None
 
     async def run(self) -> SendReport:
         self.local_hostname = await asyncio.to_thread(socket.getfqdn)
+        if (directory := self.config.journal_dir) is not None:  # dead runs' replayed first
+            self.journal = await asyncio.to_thread(start, directory, self.engine, self.worker)
         try:
             async with asyncio.TaskGroup() as group:
                 group.create_task(self._marker())
@@ -163,6 +171,8 @@ class _Run:
     def _finish(self, left: list[_Outcome]) -> None:
         if left:
             self._record(left)
+        if self.journal is not None:
+            self.journal.close(recorded=True)
         with Session(self.engine) as session, session.begin():
             if self.unsent:
                 outbox.release(session, sorted(self.unsent), self.worker)
@@ -305,6 +315,8 @@ class _Run:
         return _Outcome(item, refused={a: f"{r.code} {r.message}" for a, r in refused.items()})
 
     def _done(self, outcome: _Outcome) -> None:
+        if self.journal is not None and outcome.error is None:  # before the next is sent
+            self.journal.accepted(outcome.item.id)
         self.results.append(outcome)
         self.results_ready.set()
 
@@ -313,12 +325,14 @@ class _Run:
             await self.results_ready.wait()
             if self.live_workers and len(self.results) < FLUSH_ROWS:
                 # Outcomes are written in batches: a commit per message would cost more
-                # than sending it. (A crash in between resends these after the lease.)
+                # than sending it. (A kill in between: the journal has them.)
                 await self._wait(self.draining, FLUSH_SECONDS)
             self.results_ready.clear()
             if self.results:
                 batch, self.results = self.results, []
                 await asyncio.to_thread(self._record, batch)
+                if self.journal is not None and not self.results:
+                    self.journal.clear()  # everything it holds is committed
                 self.outstanding.difference_update(o.item.id for o in batch)
                 self.recorded.set()
                 if self.on_progress is not None:
@@ -361,8 +375,7 @@ async def send_outbox(
 ) -> SendReport:
     """Send what the outbox holds until nothing is claimable and no retry comes due within
     `retry_window` seconds (default: the config's; rows due later stay queued for the next
-    run). With
-    `stop_when_idle` False it keeps polling every `poll_seconds` until cancelled.
+    run). With `stop_when_idle` False it keeps polling every `poll_seconds` until cancelled.
 
     Raises DeliveryError (permanent) when the server refuses the connection itself (AUTH,
     EHLO, STARTTLS): every message would fail alike, so they stay queued."""

@@ -16,7 +16,11 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="DONDOC_", env_file=".env", extra="ignore")
 
-    data_dir: Path = Field(default=Path("data"), description="Where the embedded database lives.")
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Where the embedded database lives, and the SMTP sender's journal "
+        "(`outbox-journal/`: what a killed sender had sent, marked by the next send).",
+    )
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL, e.g. `postgresql://user@host/db`; unset: a SQLite file in "
