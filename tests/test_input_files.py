@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 
 from dondoc.core.db import session_scope
 from dondoc.core.problems import InputFileError, InputProblem, read_input
+from dondoc.core.yaml_lines import load_yaml
 from models import Agency
+from tasks.completion.sheet import CompletionImportError, read_sheet
 from tasks.directory import DirectoryError, load_directory
 from tasks.notify import NotifyPolicy, NotifyPolicyError
 from tasks.plans import PlanParseError
@@ -112,3 +114,49 @@ def test_a_file_over_the_input_limit_is_refused_before_it_is_read(
     with pytest.raises(InputFileError) as error:
         read_input(path)
     assert str(error.value) == f"{path}: 1.0 MB, over the 1 MB limit (DONDOC_MAX_INPUT_MB)"
+
+
+def test_a_large_yaml_file_without_aliases_is_not_taken_for_a_billion_laughs() -> None:
+    # 150,000 values, none from an alias: the limit is on what aliases add
+    document = load_yaml("agencies: [" + ", ".join(["x"] * 150_000) + "]\n", "big.yaml")
+    assert len(document.data["agencies"]) == 150_000
+
+
+def test_yaml_nested_far_past_the_limit_is_refused_at_its_line_without_a_crash() -> None:
+    with pytest.raises(InputFileError) as caught:
+        load_yaml("a: 1\nb: " + "[" * 100_000 + "]" * 100_000 + "\n", "deep.yaml")
+    assert str(caught.value).startswith("deep.yaml:2: not valid YAML: ")
+    assert "nest" in str(caught.value)
+
+
+CSV_READERS: dict[str, tuple[Callable[[Path], Any], type[InputFileError], str]] = {
+    "directory": (load_directory, DirectoryError, "name"),
+    "done sheet": (read_sheet, CompletionImportError, "Mã,Trạng thái"),
+    "structured plan": (read_structured_file, PlanParseError, "content"),
+}
+
+
+@pytest.mark.parametrize("reader", CSV_READERS)
+def test_every_csv_reader_refuses_data_past_column_64_at_its_row(
+    reader: str, tmp_path: Path
+) -> None:
+    read, error, header = CSV_READERS[reader]
+    path = tmp_path / "wide.csv"
+    path.write_text(f"{header}\n1,xong\n" + ",".join(["v"] * 65) + "\n", encoding="utf-8")
+    with pytest.raises(error) as caught:
+        read(path)
+    assert f"{path}:3: " in str(caught.value)
+    assert "data past column 64" in str(caught.value)
+
+
+@pytest.mark.parametrize("reader", CSV_READERS)
+def test_every_csv_reader_names_a_cell_over_the_csv_modules_limit(
+    reader: str, tmp_path: Path
+) -> None:
+    read, error, header = CSV_READERS[reader]
+    path = tmp_path / "huge.csv"
+    path.write_text(f'{header}\n"{"x" * 200_000}"\n', encoding="utf-8")
+    with pytest.raises(error) as caught:
+        read(path)
+    assert f"{path}:2: " in str(caught.value)
+    assert "a cell longer than 131,072 characters, or a quote left open" in str(caught.value)
