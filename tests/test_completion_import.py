@@ -317,8 +317,9 @@ def test_a_long_sheet_is_recorded_whole_with_each_rows_history_and_shown_in_part
     assert done_events(database_url) == 150
     with session_scope(database_url) as session:
         recorded = session.execute(
-            select(Occurrence.id, Occurrence.completed_by, Occurrence.note, Occurrence.sequence)
-            .where(Occurrence.id.in_(ids))
+            select(
+                Occurrence.id, Occurrence.completed_by, Occurrence.note, Occurrence.sequence
+            ).where(Occurrence.id.in_(ids))
         ).all()
     assert {(i, by, note, seq) for i, by, note, seq in recorded} == {
         (i, "Văn thư", f"ghi chú {i}", 1) for i in ids
