@@ -4,11 +4,15 @@ traceback."""
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from dondoc.core.db import session_scope
@@ -160,3 +164,26 @@ def test_every_csv_reader_names_a_cell_over_the_csv_modules_limit(
         read(path)
     assert f"{path}:2: " in str(caught.value)
     assert "a cell longer than 131,072 characters, or a quote left open" in str(caught.value)
+
+
+def test_a_workbook_that_expands_like_a_zip_bomb_is_refused_before_it_is_inflated(
+    tmp_path: Path,
+) -> None:
+    # 2 MB of empty rows deflate to 2 KB; 10 MB of such a file expand to 10 GB
+    book = Workbook()
+    book.active.title = "Nhiệm vụ"
+    plain = io.BytesIO()
+    book.save(plain)
+    path = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                rows = b"<sheetData>" + b"<row/>" * 350_000 + b"</sheetData>"
+                data = re.sub(rb"<sheetData\s*/>|<sheetData></sheetData>", rows, data)
+            out.writestr(part, data, zipfile.ZIP_DEFLATED)
+    assert path.stat().st_size < 20_000
+    with pytest.raises(PlanParseError) as error:
+        read_structured_file(path)
+    assert str(error.value).startswith(f"{path}: its part xl/worksheets/sheet1.xml expands ")
+    assert str(error.value).endswith(" times (to 2 MB): a zip bomb, not a sheet")
