@@ -187,3 +187,24 @@ def test_a_workbook_that_expands_like_a_zip_bomb_is_refused_before_it_is_inflate
         read_structured_file(path)
     assert str(error.value).startswith(f"{path}: its part xl/worksheets/sheet1.xml expands ")
     assert str(error.value).endswith(" times (to 2 MB): a zip bomb, not a sheet")
+
+
+def test_a_yaml_file_of_more_values_than_a_person_keeps_is_refused_at_its_line() -> None:
+    with pytest.raises(InputFileError) as caught:
+        load_yaml("a: 1\nb: [" + ", ".join(["1"] * 500_000) + "]\n", "big.yaml")
+    assert str(caught.value) == (
+        "big.yaml:2: more than 500,000 values: no file a person keeps holds that many"
+    )
+
+
+def test_a_yaml_directory_of_more_agencies_than_a_csv_may_have_rows_is_refused(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "directory.yaml"
+    entries = "".join(f"  - name: Phòng {n}\n" for n in range(20_001))
+    path.write_text("agencies:\n" + entries, encoding="utf-8")
+    with pytest.raises(DirectoryError) as caught:
+        load_directory(path)
+    assert str(caught.value) == (
+        f"{path}:20002: agencies: more than 20,000 entries: a directory serves one locality"
+    )

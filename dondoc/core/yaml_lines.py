@@ -29,12 +29,19 @@ from dondoc.core.text import read_text_input
 MAX_DEPTH = 50
 # Values the aliases add once expanded (a real file uses a few aliases, if any).
 MAX_VALUES = 100_000
+# Values in a file, keys included: a directory of 20,000 agencies has about 300,000; each one
+# composed costs some 250 bytes, so a 10 MB list of numbers took 630 MiB.
+MAX_FILE_VALUES = 500_000
 _SAFE_TAGS = frozenset(yaml.SafeLoader.yaml_constructors) - {None}
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _NULL_TAG = "tag:yaml.org,2002:null"
 
 
 class _NestedTooDeep(yaml.MarkedYAMLError):
+    pass
+
+
+class _TooManyValues(yaml.MarkedYAMLError):
     pass
 
 
@@ -45,6 +52,7 @@ class _Loader(Composer, CParser, SafeConstructor, Resolver):  # type: ignore[mis
     when they do not exist (2025-02-30 is a ValueError in PyYAML)."""
 
     _depth = 0
+    _values = 0
 
     def __init__(self, text: str) -> None:
         CParser.__init__(self, text)
@@ -54,7 +62,12 @@ class _Loader(Composer, CParser, SafeConstructor, Resolver):  # type: ignore[mis
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self._depth += 1
+        self._values += 1
         try:
+            if self._values > MAX_FILE_VALUES:
+                mark = self.peek_event().start_mark
+                problem = f"more than {MAX_FILE_VALUES:,} values: no file a person keeps"
+                raise _TooManyValues(None, None, problem + " holds that many", mark)
             if self._depth > MAX_DEPTH:
                 mark = self.peek_event().start_mark
                 problem = f"nested more than {MAX_DEPTH} levels deep"
@@ -187,7 +200,8 @@ def _refusal(
         mark, context = exc.problem_mark or exc.context_mark, exc.context_mark
         where = f" ({exc.context} from line {context.line + 1})" if exc.context and context else ""
         line = mark.line + 1 if mark else None
-        return kind.one(source, f"not valid YAML: {exc.problem}{where}", line=line)
+        what = "" if isinstance(exc, _TooManyValues) else "not valid YAML: "
+        return kind.one(source, f"{what}{exc.problem}{where}", line=line)
     if isinstance(exc, yaml.reader.ReaderError):
         line = text[: exc.position].count("\n") + 1
         message = f"not valid YAML: {exc.reason} (character #x{exc.character:04x})"
