@@ -28,6 +28,7 @@ from tasks.plans.structured import (
 )
 from tasks.plans.structured.build import item_mapping
 from tasks.plans.structured.fields import PLAN_FIELDS
+from tests.support.settings import SettingsEnv
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "structured"
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "plans" / "commune-2025-example.yaml"
@@ -382,3 +383,17 @@ def test_text_with_line_separators_long_lines_and_document_markers_dumps_the_sam
     ]
     plan = ParsedPlan(title="Kế hoạch\u2028mới", year=2025, items=items)
     assert yaml.safe_load(dump_yaml(plan)) == plan_document(plan)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_a_structured_plan_over_the_plan_character_limit_is_refused_before_it_is_read(
+    fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dumped = FORMATS[fmt][0](tricky_plan())
+    SettingsEnv(monkeypatch).set(max_plan_chars=300)
+    path = tmp_path / f"plan.{fmt}"
+    path.write_bytes(dumped if isinstance(dumped, bytes) else dumped.encode("utf-8"))
+    with pytest.raises(PlanParseError) as error:
+        read_structured_file(path)
+    limit = "characters, over the 300-character limit of a plan (DONDOC_MAX_PLAN_CHARS)"
+    assert str(error.value).startswith(f"{path}: ") and str(error.value).endswith(limit)

@@ -18,7 +18,14 @@ from dondoc.core.sheets import workbook_rows
 from dondoc.core.text import CsvRowError, numbered_csv_rows
 from tasks.plans.parsed import ParsedItem, ParsedPlan
 from tasks.plans.structured.build import build_plan, item_mapping
-from tasks.plans.structured.fields import ITEM_FIELDS, NAME_FIELDS, PLAN_FIELDS, Record, fail
+from tasks.plans.structured.fields import (
+    ITEM_FIELDS,
+    NAME_FIELDS,
+    PLAN_FIELDS,
+    Record,
+    check_size,
+    fail,
+)
 from tasks.plans.timeframes import BeforeRule
 
 ITEMS_SHEET = "Nhiệm vụ"
@@ -163,6 +170,8 @@ def load_xlsx(data: bytes, *, source: str = "", before: BeforeRule = "on") -> Pa
     except InputFileError as exc:
         problem = exc.problems[0]
         fail(problem.message, source, problem.line)
+    cells = (cell for rows in sheets.values() for _, row in rows for cell in row)
+    check_size(sum(len(str(cell)) for cell in cells if cell is not None), source)
     by_name: dict[str, pd.DataFrame] = {}
     for name, rows in sheets.items():
         header, *body = [cells for _, cells in rows] or [[]]
