@@ -65,7 +65,8 @@ def plan_cases() -> list[Case]:
     header = list(h.ITEM_COLUMNS)
     row = ["1", "II", "Một nhiệm vụ", "", h.LEAD, "", "Hàng tháng"]
     xlsx = [
-        ("valid ~10 MB, 19,990 rows", h.plan_xlsx(h.ROWS, 1_900)),
+        ("valid ~10 MB, 19,990 rows", h.plan_xlsx(h.ROWS, 1_400)),
+        ("just under 1,000,000 chars", h.plan_xlsx(2_000, 300)),
         ("cell at XFD1048576", lambda p: x.workbook(p, sheet_pair(x.last_cell_sheet(header)))),
         ("one 5 MB cell", lambda p: x.workbook(p, sheet_pair(x.huge_cell_sheet(header, row, 3)))),
         ("zip bomb: 3.9 GB of empty rows", lambda p: x.workbook(p, bomb_pair(header))),
@@ -77,12 +78,14 @@ def plan_cases() -> list[Case]:
     yaml_template = 'title: "T"\nissuer: "{issuer}"\nitems:\n  - content: "{{value}}"\n'
     yamls = [
         ("valid ~10 MB, 19,990 items", h.plan_yaml(h.ROWS, 320)),
+        ("just under 1,000,000 chars", h.plan_yaml(1_800, 300)),
         ("aliases (billion laughs)", h.yaml_aliases),
         ("10 MB of nesting", h.yaml_deep),
         ("one 5 MB scalar", h.yaml_long_scalar(yaml_template.format(issuer=h.ISSUER))),
     ]
     csvs = [
-        ("valid ~10 MB, 19,990 rows", h.plan_csv(h.ROWS, 420)),
+        ("valid ~10 MB, 19,990 rows", h.plan_csv(h.ROWS, 270)),
+        ("just under 1,000,000 chars", h.plan_csv(2_000, 300)),
         ("one 5 MB quoted field", h.structured_csv_huge_field),
         ("1,250,000 columns", h.csv_many_columns(list(h.ITEM_COLUMNS))),
     ]
@@ -109,7 +112,8 @@ def other_cases() -> list[Case]:
     done = list(h.DONE_HEADER)
     done_row = ["1", "Xong", "28/12/2019", "Lò Văn Hải", ""]
     directory = [
-        (".yaml", "valid ~10 MB, ~50,000 agencies", h.directory_yaml),
+        (".yaml", "valid ~10 MB, ~40,000 agencies", h.directory_yaml),
+        (".yaml", "19,990 agencies", h.directory_yaml_entries(h.ROWS)),
         (".yaml", "aliases (billion laughs)", h.yaml_aliases),
         (".yaml", "10 MB of nesting", h.yaml_deep),
         (".yaml", "one 5 MB name", h.yaml_long_scalar(directory_yaml)),
@@ -118,10 +122,10 @@ def other_cases() -> list[Case]:
         (".csv", "1,250,000 columns", h.csv_many_columns(["name"])),
     ]
     sheets = [
-        (".csv", "valid ~10 MB, 19,990 rows", h.done_csv(h.ROWS, 470)),
+        (".csv", "valid ~10 MB, 19,990 rows", h.done_csv(h.ROWS, 340)),
         (".csv", "one 5 MB quoted field", h.done_csv_huge_field),
         (".csv", "1,250,000 columns", h.csv_many_columns(done)),
-        (".xlsx", "valid ~10 MB, 19,990 rows", h.done_xlsx(h.ROWS, 2_400)),
+        (".xlsx", "valid ~10 MB, 19,990 rows", h.done_xlsx(h.ROWS, 1_500)),
         (".xlsx", "cell at XFD1048576", lambda p: x.workbook(p, {"S": x.last_cell_sheet(done)})),
         (
             ".xlsx",

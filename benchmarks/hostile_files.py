@@ -190,14 +190,22 @@ def _agencies(target: int) -> Iterator[tuple[int, str, str, str]]:
         yield n, name, alias, note
 
 
-def directory_yaml(path: Path) -> None:
-    parts = [f"scope: {ISSUER}\nagencies:\n"]
-    for n, name, alias, note in _agencies(TEN_MB):
-        parts.append(
-            f'  - name: "{name}"\n    aliases: ["{alias}"]\n    kind: phong\n'
-            f"    email: p{n}@example.org\n    note: {note}\n"
-        )
-    path.write_text("".join(parts), encoding="utf-8")
+def directory_yaml_entries(rows: int | None = None) -> Writer:
+    def write(path: Path) -> None:
+        parts = [f"scope: {ISSUER}\nagencies:\n"]
+        for n, name, alias, note in _agencies(TEN_MB * 4 // 5):
+            parts.append(
+                f'  - name: "{name}"\n    aliases: ["{alias}"]\n    kind: phong\n'
+                f"    email: p{n}@example.org\n    note: {note}\n"
+            )
+            if n == rows:
+                break
+        path.write_text("".join(parts), encoding="utf-8")
+
+    return write
+
+
+directory_yaml = directory_yaml_entries()
 
 
 def directory_csv(rows: int) -> Writer:
@@ -206,7 +214,7 @@ def directory_csv(rows: int) -> Writer:
             out = csv.writer(file)
             out.writerow(["name", "aliases", "kind", "email", "note", "scope"])
             for n, name, alias, note in _agencies(TEN_MB):
-                out.writerow([name, alias, "phong", f"p{n}@example.org", note * 3, ISSUER])
+                out.writerow([name, alias, "phong", f"p{n}@example.org", note * 2, ISSUER])
                 if n >= rows:
                     break
 
@@ -284,7 +292,7 @@ def workdays_yaml(path: Path) -> None:
     """Every day of 1900–2100 listed off once (~73,000 entries), with long reasons."""
     rng, day, parts = random.Random(11), date(1900, 1, 1), ["off:\n"]
     while day < date(2101, 1, 1):
-        parts.append(f"  - {{date: {day.isoformat()}, reason: {words(rng, 95)}}}\n")
+        parts.append(f"  - {{date: {day.isoformat()}, reason: {words(rng, 78)}}}\n")
         day += timedelta(days=1)
     path.write_text("".join(parts), encoding="utf-8")
 
