@@ -27,10 +27,16 @@ Rows = list[tuple[int, list[Any]]]  # (row number as the spreadsheet shows it, v
 
 
 def workbook_rows(
-    data: bytes, *, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS
+    data: bytes,
+    *,
+    max_rows: int = MAX_ROWS,
+    max_columns: int = MAX_COLUMNS,
+    max_chars: int | None = None,
 ) -> dict[str, Rows]:
     """Every sheet's rows by name (NFC), blank rows kept so numbers match the sheet; an
-    InputFileError (no file name yet) when the workbook is broken or larger than the limits."""
+    InputFileError (no file name yet) when the workbook is broken or larger than the limits,
+    `max_chars` of cell text in all (counted as read: a 10 MB workbook of 30 million
+    characters is refused at its first million, not after reading it all)."""
     from openpyxl import load_workbook
 
     try:
@@ -43,9 +49,10 @@ def workbook_rows(
     except Exception as error:  # openpyxl's XML errors have no common base worth naming
         message = f"not a readable .xlsx workbook ({type(error).__name__}: {error})"
         raise InputFileError.one("", message) from error
+    budget = [max_chars if max_chars is not None else -1]  # characters still allowed
     try:
         return {
-            unicodedata.normalize("NFC", sheet.title): _rows(sheet, max_rows, max_columns)
+            unicodedata.normalize("NFC", sheet.title): _rows(sheet, max_rows, max_columns, budget)
             for sheet in book.worksheets
         }
     finally:
@@ -71,7 +78,7 @@ def _check_expansion(data: bytes) -> None:
         raise InputFileError.one("", message)
 
 
-def _rows(sheet: Any, max_rows: int, max_columns: int) -> Rows:
+def _rows(sheet: Any, max_rows: int, max_columns: int, budget: list[int]) -> Rows:
     """The sheet's rows as its XML holds them. Its declared dimension is ignored (a lie costs
     nothing then): rows missing from the XML come back empty, and only a value past the limits
     refuses the sheet."""
@@ -95,6 +102,10 @@ def _rows(sheet: Any, max_rows: int, max_columns: int) -> Rows:
         if len(values) > max_columns:
             message = f"{where} has data past column {max_columns}"
             raise InputFileError.one("", message, line=number)
+        if budget[0] >= 0:
+            budget[0] -= sum(len(str(value)) for value in values if value is not None)
+            if budget[0] < 0:
+                raise InputFileError.one("", f"{where} holds too much text", line=number)
         if number <= max_rows:
             rows.append((number, values))
     while rows and not rows[-1][1]:

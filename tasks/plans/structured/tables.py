@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from dondoc.core.cells import csv_cell, csv_value, text_cells
 from dondoc.core.problems import InputFileError
+from dondoc.core.settings import get_settings
 from dondoc.core.sheets import workbook_rows
 from dondoc.core.text import CsvRowError, numbered_csv_rows
 from tasks.plans.parsed import ParsedItem, ParsedPlan
@@ -21,7 +22,6 @@ from tasks.plans.structured.fields import (
     NAME_FIELDS,
     PLAN_FIELDS,
     Record,
-    check_size,
     fail,
 )
 from tasks.plans.timeframes import BeforeRule
@@ -173,13 +173,15 @@ def _frame(header: list[Any], rows: list[list[Any]], where: str, source: str) ->
 
 
 def load_xlsx(data: bytes, *, source: str = "", before: BeforeRule = "on") -> ParsedPlan:
+    limit = get_settings().max_plan_chars
     try:
-        sheets = workbook_rows(data)
+        sheets = workbook_rows(data, max_chars=limit)
     except InputFileError as exc:
         problem = exc.problems[0]
+        if problem.message.endswith("holds too much text"):
+            characters = f"more than {limit:,} characters, over the {limit:,}-character limit"
+            fail(f"{characters} of a plan (DONDOC_MAX_PLAN_CHARS)", source)
         fail(problem.message, source, problem.line)
-    cells = (cell for rows in sheets.values() for _, row in rows for cell in row)
-    check_size(sum(len(str(cell)) for cell in cells if cell is not None), source)
     by_name: dict[str, pd.DataFrame] = {}
     for name, rows in sheets.items():
         header, *body = [cells for _, cells in rows] or [[]]
