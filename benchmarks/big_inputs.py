@@ -77,7 +77,7 @@ def plan_cases() -> list[Case]:
     ]
     yaml_template = 'title: "T"\nissuer: "{issuer}"\nitems:\n  - content: "{{value}}"\n'
     yamls = [
-        ("valid ~10 MB, 19,990 items", h.plan_yaml(h.ROWS, 320)),
+        ("valid ~10 MB, 19,990 items", h.plan_yaml(h.ROWS, 210)),
         ("just under 1,000,000 chars", h.plan_yaml(1_800, 300)),
         ("aliases (billion laughs)", h.yaml_aliases),
         ("10 MB of nesting", h.yaml_deep),
