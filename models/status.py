@@ -10,11 +10,12 @@ other reads the row again and is told who reported it and when."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from dondoc.core.clock import as_utc, local_date
@@ -116,6 +117,73 @@ def record_done(
     raise OccurrenceStateError(
         f"occurrence {occurrence.id} is {occurrence.status}; only pending or overdue work is done"
     )
+
+
+@dataclass(frozen=True)
+class DoneReport:
+    """One occurrence reported done: by whom, at which instant, on which local day."""
+
+    occurrence: Occurrence
+    by: str
+    at: datetime
+    note: str | None
+    on: date
+
+
+def record_done_many(
+    session: Session, reports: Sequence[DoneReport], *, now: datetime
+) -> list[DoneReport]:
+    """record_done for many occurrences in a few statements (a done sheet of 20,000 rows took
+    four a row, over a minute): the conditional flips by status, then each row's completion
+    and history as one run of two statements; every occurrence is read again afterwards.
+    Returns the reports whose work was no longer in the status it was read in (someone
+    reported it meanwhile): the caller records those with record_done, which says who did.
+    Raises OccurrenceStateError for a blank name."""
+    rows: dict[int, dict[str, Any]] = {}
+    transitions: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for report in reports:
+        by, note = report.by.strip(), (report.note or "").strip() or None
+        if not by:
+            raise OccurrenceStateError("completing work needs the name of who did it")
+        occurrence = report.occurrence
+        to_status = "done_late" if report.on > occurrence.due else "done"
+        transitions[(occurrence.status, to_status)].append(occurrence.id)
+        rows[occurrence.id] = {"b_id": occurrence.id, "b_at": report.at, "b_by": by}
+        rows[occurrence.id] |= {"b_note": note, "from": occurrence.status, "to": to_status}
+    flipped: set[int] = set()
+    for (from_status, to_status), ids in transitions.items():
+        for chunk in chunks(session, ids):
+            statement = (
+                update(OCC)
+                .where(OCC.c.id.in_(chunk), OCC.c.status == from_status)
+                .values(status=to_status, sequence=OCC.c.sequence + 1, updated_at=now)
+                .returning(OCC.c.id)
+            )
+            flipped.update(session.execute(statement).scalars())
+    mine = [rows[i] for i in rows if i in flipped]
+    if mine:
+        done = (
+            update(OCC)
+            .where(OCC.c.id == bindparam("b_id"))
+            .values(
+                completed_at=bindparam("b_at"),
+                completed_by=bindparam("b_by"),
+                note=bindparam("b_note"),
+            )
+        )
+        session.execute(
+            done, [{k: row[k] for k in ("b_id", "b_at", "b_by", "b_note")} for row in mine]
+        )
+        history = [
+            {"occurrence_id": row["b_id"], "at": now, "from_status": row["from"]}
+            | {"to_status": row["to"], "by": row["b_by"], "note": row["b_note"]}
+            for row in mine
+        ]
+        session.execute(insert(EVENT), history)
+    for chunk in chunks(session, list(rows)):
+        fresh = select(Occurrence).where(Occurrence.id.in_(chunk))
+        session.scalars(fresh.execution_options(populate_existing=True)).all()
+    return [report for report in reports if report.occurrence.id not in flipped]
 
 
 def reported_on(occurrence: Occurrence) -> date:

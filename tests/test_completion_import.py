@@ -300,3 +300,27 @@ def test_clerks_importing_one_sheet_at_once_record_each_row_once_and_learn_who_d
     shown = {int(row[1]): row[5:] for row in rows if row and row[0].isdigit()}
     assert shown == {i: ["unchanged", "done_late", "2019-03-04", winner_of[i]] for i in ids}
     assert "completed 0 (of which late 0), unchanged 3" in one_line(later)
+
+
+def test_a_long_sheet_is_recorded_whole_with_each_rows_history_and_shown_in_part(
+    cli: Cli, compiled: int, database_url: str, tmp_path: Path
+) -> None:
+    with session_scope(database_url) as session:
+        ids = session.scalars(select(Occurrence.id).order_by(Occurrence.id).limit(150)).all()
+    assert len(ids) == 150
+    sheet = tmp_path / "done.csv"
+    rows = "".join(f"{i},xong,04/03/2019,Văn thư,ghi chú {i}\n" for i in ids)
+    sheet.write_text("Mã,Trạng thái,Ngày hoàn thành,Người báo cáo,Ghi chú\n" + rows, "utf-8")
+    out = one_line(cli("occurrences", "import", str(sheet)).stdout)
+    assert "… and 50 more rows (--json lists every row)" in out
+    assert "completed 150 (of which late" in out
+    assert done_events(database_url) == 150
+    with session_scope(database_url) as session:
+        recorded = session.execute(
+            select(
+                Occurrence.id, Occurrence.completed_by, Occurrence.note, Occurrence.sequence
+            ).where(Occurrence.id.in_(ids))
+        ).all()
+    assert {(i, by, note, seq) for i, by, note, seq in recorded} == {
+        (i, "Văn thư", f"ghi chú {i}", 1) for i in ids
+    }

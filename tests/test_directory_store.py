@@ -328,3 +328,21 @@ def test_stored_known_names_hold_every_name_the_resolver_knows_longest_first(
     assert set(Resolver.from_session(db_session).known_names()) <= set(stored)
     assert "UBND các xã, thị trấn" in stored
     assert [len(name) for name in stored] == sorted((len(name) for name in stored), reverse=True)
+
+
+def test_new_and_stored_agencies_of_one_import_link_to_each_other_as_parents(
+    db_session: Session, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text("agencies:\n  - name: Phòng A\n", encoding="utf-8")
+    import_directory(db_session, load_directory(first))
+    second.write_text(
+        "agencies:\n  - name: Phòng A\n    parent: Sở B\n"
+        "  - name: Sở B\n    email: b@example.org\n  - name: Tổ C\n    parent: Phòng A\n",
+        encoding="utf-8",
+    )
+    counts = import_directory(db_session, load_directory(second))
+    assert (counts.agencies.created, counts.agencies.updated) == (2, 1)
+    stored = {a.name: a for a in list_agencies(db_session, [""])}
+    assert stored["Phòng A"].parent is stored["Sở B"] and stored["Tổ C"].parent is stored["Phòng A"]
+    assert stored["Sở B"].email == "b@example.org" and stored["Sở B"].created_at is not None

@@ -4,16 +4,22 @@ traceback."""
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from dondoc.core.db import session_scope
 from dondoc.core.problems import InputFileError, InputProblem, read_input
+from dondoc.core.yaml_lines import load_yaml
 from models import Agency
+from tasks.completion.sheet import CompletionImportError, read_sheet
 from tasks.directory import DirectoryError, load_directory
 from tasks.notify import NotifyPolicy, NotifyPolicyError
 from tasks.plans import PlanParseError
@@ -112,3 +118,93 @@ def test_a_file_over_the_input_limit_is_refused_before_it_is_read(
     with pytest.raises(InputFileError) as error:
         read_input(path)
     assert str(error.value) == f"{path}: 1.0 MB, over the 1 MB limit (DONDOC_MAX_INPUT_MB)"
+
+
+def test_a_large_yaml_file_without_aliases_is_not_taken_for_a_billion_laughs() -> None:
+    # 150,000 values, none from an alias: the limit is on what aliases add
+    document = load_yaml("agencies: [" + ", ".join(["x"] * 150_000) + "]\n", "big.yaml")
+    assert len(document.data["agencies"]) == 150_000
+
+
+def test_yaml_nested_far_past_the_limit_is_refused_at_its_line_without_a_crash() -> None:
+    with pytest.raises(InputFileError) as caught:
+        load_yaml("a: 1\nb: " + "[" * 100_000 + "]" * 100_000 + "\n", "deep.yaml")
+    assert str(caught.value).startswith("deep.yaml:2: not valid YAML: ")
+    assert "nest" in str(caught.value)
+
+
+CSV_READERS: dict[str, tuple[Callable[[Path], Any], type[InputFileError], str]] = {
+    "directory": (load_directory, DirectoryError, "name"),
+    "done sheet": (read_sheet, CompletionImportError, "Mã,Trạng thái"),
+    "structured plan": (read_structured_file, PlanParseError, "content"),
+}
+
+
+@pytest.mark.parametrize("reader", CSV_READERS)
+def test_every_csv_reader_refuses_data_past_column_64_at_its_row(
+    reader: str, tmp_path: Path
+) -> None:
+    read, error, header = CSV_READERS[reader]
+    path = tmp_path / "wide.csv"
+    path.write_text(f"{header}\n1,xong\n" + ",".join(["v"] * 65) + "\n", encoding="utf-8")
+    with pytest.raises(error) as caught:
+        read(path)
+    assert f"{path}:3: " in str(caught.value)
+    assert "data past column 64" in str(caught.value)
+
+
+@pytest.mark.parametrize("reader", CSV_READERS)
+def test_every_csv_reader_names_a_cell_over_the_csv_modules_limit(
+    reader: str, tmp_path: Path
+) -> None:
+    read, error, header = CSV_READERS[reader]
+    path = tmp_path / "huge.csv"
+    path.write_text(f'{header}\n"{"x" * 200_000}"\n', encoding="utf-8")
+    with pytest.raises(error) as caught:
+        read(path)
+    assert f"{path}:2: " in str(caught.value)
+    assert "a cell longer than 131,072 characters, or a quote left open" in str(caught.value)
+
+
+def test_a_workbook_that_expands_like_a_zip_bomb_is_refused_before_it_is_inflated(
+    tmp_path: Path,
+) -> None:
+    # 2 MB of empty rows deflate to 2 KB; 10 MB of such a file expand to 10 GB
+    book = Workbook()
+    book.active.title = "Nhiệm vụ"
+    plain = io.BytesIO()
+    book.save(plain)
+    path = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                rows = b"<sheetData>" + b"<row/>" * 350_000 + b"</sheetData>"
+                data = re.sub(rb"<sheetData\s*/>|<sheetData></sheetData>", rows, data)
+            out.writestr(part, data, zipfile.ZIP_DEFLATED)
+    assert path.stat().st_size < 20_000
+    with pytest.raises(PlanParseError) as error:
+        read_structured_file(path)
+    assert str(error.value).startswith(f"{path}: its part xl/worksheets/sheet1.xml expands ")
+    assert str(error.value).endswith(" times (to 2 MB): a zip bomb, not a sheet")
+
+
+def test_a_yaml_file_of_more_values_than_a_person_keeps_is_refused_at_its_line() -> None:
+    with pytest.raises(InputFileError) as caught:
+        load_yaml("a: 1\nb: [" + ", ".join(["1"] * 300_000) + "]\n", "big.yaml")
+    assert str(caught.value) == (
+        "big.yaml:2: more than 300,000 values: no file a person keeps holds that many"
+    )
+
+
+def test_a_yaml_directory_of_more_agencies_than_a_csv_may_have_rows_is_refused(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "directory.yaml"
+    entries = "".join(f"  - name: Phòng {n}\n" for n in range(20_001))
+    path.write_text("agencies:\n" + entries, encoding="utf-8")
+    with pytest.raises(DirectoryError) as caught:
+        load_directory(path)
+    assert str(caught.value) == (
+        f"{path}:20002: agencies: more than 20,000 entries: a directory serves one locality"
+    )

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from openpyxl import Workbook, load_workbook
 
 from tasks.plans import ParsedItem, ParsedPlan, PlanParseError, Schedule, read_plan_file
@@ -25,6 +26,9 @@ from tasks.plans.structured import (
     load_yaml,
     read_structured_file,
 )
+from tasks.plans.structured.build import item_mapping
+from tasks.plans.structured.fields import PLAN_FIELDS
+from tests.support.settings import SettingsEnv
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "structured"
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "plans" / "commune-2025-example.yaml"
@@ -331,3 +335,65 @@ def test_a_csv_past_the_row_limit_is_refused_at_the_first_row_over_it(tmp_path: 
         f"{path}:20001: not a readable CSV table: more than 20,000 rows; split the file, or it "
         "is not a plan"
     )
+
+
+class _PyYamlEmitter(yaml.SafeDumper):
+    """How plans were dumped before libyaml wrote them: PyYAML's own emitter, lists indented."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        return super().increase_indent(flow, False)
+
+    def represent_str(self, data: str) -> yaml.ScalarNode:
+        style = "|" if "\n" in data else None
+        return self.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_PyYamlEmitter.add_representer(str, _PyYamlEmitter.represent_str)
+
+
+def plan_document(plan: ParsedPlan) -> dict[str, Any]:
+    document = {key: getattr(plan, key) for key in PLAN_FIELDS}
+    document = {key: value for key, value in document.items() if value is not None}
+    return document | {"items": [item_mapping(item, plan.year, "on") for item in plan.items]}
+
+
+def dumped_before(plan: ParsedPlan) -> str:
+    return yaml.dump(
+        plan_document(plan),
+        Dumper=_PyYamlEmitter,
+        allow_unicode=True,
+        sort_keys=False,
+        width=10_000,
+    )
+
+
+@pytest.mark.parametrize("name", ["song-ma-2019-kh33-list.txt", "tuy-phuoc-2023-table.txt"])
+def test_a_plan_dumps_to_the_text_stored_before_so_its_import_is_recognised(
+    shared_plans: Path, name: str
+) -> None:
+    for plan in (read_plan_file(shared_plans / name)[0], read_structured_file(EXAMPLE)[0]):
+        assert dump_yaml(plan) == dumped_before(plan)
+
+
+def test_text_with_line_separators_long_lines_and_document_markers_dumps_the_same_data() -> None:
+    odd = ["a\u2028b", "c\x85d", "x " * 6_000 + "\ny", "...", "- \n...\n---", "trailing \nspace"]
+    items = [
+        ParsedItem(str(n), text, [text, "Phòng Nội vụ"], [text], Schedule(text, "unknown"))
+        for n, text in enumerate(odd, 1)
+    ]
+    plan = ParsedPlan(title="Kế hoạch\u2028mới", year=2025, items=items)
+    assert yaml.safe_load(dump_yaml(plan)) == plan_document(plan)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_a_structured_plan_over_the_plan_character_limit_is_refused_before_it_is_read(
+    fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dumped = FORMATS[fmt][0](tricky_plan())
+    SettingsEnv(monkeypatch).set(max_plan_chars=300)
+    path = tmp_path / f"plan.{fmt}"
+    path.write_bytes(dumped if isinstance(dumped, bytes) else dumped.encode("utf-8"))
+    with pytest.raises(PlanParseError) as error:
+        read_structured_file(path)
+    limit = "characters, over the 300-character limit of a plan (DONDOC_MAX_PLAN_CHARS)"
+    assert str(error.value).startswith(f"{path}: ") and str(error.value).endswith(limit)

@@ -335,3 +335,14 @@ def test_cli_workdays_reads_the_override_file_from_settings(
     result = runner.invoke(calendar_app, ["workdays", "2026", "--json"])
     assert result.exit_code == 1
     assert "duplicate-day.yaml:4:" in unwrapped(result.stderr)
+
+
+def test_a_reason_longer_than_a_line_is_refused_at_its_line(tmp_path: Path) -> None:
+    # a 5 MB reason took the calendar's table over a minute to lay out
+    path = tmp_path / "overrides.yaml"
+    path.write_text(f"off:\n  - {{date: 2026-01-05, reason: {'x' * 301}}}\n", encoding="utf-8")
+    with pytest.raises(WorkdayOverrideError) as raised:
+        load_overrides(path)
+    assert str(raised.value) == f"{path}:2: reason: longer than 300 characters: say it in a line"
+    path.write_text(f"off:\n  - {{date: 2026-01-05, reason: {'x' * 300}}}\n", encoding="utf-8")
+    assert load_overrides(path)[0].reason == "x" * 300

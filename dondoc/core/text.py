@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dondoc.core.problems import InputFileError, read_input
-from dondoc.core.sheets import MAX_ROWS
+from dondoc.core.sheets import MAX_COLUMNS, MAX_ROWS
 
 _SPACES = re.compile(r"[\u00a0\u2007\u202f\u2000-\u200a\u3000\t]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
@@ -173,7 +173,9 @@ class CsvRowError(InputFileError):
 
 def numbered_csv_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     """Every row with the line it starts on (a quoted cell may span lines), so errors can
-    name the line a spreadsheet user sees."""
+    name the line a spreadsheet user sees. Bounded as workbooks are (dondoc.core.sheets): a
+    row with a value past column MAX_COLUMNS refuses the file, as one past row MAX_ROWS does,
+    so no reader builds a table (or a warning per column) of a million columns."""
     # strict: a quote left open is an error at the row it opens, not every later row
     # swallowed into one cell
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
@@ -187,7 +189,12 @@ def numbered_csv_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
         except csv.Error as exc:
             message = f"unreadable row ({exc}): a quote left open, or a quote inside a cell "
             message += "that is not doubled"
+            if "field larger than field limit" in str(exc):  # the csv module's own bound
+                limit = csv.field_size_limit()
+                message = f"a cell longer than {limit:,} characters, or a quote left open"
             raise CsvRowError.one("", message, line=start) from exc
         if len(rows) > MAX_ROWS:
             message = f"more than {MAX_ROWS:,} rows; split the file, or it is not a plan"
             raise CsvRowError.one("", message, line=start)
+        if len(rows[-1][1]) > MAX_COLUMNS and any(map(str.strip, rows[-1][1][MAX_COLUMNS:])):
+            raise CsvRowError.one("", f"data past column {MAX_COLUMNS}", line=start)

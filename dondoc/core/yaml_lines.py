@@ -16,15 +16,23 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml._yaml import CParser
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from dondoc.core.problems import InputFileError, InputProblem
 from dondoc.core.text import read_text_input
 
 # Deeper than any real file by far, shallow enough for recursion everywhere after.
 MAX_DEPTH = 50
-# Values once every alias is expanded: a large directory has a few thousand.
+# Values the aliases add once expanded (a real file uses a few aliases, if any).
 MAX_VALUES = 100_000
+# Values in a file, keys included: a directory of 20,000 agencies with an alias each has
+# 260,000. Each one composed costs some 250 bytes and 15 µs, so a 10 MB list of numbers took
+# 630 MiB and a minute; refused at this many it takes seconds.
+MAX_FILE_VALUES = 300_000
 _SAFE_TAGS = frozenset(yaml.SafeLoader.yaml_constructors) - {None}
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -34,15 +42,33 @@ class _NestedTooDeep(yaml.MarkedYAMLError):
     pass
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader whose composer stops at MAX_DEPTH (no RecursionError) and whose dates name
-    their line when they do not exist (2025-02-30 is a ValueError in PyYAML)."""
+class _TooManyValues(yaml.MarkedYAMLError):
+    pass
+
+
+class _Loader(Composer, CParser, SafeConstructor, Resolver):  # type: ignore[misc]
+    """libyaml's parser (PyYAML's own reads about 1 MB in 4 s; libyaml's 3 to 4 times faster)
+    under PyYAML's composer, which stops at MAX_DEPTH here: libyaml's composer recurses in C
+    with no limit, so a file of nested brackets would overflow its stack. Dates name their line
+    when they do not exist (2025-02-30 is a ValueError in PyYAML)."""
 
     _depth = 0
+    _values = 0
+
+    def __init__(self, text: str) -> None:
+        CParser.__init__(self, text)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self._depth += 1
+        self._values += 1
         try:
+            if self._values > MAX_FILE_VALUES:
+                mark = self.peek_event().start_mark
+                problem = f"more than {MAX_FILE_VALUES:,} values: no file a person keeps"
+                raise _TooManyValues(None, None, problem + " holds that many", mark)
             if self._depth > MAX_DEPTH:
                 mark = self.peek_event().start_mark
                 problem = f"nested more than {MAX_DEPTH} levels deep"
@@ -175,7 +201,8 @@ def _refusal(
         mark, context = exc.problem_mark or exc.context_mark, exc.context_mark
         where = f" ({exc.context} from line {context.line + 1})" if exc.context and context else ""
         line = mark.line + 1 if mark else None
-        return kind.one(source, f"not valid YAML: {exc.problem}{where}", line=line)
+        what = "" if isinstance(exc, _TooManyValues) else "not valid YAML: "
+        return kind.one(source, f"{what}{exc.problem}{where}", line=line)
     if isinstance(exc, yaml.reader.ReaderError):
         line = text[: exc.position].count("\n") + 1
         message = f"not valid YAML: {exc.reason} (character #x{exc.character:04x})"
@@ -184,14 +211,16 @@ def _refusal(
 
 
 class _Checks:
-    """One walk over the node tree. A node an alias reuses is checked once but counted every
-    time it is used, so the sizes and depths are those of the data the loader would build."""
+    """One walk over the node tree. A node an alias reuses is checked once; each reuse adds the
+    values it stands for, so the limit is on what aliases add to the data the loader would
+    build, not on the file's own values (a 10 MB directory has a million of them)."""
 
     def __init__(self, source: str) -> None:
         self.source = source
         self.problems: list[InputProblem] = []
         self._shapes: dict[int, tuple[int, int]] = {}  # id(node) -> (values, depth)
         self._open: set[int] = set()  # the nodes being walked: an alias to one is a loop
+        self._added = 0  # values the aliases add, counting each reuse of a node
 
     def run(self, root: Node | None) -> list[InputProblem]:
         if root is not None:
@@ -208,18 +237,20 @@ class _Checks:
             self._refuse(node, "an alias (*name) refers to a list or mapping that contains it")
             self._shapes[id(node)] = (MAX_VALUES + 1, MAX_DEPTH + 1)
         if id(node) in self._shapes:
-            return self._shapes[id(node)]
+            values, depth = self._shapes[id(node)]
+            self._added += values
+            return values, depth
         self._open.add(id(node))
         self._check(node)
         values, depth = 1, 1
         for child in _children(node):
             child_values, child_depth = self._shape(child)
             values, depth = values + child_values, max(depth, child_depth + 1)
-            if values > MAX_VALUES or depth > MAX_DEPTH:
+            if self._added > MAX_VALUES or depth > MAX_DEPTH:
                 break
         self._open.discard(id(node))
         if id(node) not in self._shapes:  # not refused as a loop meanwhile
-            if values > MAX_VALUES and not self.problems:
+            if self._added > MAX_VALUES and not self.problems:
                 message = f"its aliases (*name) expand to more than {MAX_VALUES} values;"
                 self._refuse(node, message + " write the values out instead")
             elif depth > MAX_DEPTH and not self.problems:

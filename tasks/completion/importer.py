@@ -8,6 +8,7 @@ fails the whole file with every problem listed, and nothing is written."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -20,7 +21,15 @@ from dondoc.core.clock import local_date, start_of_local_day
 from dondoc.core.ids import parse_id
 from dondoc.core.text import normalize_name
 from models import Occurrence, OccurrenceStateError, Plan, PlanItem
-from models.status import DONE_STATUSES, AlreadyReported, record_done, reported_on
+from models.bulk import chunks
+from models.status import (
+    DONE_STATUSES,
+    AlreadyReported,
+    DoneReport,
+    record_done,
+    record_done_many,
+    reported_on,
+)
 from tasks.completion.sheet import (
     KEY_COLUMNS,
     CompletionImportError,
@@ -132,6 +141,7 @@ def import_completions(
     importer = _Importer(session, sheet, default_by=default_by, now=now)
     report = CompletionReport(sheet.source, warnings=list(sheet.warnings))
     problems: list[Problem] = []
+    importer.load_named_by_id()
     for row in sheet.rows:
         if row.text("status") is None:
             report.skipped_blank += 1
@@ -140,6 +150,8 @@ def import_completions(
             report.rows.append(importer.apply(row))
         except _RowError as exc:
             problems.extend(sheet.problem(row.line, c, message) for c, message in exc.problems)
+    if not problems:
+        problems = importer.write(report)
     if problems:
         raise CompletionImportError(problems)
     return report
@@ -157,6 +169,39 @@ class _Importer:
         # Plan number key -> (plan id, directory scope) of each plan so numbered.
         self._plans: dict[str, list[tuple[int, str]]] | None = None
         self._resolvers: dict[str, Resolver] = {}
+        self._done: list[tuple[SheetRow, DoneReport]] = []  # written together by write()
+        # The session holds what it read weakly: the occurrences named by id are kept here.
+        self._named: dict[int, Occurrence] = {}
+
+    def load_named_by_id(self) -> None:
+        """Read the occurrences the sheet names by id in a few statements, not one a row
+        (find() takes them from here)."""
+        ids = set()
+        for row in self.sheet.rows:
+            if (raw_id := row.value("occurrence_id")) is not None:
+                with suppress(ValueError):
+                    ids.add(parse_id(cell_text(raw_id) or ""))
+        for chunk in chunks(self.session, sorted(ids)):
+            found = self.session.scalars(select(Occurrence).where(Occurrence.id.in_(chunk)))
+            self._named.update((occurrence.id, occurrence) for occurrence in found)
+
+    def write(self, report: CompletionReport) -> list[Problem]:
+        """Record every row found done, in one go; when someone recorded some of that work
+        meanwhile, row by row as record_done says, the report's rows learning what each
+        found. The problems of rows that then fail."""
+        late = record_done_many(self.session, [done for _, done in self._done], now=self.now)
+        late_ids = {done.occurrence.id for done in late}
+        problems: list[Problem] = []
+        outcomes = {}
+        for row, done in self._done:
+            if done.occurrence.id not in late_ids:
+                continue
+            try:
+                outcomes[row.line] = self._record_one(row, done)
+            except _RowError as exc:
+                problems.extend(self.sheet.problem(row.line, c, m) for c, m in exc.problems)
+        report.rows = [outcomes.get(outcome.line, outcome) for outcome in report.rows]
+        return problems
 
     def apply(self, row: SheetRow) -> RowOutcome:
         bad: list[tuple[str, str]] = []
@@ -189,16 +234,30 @@ class _Importer:
             message = f"occurrence {occurrence.id} is cancelled (its work left the plan)"
             raise _RowError([("status", message + " and cannot be done")])
         day, at = completion_instant(on, self.now)
-        note = row.text("note")
+        if not by.strip():
+            raise _RowError([("status", "completing work needs the name of who did it")])
+        self._done.append((row, DoneReport(occurrence, by, at, row.text("note"), day)))
+        return RowOutcome(row.line, occurrence, "completed", day)
+
+    def _record_one(self, row: SheetRow, done: DoneReport) -> RowOutcome:
+        occurrence, on = done.occurrence, done.on
         try:
-            record_done(self.session, occurrence, by=by, at=at, note=note, on=day, now=self.now)
+            record_done(
+                self.session,
+                occurrence,
+                by=done.by,
+                at=done.at,
+                note=done.note,
+                on=on,
+                now=self.now,
+            )
         except AlreadyReported:
             # Recorded by someone else between our read and our write (the conditional
             # UPDATE lost): the row reads as if it had found the work done.
             return _already_done(row, occurrence, on)
         except OccurrenceStateError as exc:
             raise _RowError([("status", str(exc))]) from exc
-        return RowOutcome(row.line, occurrence, "completed", day)
+        return RowOutcome(row.line, occurrence, "completed", on)
 
     def find(self, row: SheetRow) -> Occurrence:
         """The occurrence the row names: its id, or plan number, item, agency and due date."""
@@ -207,7 +266,9 @@ class _Importer:
                 occurrence_id = parse_id(cell_text(raw_id) or "")
             except ValueError as exc:
                 raise _RowError([("occurrence_id", str(exc))]) from None
-            occurrence = self.session.get(Occurrence, occurrence_id)
+            occurrence = self._named.get(occurrence_id) or self.session.get(
+                Occurrence, occurrence_id
+            )
             if occurrence is None:
                 raise _RowError([("occurrence_id", f"no occurrence with id {occurrence_id}")])
             return occurrence

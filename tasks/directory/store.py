@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from dondoc.core.text import clean_name, normalize_name
@@ -58,6 +59,20 @@ def _assign(record: Agency | AgencyGroup, values: dict[str, Any]) -> bool:
     return changed
 
 
+def _values(entry: AgencyEntry) -> dict[str, Any]:
+    """An agency's stored fields as the directory states them."""
+    return {
+        "name": entry.name,
+        "aliases": list(entry.aliases),
+        "kind": entry.kind,
+        "email": entry.email,
+        "head_email": entry.head_email,
+        "monitoring": entry.monitoring,
+        "note": entry.note,
+        "verified": True,
+    }
+
+
 def import_directory(session: Session, directory: Directory) -> ImportCounts:
     """Create or update every agency and group of the directory in the caller's transaction.
 
@@ -70,25 +85,21 @@ def import_directory(session: Session, directory: Directory) -> ImportCounts:
     scope_key = directory.scope_key
     stored = {agency.key: agency for agency in list_agencies(session, [scope_key])}
     status: dict[str, str] = {}
+    new: list[AgencyEntry] = []
     for entry in directory.agencies:
-        values = {
-            "name": entry.name,
-            "aliases": entry.aliases,
-            "kind": entry.kind,
-            "email": entry.email,
-            "head_email": entry.head_email,
-            "monitoring": entry.monitoring,
-            "note": entry.note,
-            "verified": True,
-        }
         agency = stored.get(entry.key)
         if agency is None:
-            agency = Agency(key=entry.key, scope_key=scope_key, **values)
-            session.add(agency)
-            stored[entry.key] = agency
+            new.append(entry)
             status[entry.key] = "created"
         else:
-            status[entry.key] = "updated" if _assign(agency, values) else "unchanged"
+            status[entry.key] = "updated" if _assign(agency, _values(entry)) else "unchanged"
+    if new:
+        # One INSERT run for the new agencies, not the unit of work's row by row (its flush
+        # of 20,000 agencies took seconds); RETURNING hands back the stored rows in order.
+        rows = [_values(entry) | {"key": entry.key, "scope_key": scope_key} for entry in new]
+        statement = insert(Agency).returning(Agency, sort_by_parameter_order=True)
+        created = session.scalars(statement, rows).all()
+        stored.update((entry.key, agency) for entry, agency in zip(new, created, strict=True))
 
     by_any_name: dict[str, Agency] = {}
     for entry in directory.agencies:

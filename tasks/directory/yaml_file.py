@@ -8,6 +8,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
+from dondoc.core.sheets import MAX_ROWS
 from dondoc.core.yaml_lines import YamlFile, is_null, key_lines, load_yaml, node_line
 from tasks.directory.entries import SECTIONS, Directory, DirectoryError, clean_scope
 
@@ -63,6 +64,10 @@ def _sequence_items(directory: Directory, section: str, node: Node) -> Iterator[
     if not isinstance(node, SequenceNode):
         directory.problem(node_line(node), section, "expected a list of entries")
         return
+    if len(node.value) > MAX_ROWS:  # as many as a CSV directory may have rows
+        line = node_line(node.value[MAX_ROWS])
+        message = f"more than {MAX_ROWS:,} entries: a directory serves one locality"
+        raise DirectoryError.one(directory.source, message, line=line, field=section)
     for item in node.value:
         if isinstance(item, MappingNode):
             yield item

@@ -14,15 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
-import pandas as pd
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
 from dondoc.core.cells import text_cells
 from models.progress_queries import ProgressCounts, progress_counts
+
+if TYPE_CHECKING:  # pandas and openpyxl load in a second: only a workbook needs them
+    import pandas as pd
 
 PLAN, TITLE, AGENCY = "Kế hoạch", "Tên kế hoạch", "Cơ quan"
 HEADINGS = {
@@ -168,6 +168,8 @@ class ProgressReport:
 
     def to_xlsx(self, target: str | Path | IO[bytes]) -> None:
         """Both sheets: bold headings, headings and names frozen, rates as percent."""
+        import pandas as pd
+
         frames = self.to_frames()
         with pd.ExcelWriter(target, engine="openpyxl") as writer:
             for name, frame in ((PLANS_SHEET, frames.plans), (AGENCIES_SHEET, frames.agencies)):
@@ -235,12 +237,17 @@ def _cells(tally: Tally) -> dict[str, Any]:
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame(rows, columns=columns)
     frame[RATE] = frame[RATE].astype("float64")  # None → NaN, an empty cell in the workbook
     return frame
 
 
 def _format_sheet(sheet: Any, frame: pd.DataFrame) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     sheet.freeze_panes = "C2"  # the heading row, and the plan and agency (or title) columns
     for position, column in enumerate(frame.columns, start=1):
         sheet.cell(row=1, column=position).font = Font(bold=True)

@@ -31,6 +31,8 @@ _ENTRY_KEYS = ("date", "from", "to", "reason")
 # The longest announced break (Tết) is nine days: a longer range is a mistyped year.
 _MAX_RANGE_DAYS = 31
 _ONE_DAY = timedelta(days=1)
+# A reason is one line of the calendar's table and of every deadline moved for it.
+_MAX_REASON = 300
 
 
 class WorkdayOverrideError(InputFileError):
@@ -134,6 +136,8 @@ def _entry(
     if not text:
         message = "missing: say why the day is off or worked"
         problem(reason if reason is not None else node, "reason", message)
+    elif len(text) > _MAX_REASON and reason is not None:
+        problem(reason, "reason", f"longer than {_MAX_REASON} characters: say it in a line")
     if "date" in values and ("from" in values or "to" in values):
         problem(values["date"], "date", "give either date or from and to, not both")
         return None

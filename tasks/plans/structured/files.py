@@ -7,7 +7,7 @@ from pathlib import Path
 from dondoc.core.problems import read_input
 from dondoc.core.text import InputEncodingError, decode_bytes
 from tasks.plans.parsed import ParsedPlan, PlanParseError
-from tasks.plans.structured.fields import fail
+from tasks.plans.structured.fields import check_size, fail
 from tasks.plans.structured.tables import load_csv, load_xlsx
 from tasks.plans.structured.yaml_plan import dump_yaml, load_yaml
 from tasks.plans.timeframes import BeforeRule
@@ -29,6 +29,7 @@ def read_structured_file(path: Path, *, before: BeforeRule = "on") -> tuple[Pars
             text = decode_bytes(raw).text
         except InputEncodingError as exc:
             raise exc.in_file(source, PlanParseError) from exc
+        check_size(len(text), source)
         load = load_csv if suffix == ".csv" else load_yaml
         plan = load(text, source=source, before=before)
     return plan, dump_yaml(plan, before=before)

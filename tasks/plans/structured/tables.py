@@ -6,20 +6,28 @@ Agency names inside one cell are separated by "; " because the names contain com
 from __future__ import annotations
 
 import io
+import math
 from datetime import datetime
-from typing import Any
-
-import pandas as pd
-from openpyxl.styles import Alignment
+from typing import TYPE_CHECKING, Any
 
 from dondoc.core.cells import csv_cell, csv_value, text_cells
 from dondoc.core.problems import InputFileError
+from dondoc.core.settings import get_settings
 from dondoc.core.sheets import workbook_rows
 from dondoc.core.text import CsvRowError, numbered_csv_rows
 from tasks.plans.parsed import ParsedItem, ParsedPlan
 from tasks.plans.structured.build import build_plan, item_mapping
-from tasks.plans.structured.fields import ITEM_FIELDS, NAME_FIELDS, PLAN_FIELDS, Record, fail
+from tasks.plans.structured.fields import (
+    ITEM_FIELDS,
+    NAME_FIELDS,
+    PLAN_FIELDS,
+    Record,
+    fail,
+)
 from tasks.plans.timeframes import BeforeRule
+
+if TYPE_CHECKING:  # pandas and openpyxl load in a second: only the commands that need them
+    import pandas as pd
 
 ITEMS_SHEET = "Nhiệm vụ"
 PLAN_SHEET = "Kế hoạch"
@@ -46,6 +54,8 @@ def dump_csv(plan: ParsedPlan, *, before: BeforeRule = "on") -> str:
     """One row per item; the plan's fields fill their columns on the first row only. The text
     starts with a byte-order mark so that Excel opens it as UTF-8; text that a spreadsheet
     would run as a formula is escaped (dondoc.core.cells), and load_csv reads it back."""
+    import pandas as pd
+
     rows = [_item_row(item, plan.year, before) for item in plan.items] or [{}]
     rows[0] |= _plan_cells(plan)
     frame = pd.DataFrame(rows, columns=[*ITEM_FIELDS, *PLAN_FIELDS], dtype=object)
@@ -55,6 +65,9 @@ def dump_csv(plan: ParsedPlan, *, before: BeforeRule = "on") -> str:
 
 def dump_xlsx(plan: ParsedPlan, *, before: BeforeRule = "on") -> bytes:
     """Items on the sheet "Nhiệm vụ", the plan's fields as field/value rows on "Kế hoạch"."""
+    import pandas as pd
+    from openpyxl.styles import Alignment
+
     items = [_item_row(item, plan.year, before) for item in plan.items]
     values = list(_plan_cells(plan).values())
     buffer = io.BytesIO()
@@ -79,7 +92,7 @@ def _cell(value: Any) -> Any:
         return value.strip() or None
     if isinstance(value, datetime):
         return value.date()
-    return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
 def _columns(frame: pd.DataFrame, allowed: tuple[str, ...], where: str, source: str) -> None:
@@ -147,6 +160,8 @@ def _frame(header: list[Any], rows: list[list[Any]], where: str, source: str) ->
     """The table under its header row. Columns are named as pandas would (a blank header is
     "Unnamed: i", which passes if its column is blank too); a name given twice is refused;
     blank rows are kept and short ones padded, so row numbers are the ones a spreadsheet shows."""
+    import pandas as pd
+
     width = max([len(header), *map(len, rows)])
     names = [str(name).strip() if name is not None else "" for name in header]
     names += [""] * (width - len(names))
@@ -158,10 +173,14 @@ def _frame(header: list[Any], rows: list[list[Any]], where: str, source: str) ->
 
 
 def load_xlsx(data: bytes, *, source: str = "", before: BeforeRule = "on") -> ParsedPlan:
+    limit = get_settings().max_plan_chars
     try:
-        sheets = workbook_rows(data)
+        sheets = workbook_rows(data, max_chars=limit)
     except InputFileError as exc:
         problem = exc.problems[0]
+        if problem.message.endswith("holds too much text"):
+            characters = f"more than {limit:,} characters, over the {limit:,}-character limit"
+            fail(f"{characters} of a plan (DONDOC_MAX_PLAN_CHARS)", source)
         fail(problem.message, source, problem.line)
     by_name: dict[str, pd.DataFrame] = {}
     for name, rows in sheets.items():
