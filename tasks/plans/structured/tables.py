@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections import Counter
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -166,7 +167,7 @@ def _frame(header: list[Any], rows: list[list[Any]], where: str, source: str) ->
     names = [str(name).strip() if name is not None else "" for name in header]
     names += [""] * (width - len(names))
     names = [name or f"Unnamed: {index}" for index, name in enumerate(names)]
-    if twice := sorted({name for name in names if names.count(name) > 1}):
+    if twice := sorted(name for name, seen in Counter(names).items() if seen > 1):
         fail(f"{where}row 1: the column {twice[0]!r} is given twice", source, 1)
     padded = [list(cells) + [""] * (width - len(cells)) for cells in rows]
     return pd.DataFrame(padded, columns=names, dtype=object)
