@@ -289,3 +289,16 @@ def test_an_unmodified_export_of_formula_text_imports_as_the_same_plan(
     assert plan_count(database_url) == 1
     shown = cli.json("plan", "show", plan_id)
     assert shown["items"][0]["content"].startswith('=HYPERLINK("http://evil.example/"')
+
+
+def test_a_long_plan_is_shown_in_part_and_listed_whole_as_json(cli: Cli, tmp_path: Path) -> None:
+    items = "".join(
+        f"{n}. Việc số {n}\n- Cơ quan chủ trì: Sở Y tế\n- Thời gian: Quý II/2025\n"
+        for n in range(1, 251)
+    )
+    plan = tmp_path / "dai.txt"
+    plan.write_text("KẾ HOẠCH\nThử\n" + items, encoding="utf-8")
+    shown = cli("plan", "parse", str(plan)).stdout
+    assert "Việc số 200" in shown and "Việc số 201" not in shown
+    assert "… and 50 more rows not shown (--json lists every row)" in shown
+    assert len(json.loads(cli("plan", "parse", str(plan), "--json").stdout)["items"]) == 250

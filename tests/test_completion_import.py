@@ -13,6 +13,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from dondoc.cli import output
 from dondoc.cli.output import console
 from dondoc.core.db import session_scope
 from models import Occurrence, OccurrenceEvent, PlanItem
@@ -303,8 +304,9 @@ def test_clerks_importing_one_sheet_at_once_record_each_row_once_and_learn_who_d
 
 
 def test_a_long_sheet_is_recorded_whole_with_each_rows_history_and_shown_in_part(
-    cli: Cli, compiled: int, database_url: str, tmp_path: Path
+    cli: Cli, compiled: int, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(output, "SHOWN_ROWS", 100)  # every table stops there (200 by default)
     with session_scope(database_url) as session:
         ids = session.scalars(select(Occurrence.id).order_by(Occurrence.id).limit(150)).all()
     assert len(ids) == 150
@@ -312,7 +314,7 @@ def test_a_long_sheet_is_recorded_whole_with_each_rows_history_and_shown_in_part
     rows = "".join(f"{i},xong,04/03/2019,Văn thư,ghi chú {i}\n" for i in ids)
     sheet.write_text("Mã,Trạng thái,Ngày hoàn thành,Người báo cáo,Ghi chú\n" + rows, "utf-8")
     out = one_line(cli("occurrences", "import", str(sheet)).stdout)
-    assert "… and 50 more rows (--json lists every row)" in out
+    assert "… and 50 more rows not shown (--json lists every row)" in out
     assert "completed 150 (of which late" in out
     assert done_events(database_url) == 150
     with session_scope(database_url) as session:

@@ -125,7 +125,7 @@ def test_a_plan_text_over_the_input_limit_is_refused_before_it_is_read(
 @pytest.mark.parametrize(
     ("limit", "text", "message"),
     [
-        ({"max_plan_lines": 300}, "a\r\n" * 300, "302 lines, over the 300-line limit"),
+        ({"max_plan_lines": 300}, "a\r\n" * 300, "301 lines, over the 300-line limit"),
         ({"max_plan_chars": 5_000}, "Sở A, " * 1_000, "6,027 characters, over the 5,000-character"),
     ],
     ids=["lines", "characters"],

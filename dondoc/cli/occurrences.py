@@ -145,10 +145,6 @@ def _rolled_back(url: str) -> Iterator[Session]:
         session.rollback()
 
 
-# A table of more rows than this is not read, and rich takes a minute to lay out 20,000.
-SHOWN_ROWS = 100
-
-
 @occurrences_app.command("import")
 def occurrences_import(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A .csv or .xlsx sheet.")],
@@ -175,7 +171,7 @@ def occurrences_import(
         return
     for warning in result["warnings"]:
         warn(warning)
-    if shown := result["rows"][:SHOWN_ROWS]:
+    if result["rows"]:
         print_table(
             f"{result['file']}{' (dry run)' if dry_run else ''}",
             (
@@ -200,9 +196,7 @@ def occurrences_import(
                     row["completed_on"],
                     row["completed_by"],
                 )
-                for row in shown
+                for row in result["rows"]
             ),
         )
-    if more := len(result["rows"]) - len(shown):
-        console.print(f"… and {more:,} more rows (--json lists every row)")
     console.print(summary + ("; dry run: nothing written" if dry_run else ""))

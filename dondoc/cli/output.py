@@ -25,6 +25,9 @@ Cell = str | Text | None
 # A listing's column: the key of a JSON row to show as text, or how to show the row.
 Shown = str | Callable[[Mapping[str, Any]], Cell]
 
+# The most rows a table shows people (see new_table).
+SHOWN_ROWS = 200
+
 console = Console(markup=False)
 err_console = Console(stderr=True, markup=False)
 
@@ -44,11 +47,19 @@ def new_table(
     **options: Any,
 ) -> Table:
     """A table for people: a column named by a string folds long text instead of cutting
-    it (give a `Column` for anything else), and an empty cell shows a dash."""
+    it (give a `Column` for anything else), and an empty cell shows a dash. It stops at
+    SHOWN_ROWS rows and says how many more there are: nobody reads 20,000 rows on a terminal,
+    and Rich takes a minute to lay them out (every command's --json has them all)."""
     headers = [c.copy() if isinstance(c, Column) else Column(c, overflow="fold") for c in columns]
     table = Table(*headers, title=title, **options)
+    more = 0
     for row in rows:
+        if len(table.rows) == SHOWN_ROWS:
+            more += 1
+            continue
         table.add_row(*(styled("—", "dim") if cell is None else cell for cell in row))
+    if more:
+        table.caption = f"… and {more:,} more rows not shown (--json lists every row)"
     return table
 
 

@@ -68,7 +68,8 @@ def check_plan_size(text: str, source: str) -> None:
     if len(text) > settings.max_plan_chars:
         limit = f"{settings.max_plan_chars:,}-character limit (DONDOC_MAX_PLAN_CHARS)"
         raise PlanParseError.one(source, f"{len(text):,} characters, over the {limit}")
-    lines = text.count("\n") - text.count("\r\n") + text.count("\r") + 1
+    breaks = text.count("\n") - text.count("\r\n") + text.count("\r")
+    lines = breaks + (not text.endswith(("\n", "\r")))  # a last line break ends a line
     if lines > settings.max_plan_lines:
         limit = f"{settings.max_plan_lines:,}-line limit (DONDOC_MAX_PLAN_LINES)"
         raise PlanParseError.one(source, f"{lines:,} lines, over the {limit}")
