@@ -134,8 +134,10 @@ _DIRECTS = re.compile(r"(?i)^(?P<who>\S.*?)\s+chỉ đạo\s+\S")
 # "Sở Tài chính phối hợp Ban Quản lý Khu kinh tế: hướng dẫn …": the first leads, with partners
 _PARTNERED = re.compile(r"(?i)^(?P<who>\S.*?)\s+phối hợp(?:\s+với)?\s+(?P<partners>\S.*)$")
 # a note in brackets after the name says who is included, and is no part of the name
+# the spaces around the "(…)" aside are taken whole: shared out between the two, a run of
+# 10,000 spaces before the colon took 2 s a heading
 _DUTIES_OF = re.compile(
-    r"(?i)^(?:trách nhiệm|nhiệm vụ)\s+của\s+(?P<who>\S.{2,80}?)\s*(?:\([^()]{1,200}\))?\s*:?$"
+    r"(?i)^(?:trách nhiệm|nhiệm vụ)\s+của\s+(?P<who>\S.{2,80}?)\s*+(?:\([^()]{1,200}\))?\s*+:?$"
 )
 
 
