@@ -52,38 +52,35 @@ def spaced(name: str) -> str:
     return " ".join(name.split())
 
 
+def _piped(command: list[str], heads: list[str], encoding: str) -> str:
+    """What a decoder nobody here wrote prints for `heads`, fed NUL-separated on stdin."""
+    run = subprocess.run(
+        command,
+        input="\0".join(heads) + "\0",
+        capture_output=True,
+        text=True,
+        encoding=encoding,
+        check=True,
+        timeout=120,
+    )
+    return run.stdout
+
+
 def perl_decoded(heads: list[str]) -> list[str]:
-    """Headers unfolded and decoded by Perl's Encode (MIME-Header), a reader nobody here wrote."""
+    """Headers unfolded and decoded by Perl's Encode (MIME-Header)."""
     script = (
         "use Encode; local $/ = \"\\0\"; binmode STDOUT, ':utf8';"
         "while (my $h = <STDIN>) { chomp $h; $h =~ s/\\r?\\n[ \\t]/ /g;"
         " print decode('MIME-Header', $h), \"\\0\" }"
     )
-    run = subprocess.run(
-        ["perl", "-e", script],
-        input="\0".join(heads) + "\0",
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=True,
-        timeout=60,
-    )
-    return run.stdout.split("\0")[:-1]
+    return _piped(["perl", "-e", script], heads, "utf-8").split("\0")[:-1]
 
 
 def mailparser_decoded(heads: list[str]) -> list[dict[str, str | None]]:
     """Subject and first display name as Node's mailparser decodes them (a third reader)."""
     ensure_ical_js()  # installs tests/js from its lockfile: ical.js and mailparser
-    run = subprocess.run(
-        ["node", str(JS_DIR / "decode_headers.mjs")],
-        input="\0".join(heads) + "\0",
-        capture_output=True,
-        text=True,
-        encoding="latin-1",
-        check=True,
-        timeout=120,
-    )
-    return json.loads(run.stdout.encode("latin-1").decode("utf-8"))
+    printed = _piped(["node", str(JS_DIR / "decode_headers.mjs")], heads, "latin-1")
+    return json.loads(printed.encode("latin-1").decode("utf-8"))
 
 
 NAME_WORDS = (
