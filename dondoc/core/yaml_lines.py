@@ -85,7 +85,16 @@ class _Loader(Composer, CParser, SafeConstructor, Resolver):  # type: ignore[mis
             raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from exc
 
 
+    def construct_yaml_int(self, node: ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError as exc:  # Python reads at most 4,300 digits (sys.int_info)
+            problem = f"a number of {len(node.value):,} characters: not a value any field takes"
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from exc
+
+
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
 class _TextLoader(_Loader):
