@@ -16,7 +16,7 @@ from openpyxl import Workbook
 MB = 1_000_000
 TEN_MB = 10 * MB
 HUGE_CELL = 5 * MB
-ROWS = 19_990  # under dondoc.core.sheets.MAX_ROWS (20,000 with the header)
+ROWS = 9_990  # under dondoc.core.sheets.MAX_ROWS (10,000 with the header)
 ISSUER = "UBND huyện Sông Mã"
 LEAD = "Phòng Nội vụ"
 SUPPORT = "UBND các xã, thị trấn"

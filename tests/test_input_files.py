@@ -201,10 +201,10 @@ def test_a_yaml_directory_of_more_agencies_than_a_csv_may_have_rows_is_refused(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "directory.yaml"
-    entries = "".join(f"  - name: Phòng {n}\n" for n in range(20_001))
+    entries = "".join(f"  - name: Phòng {n}\n" for n in range(10_001))
     path.write_text("agencies:\n" + entries, encoding="utf-8")
     with pytest.raises(DirectoryError) as caught:
         load_directory(path)
     assert str(caught.value) == (
-        f"{path}:20002: agencies: more than 20,000 entries: a directory serves one locality"
+        f"{path}:10002: agencies: more than 10,000 entries: a directory serves one locality"
     )

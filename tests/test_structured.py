@@ -279,7 +279,7 @@ def test_a_tiny_workbook_declaring_a_cell_at_its_last_row_and_column_is_refused_
     with pytest.raises(PlanParseError) as error:
         read_structured_file(path)
     assert str(error.value) == (
-        f"{path}:1048576: sheet 'Nhiệm vụ' has data past row 20,000; split it, or it is not a plan"
+        f"{path}:1048576: sheet 'Nhiệm vụ' has data past row 10,000; split it, or it is not a plan"
     )
 
 
@@ -327,12 +327,12 @@ def test_an_unmodified_export_of_formula_text_is_the_same_document(tmp_path: Pat
 
 def test_a_csv_past_the_row_limit_is_refused_at_the_first_row_over_it(tmp_path: Path) -> None:
     path = tmp_path / "plan.csv"
-    rows = "".join(f"{n},Việc {n},Sở A,Quý I/2025,Thử\n" for n in range(20_001))
+    rows = "".join(f"{n},Việc {n},Sở A,Quý I/2025,Thử\n" for n in range(10_001))
     path.write_text("seq,content,lead,timeframe,title\n" + rows, encoding="utf-8")
     with pytest.raises(PlanParseError) as error:
         read_structured_file(path)
     assert str(error.value) == (
-        f"{path}:20001: not a readable CSV table: more than 20,000 rows; split the file, or it "
+        f"{path}:10001: not a readable CSV table: more than 10,000 rows; split the file, or it "
         "is not a plan"
     )
 

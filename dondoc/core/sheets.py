@@ -11,8 +11,10 @@ from typing import Any
 from dondoc.core.problems import InputFileError
 
 # a nation-wide plan has a few thousand items, a done sheet as many periods; CSV files too
-# (dondoc.core.text.numbered_csv_rows) hold no more rows than a workbook may
-MAX_ROWS = 20_000
+# (dondoc.core.text.numbered_csv_rows), and YAML directories entries, hold no more. 20,000
+# rows of a done-sheet workbook took 11.6 s to read and record (openpyxl's parse of the 50 MB
+# sheet is most of it), past the 10 s every input gets; 10,000 take about half
+MAX_ROWS = 10_000
 MAX_COLUMNS = 64
 # What a workbook's parts may expand to. A full sheet of real text compresses about 5 times
 # (20,000 rows of long cells: 13 MB to 61 MB); a zip bomb a thousand times: 10 MB of it expand
