@@ -84,7 +84,6 @@ class _Loader(Composer, CParser, SafeConstructor, Resolver):  # type: ignore[mis
             problem = f"{node.value!r} is not a date ({exc})"
             raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from exc
 
-
     def construct_yaml_int(self, node: ScalarNode) -> Any:
         try:
             return super().construct_yaml_int(node)
