@@ -54,7 +54,7 @@ def read_plan_file(
         raise PlanParseError.one(str(path), message) from error
     check_plan_size(decoded.text, str(path))
     text = normalize_plan_text(decoded.text)
-    plan = parse_plan_text(text, source=str(path), known_names=known_names, before=before)
+    plan = _parse_normalized(text, str(path), known_names, before)
     if decoded.notice:
         plan.warnings.insert(0, ParseWarning(0, decoded.notice))
     return plan, text
@@ -84,7 +84,15 @@ def parse_plan_text(
 ) -> ParsedPlan:
     """Parse one plan; raises PlanParseError when the text holds no plan item at all."""
     check_plan_size(text, source)
-    document = read_text(normalize_plan_text(text), source)
+    return _parse_normalized(normalize_plan_text(text), source, known_names, before)
+
+
+def _parse_normalized(
+    text: str, source: str, known_names: Iterable[str], before: BeforeRule
+) -> ParsedPlan:
+    """parse_plan_text of a text already checked and normalised (read_plan_file has done
+    both, and keeps the normalised text to store)."""
+    document = read_text(text, source)
     reading = understand(document)
     lines = document.lines_view()
     body_start = _body_start(document)
