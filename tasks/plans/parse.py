@@ -92,7 +92,14 @@ def _parse_normalized(
 ) -> ParsedPlan:
     """parse_plan_text of a text already checked and normalised (read_plan_file has done
     both, and keeps the normalised text to store)."""
-    document = read_text(text, source)
+    return parse_document(read_text(text, source), known_names, before)
+
+
+def parse_document(
+    document: Document, known_names: Iterable[str] = (), before: BeforeRule = "on"
+) -> ParsedPlan:
+    """The plan in a Document, whichever reader made it (text, Word, PDF, OCR, HTML)."""
+    source = document.source
     reading = understand(document)
     lines = document.lines_view()
     body_start = _body_start(document)

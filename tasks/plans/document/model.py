@@ -61,6 +61,9 @@ class Document:
     line_count: int
     source: str = ""
     lines: list[str] = field(default_factory=list)  # each source line, cleaned
+    # OCR's confidence (0–100) in each line it recognised, by 1-based line: low ones make the
+    # fields read from them low-confidence too
+    confidence: dict[int, float] = field(default_factory=dict)
 
     def head_view(self, until: int) -> list[str]:
         """Source lines before `until` (1-based) as written, with table rows as tab-joined
