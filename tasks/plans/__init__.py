@@ -1,7 +1,7 @@
 """Plans as documents and as data: plan text read into a Document of blocks (the `document`
 sub-package; Word, PDF, scans and web pages are read into the same Document by `formats`, and
-`sources` tells which a file is), understood into raw items (`understanding`), and made a `ParsedPlan` (`parse`
-with `header`, `agency_names` and `timeframes`; result types in `parsed`), the
+`sources` tells which a file is), understood into raw items (`understanding`), and made a
+`ParsedPlan` (`parse` with `header`, `agency_names` and `timeframes`; result types in `parsed`), the
 same plan as YAML, CSV and XLSX (the `structured` sub-package), the importer that
 stores a parsed plan with its resolved agencies in one transaction (`importer`), and how sure
 the parser is of each field (`confidence`) and so what an admin checks first (`review`). May import

@@ -1,6 +1,6 @@
 """A plan's text as a legal portal serves it: the document among a menu, a search box, a list
-of related documents and a footer, paragraphs as <p>, tables as real HTML tables . For tests of the HTML reader: what it reads
-from the page must be what the text reader reads from the text."""
+of related documents and a footer, paragraphs as <p>, tables as real HTML tables. For tests of
+the HTML reader: what it reads from the page must be what the text reader reads from the text."""
 
 from __future__ import annotations
 
@@ -36,9 +36,7 @@ def _cell(lines: tuple[str, ...]) -> str:
 
 def _block(block: Block) -> str:
     if block.kind == "table":
-        rows = "".join(
-            "<tr>" + "".join(map(_cell, row)) + "</tr>\n" for row in table_grid(block)
-        )
+        rows = "".join("<tr>" + "".join(map(_cell, row)) + "</tr>\n" for row in table_grid(block))
         return f"<table>\n{rows}</table>"
     text = html.escape(f"{block.written_marker} {block.text}".strip())
     if block.kind == "heading":
