@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -213,8 +213,10 @@ def import_plan_document(
 ) -> PlanFileImport:
     """Read a plan handed in as bytes (an upload, the inbox, a file) and store it as a draft,
     with the original document beside it when it was not text. `source` names the file in
-    messages (its path), `filename` is the name kept. The same document handed in again is
+    messages (its path), `filename` is the name kept (its last part: an uploaded name may
+    carry a client's folders). The same document handed in again is
     recognised by its SHA-256 before it is read a second time (a scan takes minutes)."""
+    filename = PurePosixPath(filename.replace("\\", "/")).name[-200:] or "document"
     original_sha256 = hashlib.sha256(data).hexdigest()
     if (plan := _plan_from_document(session, original_sha256)) is not None:
         result = ImportResult(plan_id=plan.id, created=False)
@@ -256,7 +258,7 @@ def _stored_document(
     assert reading.original is not None
     document = SourceDocument(
         sha256=sha256,
-        filename=filename[:500],
+        filename=filename,
         media_type=reading.media_type,
         size=len(reading.original),
         content=reading.original,
