@@ -193,13 +193,19 @@ class PlanFileImport:
 
 
 def import_plan_file(
-    session: Session, path: Path | str, *, auto_agencies: bool = False
+    session: Session,
+    path: Path | str,
+    *,
+    source: str | None = None,
+    auto_agencies: bool = False,
 ) -> PlanFileImport:
-    """Read a plan file and store it, in the caller's transaction."""
+    """Read a plan file and store it, in the caller's transaction; messages name the file as
+    `source` (default: its path)."""
     path = Path(path)
-    data = read_plan_path(path)
+    source = source or str(path)
+    data = read_plan_path(path, source)
     return import_plan_document(
-        session, data, path.name, source=str(path), auto_agencies=auto_agencies
+        session, data, path.name, source=source, auto_agencies=auto_agencies
     )
 
 
