@@ -17,6 +17,7 @@ from models import Assignment, Plan, PlanItem, SourceDocument
 from models.queries import default_monitoring_agency_id
 from tasks.directory import Resolution, Resolver, create_unverified
 from tasks.directory.resolve import stored_known_names
+from tasks.plans.confidence import doubts
 from tasks.plans.parsed import (
     ParsedItem,
     ParsedPlan,
@@ -184,6 +185,10 @@ class PlanFileImport:
 
     def markdown(self) -> str:
         lines = [f"# Plan {self.plan_id}: {self.title}", ""]
+        doubtful = [item for item in self.parsed.items if doubts(item.confidence)]
+        for item in doubtful:
+            checks = "; ".join(f"{name}: {why}" for name, why in doubts(item.confidence))
+            lines.append(f"- check item {item.seq} (line {item.line}): {checks}")
         lines += [f"- line {w.line}: {w.message}" for w in self.parsed.warnings]
         lines += [f"- unresolved agency: {r.name_as_written}" for r in self.result.unresolved]
         lines += [f"- created unverified agency: {n}" for n in self.result.created_agencies]
