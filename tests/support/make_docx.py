@@ -9,6 +9,7 @@ usage: python -m tests.support.make_docx IN.txt OUT.docx"""
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import sys
 from dataclasses import dataclass, field
@@ -20,8 +21,10 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 
 from tasks.plans.document import Block, read_text
-from tasks.plans.document.model import Row
+from tasks.plans.document.model import Cell, Row
 from tasks.plans.parse import normalize_plan_text
+from tasks.plans.understanding.from_tables import header_of
+from tasks.plans.understanding.loose_rows import loose_heading_row, split_row
 
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _ROMAN = {"I": 1, "V": 5, "X": 10}
@@ -35,6 +38,8 @@ _MARKER_PARTS = {
 }
 _LEVELS = 9
 _SEQUENCE = re.compile(r"^\d{1,3}\.?$")
+_PART = re.compile(r"^(?:\d{1,2}[.)]\s|[-+•]\s?)")
+MERGED = -1  # the line of a cell merged down from the row above (Word's vMerge)
 
 
 def plan_docx(text: str, *, merge_headings: bool = True) -> bytes:
@@ -48,7 +53,8 @@ def plan_docx(text: str, *, merge_headings: bool = True) -> bytes:
     body.remove(section)
     for block in document.blocks:
         if block.kind == "table":
-            body.append(_table(block.rows, merge_headings))
+            rows = _columns(block.rows) if block.loose else block.rows
+            body.append(_table(rows, merge_headings))
             body.append(_paragraph(""))  # Word keeps a paragraph between two tables
             continue
         numbered = numbering.number(block)
@@ -103,11 +109,19 @@ class _GridCell:
 def _table(rows: list[Row], merge_headings: bool):  # type: ignore[no-untyped-def]
     grid = [
         [
-            _GridCell(cell.parts or ((cell.text,) if cell.text else ()), max(cell.span, 1))
+            _GridCell(
+                cell.parts or ((cell.text,) if cell.text else ()),
+                max(cell.span, 1),
+                "continue" if cell.line == MERGED else "",
+            )
             for cell in row.cells
         ]
         for row in rows
     ]
+    for above, row in itertools.pairwise(grid):
+        for column, cell in enumerate(row):
+            if cell.merge == "continue" and not above[column].merge:
+                above[column].merge = "restart"
     if merge_headings:
         _merge_two_row_heading(grid)
     width = max(sum(cell.span for cell in row) for row in grid)
@@ -182,6 +196,45 @@ def _merge_two_row_heading(grid: list[list[_GridCell]]) -> None:
             top[start].span += top[column].span
             del top[column]
         return
+
+
+def _columns(rows: list[Row]) -> list[Row]:
+    """A table the text holds as printed lines (copied from a PDF) in the columns of the
+    Word table it was printed from, as understanding splits them: a cell's lines joined back
+    into its paragraphs, and a row's empty last cells merged down from the row above (a PDF
+    prints a merged cell once)."""
+    out: list[Row] = []
+    roles = None
+    for index, row in enumerate(rows):
+        heading = loose_heading_row(row) if index == 0 else row
+        header = header_of(heading)
+        if header is not None:
+            roles = header.roles
+            out.append(heading)
+        elif roles is None:
+            out.append(Row((Cell(" ".join(row.texts()), row.line),), row.line))
+        else:
+            texts = split_row(row, roles)
+            filled = len(texts)
+            while filled > 0 and not texts[filled - 1]:
+                filled -= 1
+            cells = [Cell(text, row.line, parts=_paragraphs(text)) for text in texts[:filled]]
+            merged = out and len(out[-1].cells) == len(texts) and filled > 1
+            cells += [Cell("", MERGED if merged else row.line) for _ in texts[filled:]]
+            out.append(Row(tuple(cells), row.line))
+    return out
+
+
+def _paragraphs(text: str) -> tuple[str, ...]:
+    """A cell's printed lines as its paragraphs: a new one where a line opens a numbered part
+    ("2. Bộ Tư pháp …") or a bullet, wrapped lines joined."""
+    paragraphs: list[str] = []
+    for line in text.split("\n"):
+        if paragraphs and not _PART.match(line):
+            paragraphs[-1] = f"{paragraphs[-1]} {line}"
+        else:
+            paragraphs.append(line)
+    return tuple(paragraphs)
 
 
 # --- automatic numbering ----------------------------------------------------------------------
