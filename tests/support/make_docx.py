@@ -241,8 +241,22 @@ def _paragraphs(text: str) -> tuple[str, ...]:
 
 
 @dataclass
+class _Abstract:
+    """One abstract list: its number format, the text before the numbers ("Điều "), and
+    after them at each level ("." for "1.", "" for "1.2"); `starts` its levels' w:start."""
+
+    numfmt: str
+    prefix: str
+    suffixes: dict[int, str] = field(default_factory=dict)
+    starts: tuple[int, ...] = ()
+
+    def fits(self, level: int, suffix: str) -> bool:
+        return self.suffixes.setdefault(level, suffix) == suffix
+
+
+@dataclass
 class _Num:
-    key: tuple[str, str, str]
+    abstract: int
     counters: list[int | None] = field(default_factory=lambda: [None] * _LEVELS)
     starts: list[int] = field(default_factory=lambda: [1] * _LEVELS)
     levels: int = 1  # the levels its start values are set for (w:startOverride)
@@ -250,58 +264,64 @@ class _Num:
 
 @dataclass
 class _Numbering:
-    """numbering.xml being written: one abstract list per marker form (decimal "1." with its
-    "1.2." levels, "a)", "II.", "Điều 1."), and a new list instance (w:num, its start values
+    """numbering.xml being written: an abstract list per marker form ("1." with its "1.2"
+    levels, "a)", "II.", "Điều 1."), and a new list instance (w:num, its start values
     overridden) wherever the text's numbers do not follow on from Word's counters."""
 
-    abstracts: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    abstracts: list[_Abstract] = field(default_factory=list)
     nums: list[_Num] = field(default_factory=list)
-    current: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    current: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def number(self, block: Block) -> tuple[int, int] | None:
         """(numId, ilvl) of a numbered block, None when its marker stays in the text."""
         parsed = _parse_marker(block)
         if parsed is None:
             return None
-        key, values = parsed
+        (numfmt, prefix, suffix), values = parsed
         level = len(values) - 1
-        self.abstracts.setdefault(key, len(self.abstracts) + 1)
-        index = self.current.get(key)
-        if index is not None and self._follows(self.nums[index], values):
+        index = self.current.get((numfmt, prefix))
+        if index is not None:
             num = self.nums[index]
-        else:
-            # a new instance restarts only with its start values overridden: without them
-            # Word counts on from the other instances of the same abstract list
-            num = _Num(key, levels=len(values))
+            if not (self.abstracts[num.abstract].fits(level, suffix) and _follows(num, values)):
+                index = None
+        if index is None:
+            # a new instance restarts only with its start values overridden (without them
+            # Word counts on from the other instances of the same abstract list); the levels
+            # above the item start where its number says in the abstract list itself, as
+            # LibreOffice shows an unused level's w:start, not its override
+            starts = tuple(values[:level]) if any(value != 1 for value in values[:level]) else ()
+            abstract = self._abstract(numfmt, prefix, level, suffix, starts)
+            num = _Num(abstract, levels=len(values))
             num.starts[: len(values)] = values
             self.nums.append(num)
-            index = self.current[key] = len(self.nums) - 1
+            index = self.current[(numfmt, prefix)] = len(self.nums) - 1
         num.counters[level] = values[level]
         num.counters[level + 1 :] = [None] * (_LEVELS - level - 1)
         return index + 1, level
 
-    @staticmethod
-    def _follows(num: _Num, values: list[int]) -> bool:
-        level = len(values) - 1
-        counter = num.counters[level]
-        shown = [
-            (num.counters[at] if num.counters[at] is not None else num.starts[at])
-            for at in range(level)
-        ]
-        shown.append(counter + 1 if counter is not None else num.starts[level])
-        return shown == values
+    def _abstract(
+        self, numfmt: str, prefix: str, level: int, suffix: str, starts: tuple[int, ...]
+    ) -> int:
+        for at, abstract in enumerate(self.abstracts):
+            same = (abstract.numfmt, abstract.prefix, abstract.starts) == (numfmt, prefix, starts)
+            if same and abstract.fits(level, suffix):
+                return at
+        self.abstracts.append(_Abstract(numfmt, prefix, {level: suffix}, starts))
+        return len(self.abstracts) - 1
 
     def install(self, word: docx.document.Document) -> None:
-        part = word.part.numbering_part
-        root = part.element
+        root = word.part.numbering_part.element
         for child in list(root):
             root.remove(child)
-        for (numfmt, prefix, suffix), abstract_id in self.abstracts.items():
+        for abstract_id, abstract in enumerate(self.abstracts, start=1):
             levels = "".join(
-                f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="{numfmt}"/>'
-                f'<w:lvlText w:val="{_lvl_text(prefix, suffix, level)}"/><w:lvlJc w:val="left"/>'
+                f'<w:lvl w:ilvl="{level}"><w:start w:val="{start}"/>'
+                f'<w:numFmt w:val="{abstract.numfmt}"/><w:lvlText w:val="{text}"/>'
+                '<w:lvlJc w:val="left"/>'
                 f'<w:pPr><w:ind w:left="{360 * (level + 1)}" w:hanging="360"/></w:pPr></w:lvl>'
                 for level in range(_LEVELS)
+                for start in [abstract.starts[level] if level < len(abstract.starts) else 1]
+                for text in [_lvl_text(abstract.prefix, abstract.suffixes.get(level, "."), level)]
             )
             root.append(
                 parse_xml(
@@ -318,9 +338,21 @@ class _Numbering:
             root.append(
                 parse_xml(
                     f'<w:num {_W} w:numId="{number}"><w:abstractNumId '
-                    f'w:val="{self.abstracts[num.key]}"/>{overrides}</w:num>'
+                    f'w:val="{num.abstract + 1}"/>{overrides}</w:num>'
                 )
             )
+
+
+def _follows(num: _Num, values: list[int]) -> bool:
+    """Whether Word's counters of `num` show `values` on its next paragraph at that level."""
+    level = len(values) - 1
+    counter = num.counters[level]
+    shown = [
+        (num.counters[at] if num.counters[at] is not None else num.starts[at])
+        for at in range(level)
+    ]
+    shown.append(counter + 1 if counter is not None else num.starts[level])
+    return shown == values
 
 
 def _lvl_text(prefix: str, suffix: str, level: int) -> str:
@@ -349,6 +381,8 @@ def _parse_marker(block: Block) -> tuple[tuple[str, str, str], list[int]] | None
     raw = found.group("values")
     if numfmt == "decimal":
         values = [int(value) for value in raw.split(".")]
+        if raw.startswith("0") and len(values) == 1:
+            numfmt = "decimalZero"  # "06."
     elif numfmt == "upperRoman":
         values = [_roman(raw)]
     else:
