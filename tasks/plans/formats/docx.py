@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from lxml import etree
@@ -55,6 +56,11 @@ _SPACES = {f"{W}tab": " ", f"{W}ptab": " ", f"{W}br": " ", f"{W}cr": " "}
 
 
 def read(data: bytes, source: str) -> ReadDocument:
+    return build_document(parts(data, source), source)
+
+
+def parts(data: bytes, source: str) -> list[Part]:
+    """The document's paragraphs and tables in reading order."""
     if data.startswith(_OLE2):  # detect.sniff's "encrypted": an OLE2 file with an EncryptedPackage
         raise PlanParseError.one(
             source,
@@ -69,7 +75,7 @@ def read(data: bytes, source: str) -> ReadDocument:
     body = parts_xml["word/document.xml"].find(f"{W}body")
     if body is None:
         raise PlanParseError.one(source, "not a readable Word file: word/document.xml has no body")
-    return build_document(reader.blocks(body), source)
+    return list(reader.blocks(body))
 
 
 def _unpack(data: bytes, source: str) -> dict[str, etree._Element]:
@@ -117,7 +123,14 @@ def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, source:
     try:
         with archive.open(info) as member:
             content = member.read(limit + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+    ) as error:
         message = f"not a readable Word file: {info.filename} is corrupt or truncated ({error})"
         raise PlanParseError.one(source, message) from error
     if len(content) > limit:

@@ -33,7 +33,7 @@ _ROMAN = (
 )
 # a bullet drawn from a symbol font (Symbol, Wingdings) is a private-use character: shown as
 # the bullet it looks like; Courier New's "o" is the hollow one
-_BULLETS = {"o": "◦", "§": "▪", "Ø": "➢", "ü": "✓", "": "•"}
+_BULLETS = {"o": "◦", "§": "▪", "Ø": "➢", "ü": "✓"}
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ class Numbering:
             if restart is None or ilvl < restart:
                 counters[deeper] = None
         if level.numfmt == "bullet":
-            return _BULLETS.get(level.text, level.text) if level.text else "•"
+            return _bullet(level.text)
         if level.numfmt == "none":
             return level.text if "%" not in level.text else ""
         return self._text(level, levels, counters, starts)
@@ -159,6 +159,16 @@ class Numbering:
             out.append(char)
             index += 1
         return "".join(out)
+
+
+def _bullet(text: str) -> str:
+    if not text or any("\uf000" <= char <= "\uf0ff" for char in text):
+        return "•"  # a symbol font's private-use character
+    if text in _BULLETS:
+        return _BULLETS[text]
+    if len(text) == 1 and text.isascii() and text.isalpha():
+        return "•"  # a Wingdings letter ("l" is its round bullet), as LibreOffice writes it
+    return text
 
 
 def format_number(value: int, numfmt: str) -> str:
