@@ -121,7 +121,7 @@ def _table(rows: list[Row], merge_headings: bool):  # type: ignore[no-untyped-de
     table = OxmlElement("w:tbl")
     table.append(
         parse_xml(
-            f'<w:tblPr {_W}><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
+            f'<w:tblPr {_W}><w:tblStyle w:val="TableGrid"/><w:tblW w:w="9360" w:type="dxa"/>'
             "<w:tblBorders>"
             + "".join(
                 f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
@@ -131,9 +131,9 @@ def _table(rows: list[Row], merge_headings: bool):  # type: ignore[no-untyped-de
         )
     )
     columns = OxmlElement("w:tblGrid")
-    for _ in range(width):
+    for twips in _widths(grid, width):
         column = OxmlElement("w:gridCol")
-        column.set(qn("w:w"), str(9000 // width))
+        column.set(qn("w:w"), str(twips))
         columns.append(column)
     table.append(columns)
     for row in grid:
@@ -157,6 +157,21 @@ def _table(rows: list[Row], merge_headings: bool):  # type: ignore[no-untyped-de
             tr.append(tc)
         table.append(tr)
     return table
+
+
+def _widths(grid: list[list[_GridCell]], width: int) -> list[int]:
+    """Column widths (twips, over the page's 9,360) as an author sizes them: by how much each
+    column holds, a narrow "TT" column, a wide "Nội dung"."""
+    held = [1] * width
+    for row in grid:
+        at = 0
+        for cell in row:
+            if cell.span == 1 and at < width:
+                held[at] += sum(len(text) for text in cell.paragraphs)
+            at += cell.span
+    floor = 600
+    spare = max(9360 - floor * width, 0)
+    return [floor + spare * share // sum(held) for share in held]
 
 
 def _merge_two_row_heading(grid: list[list[_GridCell]]) -> None:
