@@ -23,6 +23,7 @@ from tests.conftest import FIXTURES, require
 from tests.support.docx_parts import docx_package, numbering_fixture, p, tables_fixture
 from tests.support.make_docx import plan_docx
 from tests.support.same_fields import Agreement, compare, parse_or_refusal, text_plan
+from tests.support.settings import SettingsEnv
 
 DOCUMENTS = FIXTURES / "documents"
 CORPUS = Path(__file__).resolve().parent / "corpus" / "documents"
@@ -199,6 +200,27 @@ def test_a_package_that_unpacks_to_hundreds_of_megabytes_is_refused() -> None:
     members |= {f"word/media/image{n}.bin": b"\0" * (45 * 1024 * 1024) for n in range(5)}
     message = refusal(_zip(members), "big.docx")
     assert "big.docx: refused: it unpacks to 225 MB, over the 200 MB limit" in message
+
+
+def test_a_body_of_millions_of_elements_is_refused_before_it_is_parsed() -> None:
+    runs = "<w:r><w:t>a</w:t></w:r>" * 600_000  # 1.2 million elements in 13 MB
+    message = refusal(docx_package(f"<w:p>{runs}</w:p>"), "runs.docx")
+    assert message.startswith("runs.docx: refused: word/document.xml holds 1,200,00")
+    assert "over the limit of 1,000,000" in message
+
+
+def test_a_document_longer_than_a_plan_may_be_is_refused_as_a_text_is(
+    settings_env: SettingsEnv,
+) -> None:
+    settings_env.set(max_plan_lines=50)
+    many = docx_package(p("Một đoạn.") * 60)
+    assert "over the 50-line limit (DONDOC_MAX_PLAN_LINES)" in refusal(many, "long.docx")
+    row = "<w:tr>" + "<w:tc><w:p/></w:tc>" * 2 + "</w:tr>"
+    table = docx_package(f"<w:tbl>{row * 60}</w:tbl>")
+    message = refusal(table, "table.docx")
+    assert message.startswith("table.docx: a table of over 50 rows, over the line limit")
+    settings_env.set(max_plan_lines=None, max_plan_chars=100)
+    assert "over the 100-character limit" in refusal(many, "long.docx")
 
 
 def test_a_truncated_docx_is_refused_as_damaged() -> None:
