@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tasks.plans.document.model import Block
-from tasks.plans.formats import docx, read_document
+from tasks.plans.formats import docx, office, read_document
 from tasks.plans.formats.parts import ReadDocument
 from tasks.plans.parse import parse_document
 from tasks.plans.parsed import PlanParseError
@@ -280,8 +280,8 @@ def _soffice(source: Path, to: str, tmp_path: Path) -> Path:
     return source.with_suffix(f".{to}")
 
 
-@pytest.mark.parametrize("suffix", ["doc", "odt"])
-def test_a_doc_or_odt_reads_to_the_same_plan_as_its_docx(suffix: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", ["doc", "rtf", "odt"])
+def test_a_doc_rtf_or_odt_reads_to_the_same_plan_as_its_docx(suffix: str, tmp_path: Path) -> None:
     require(shutil.which("soffice") is not None, "LibreOffice (soffice) is not installed")
     source = tmp_path / "plan.docx"
     source.write_bytes(
@@ -295,6 +295,25 @@ def test_a_doc_or_odt_reads_to_the_same_plan_as_its_docx(suffix: str, tmp_path: 
     agreement = Agreement()
     compare("plan", as_docx, other, agreement)
     assert agreement.differences == [] and agreement.total > 100
+
+
+def test_libreoffice_is_stopped_after_the_timeout(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    require(shutil.which("soffice") is not None, "LibreOffice (soffice) is not installed")
+    monkeypatch.setattr(office, "TIMEOUT_SECONDS", 0.2)  # LibreOffice starts in ~1 s
+    source = tmp_path / "plan.docx"
+    source.write_bytes((DOCUMENTS / "tables.docx").read_bytes())
+    doc = _soffice(source, "doc", tmp_path).read_bytes()
+    message = refusal(doc, "slow.doc")
+    assert message == "slow.doc: LibreOffice took over 0.2 s to convert it; gave up"
+
+
+def test_an_opendocument_spreadsheet_is_refused_as_no_text_document() -> None:
+    mimetype = b"application/vnd.oasis.opendocument.spreadsheet"
+    data = _zip({"mimetype": mimetype, "content.xml": b"<office:document-content/>"})
+    message = refusal(data, "plan.ods")
+    assert message.startswith("plan.ods: an OpenDocument file that is not a text document")
 
 
 def test_without_libreoffice_a_doc_is_refused_naming_the_package(

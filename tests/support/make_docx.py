@@ -19,9 +19,10 @@ import docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
+from docx.oxml.xmlchemy import BaseOxmlElement
 
 from tasks.plans.document import read_text
-from tasks.plans.document.model import Cell, Row
+from tasks.plans.document.model import Block, Cell, Row
 from tasks.plans.parse import normalize_plan_text
 from tasks.plans.understanding.from_tables import header_of
 from tasks.plans.understanding.loose_rows import loose_heading_row, split_row
@@ -45,7 +46,7 @@ def plan_docx(text: str, *, merge_headings: bool = True) -> bytes:
     for block in document.blocks:
         if block.kind == "table":
             rows = _columns(block.rows) if block.loose else block.rows
-            body.append(_table(rows, merge_headings))
+            body.append(_table(rows, merge_headings, numbering))
             body.append(_paragraph(""))  # Word keeps a paragraph between two tables
             continue
         numbered = numbering.number(block)
@@ -62,7 +63,9 @@ def plan_docx(text: str, *, merge_headings: bool = True) -> bytes:
     return out.getvalue()
 
 
-def _paragraph(text: str, *, bold: bool = False, numbered: tuple[int, int] | None = None):  # type: ignore[no-untyped-def]
+def _paragraph(
+    text: str, *, bold: bool = False, numbered: tuple[int, int] | None = None
+) -> BaseOxmlElement:
     p = OxmlElement("w:p")
     if numbered is not None:
         properties = OxmlElement("w:pPr")
@@ -97,7 +100,7 @@ class _GridCell:
     merge: str = ""  # "restart" / "continue": Word's vMerge
 
 
-def _table(rows: list[Row], merge_headings: bool):  # type: ignore[no-untyped-def]
+def _table(rows: list[Row], merge_headings: bool, numbering: Numbering) -> BaseOxmlElement:
     grid = [
         [
             _GridCell(
@@ -152,11 +155,24 @@ def _table(rows: list[Row], merge_headings: bool):  # type: ignore[no-untyped-de
                 properties.append(merge)
             if len(properties):
                 tc.append(properties)
+            numbered = _numbered_cell(cell, numbering) if cell is row[0] else None
+            if numbered is not None:  # "1", "2", … in the TT column: Word counts them
+                tc.append(_paragraph("", numbered=numbered))
+                tr.append(tc)
+                continue
             for text in cell.paragraphs or ("",):  # a cell holds at least one paragraph
                 tc.append(_paragraph(text))
             tr.append(tc)
         table.append(tr)
     return table
+
+
+def _numbered_cell(cell: _GridCell, numbering: Numbering) -> tuple[int, int] | None:
+    if len(cell.paragraphs) != 1 or not _SEQUENCE.match(cell.paragraphs[0]) or cell.merge:
+        return None
+    written = cell.paragraphs[0]
+    item = Block("item", 0, 0, marker=written.rstrip("."), written_marker=written, style="number")
+    return numbering.number(item, stream="table")
 
 
 def _widths(grid: list[list[_GridCell]], width: int) -> list[int]:
