@@ -94,13 +94,18 @@ def test_numbering_from_a_paragraph_style_bullets_and_articles_are_shown() -> No
 
 def test_a_level_that_never_restarts_counts_on_and_numbering_zero_is_none() -> None:
     lines = read("numbering.docx").text.splitlines()
-    assert lines[23:] == [
+    assert lines[23:28] == [
         "A. Phần đầu",
         "A.1 mục con",
         "B. Phần sau",
         "B.2 mục con không bắt đầu lại",
         "không đánh số",
     ]
+
+
+def test_a_list_used_through_a_numbering_style_is_that_styles_list() -> None:
+    lines = read("numbering.docx").text.splitlines()
+    assert lines[28:] == ["1) khoản theo kiểu đánh số", "2) khoản tiếp theo"]
 
 
 def test_numbered_paragraphs_become_the_items_and_headings_understanding_reads() -> None:
