@@ -154,6 +154,15 @@ def test_a_nested_tables_text_stays_in_its_cell() -> None:
     ]
 
 
+def test_a_line_break_in_a_cell_starts_a_line_of_its_own() -> None:
+    lines = "<w:r><w:t>Sở Tài chính</w:t><w:br/><w:t>- Kho bạc</w:t><w:br/><w:t>- Thuế</w:t></w:r>"
+    cell = f"<w:tc><w:p>{lines}</w:p></w:tc>"
+    data = docx_package(f"<w:tbl><w:tr>{cell}</w:tr></w:tbl><w:p>{lines}</w:p>")
+    document = read_document(data, "breaks.docx")
+    assert table(document).rows[0].texts() == ["Sở Tài chính\n- Kho bạc\n- Thuế"]
+    assert document.text.splitlines()[-1] == "Sở Tài chính - Kho bạc - Thuế"  # the body's line
+
+
 def test_headers_footers_and_deleted_or_hidden_text_are_not_read() -> None:
     text = read("tables.docx").text
     assert "đầu trang" not in text and "Trang 1" not in text

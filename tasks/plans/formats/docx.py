@@ -46,7 +46,9 @@ _SKIPPED = {
     f"{W}endnoteReference",
     f"{W}commentReference",
 }
-_SPACES = {f"{W}tab": " ", f"{W}ptab": " ", f"{W}br": " ", f"{W}cr": " "}
+# a line break (Shift+Enter) ends a line, not the paragraph: a cell splits its paragraph's
+# lines ("Sở A" / "- Sở B"), the body's paragraphs are joined into one line by parts
+_SPACES = {f"{W}tab": " ", f"{W}ptab": " ", f"{W}br": "\n", f"{W}cr": "\n"}
 
 
 def read(data: bytes, source: str) -> ReadDocument:
@@ -195,7 +197,7 @@ class _Reader:
         paragraphs: list[str] = []
         for part in self.blocks(tc):
             if isinstance(part, Paragraph):
-                paragraphs.append(part.text)
+                paragraphs.extend(part.text.split("\n"))
             else:  # a nested table: each of its rows one paragraph of this cell
                 for row in part.rows:
                     texts = [" ".join(cell.paragraphs) for cell in row]
