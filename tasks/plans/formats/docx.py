@@ -3,10 +3,11 @@ merged and nested cells; headers, footers, footnotes and comments left out (they
 parts of the package, never read).
 
 Read with zipfile and lxml directly, not a DOCX library: python-docx drops the numbering
-(the "1." and "a)" understanding needs), and docx2python renders every list as "1)" whatever
-numbering.xml says (an "a." list, "Điều 1.", "1.2." levels), so neither gives the text as Word
-shows it; both also read the whole package and build the whole tree, while this reads three
-parts with bounded sizes and streams the body (`package`). A zip bomb, a corrupt zip, XML with
+(the "1." and "a)" understanding needs); docx2python 3.7 renders it but not as Word shows it
+(every level as "1)", so "I." is "I)", "1.2." is "2)" and "Điều 1." is "1)"; start overrides,
+lists continued across instances and numbering styles ignored) and took 4.7 times as long on
+a 177-page plan. Both also build the whole tree, while this reads three parts with bounded
+sizes and streams the body (`package`). A zip bomb, a corrupt zip, XML with
 a DTD or entities, a password-protected file and a text over the plan limits are refused
 with the reason."""
 
