@@ -26,3 +26,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/feeds.py
 	$(BIN)/python benchmarks/notify.py
 	$(BIN)/python benchmarks/notify_select.py
+	$(BIN)/python benchmarks/documents.py

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tasks.plans.document.model import Block
-from tasks.plans.formats import docx, read_document
+from tasks.plans.formats import docx, office, read_document
 from tasks.plans.formats.parts import ReadDocument
 from tasks.plans.parse import parse_document
 from tasks.plans.parsed import PlanParseError
@@ -24,6 +24,7 @@ from tests.support.docx_parts import docx_package, numbering_fixture, p, tables_
 from tests.support.docx_parts import zip_of as _zip
 from tests.support.make_docx import plan_docx
 from tests.support.same_fields import Agreement, compare, parse_or_refusal, text_plan
+from tests.support.settings import SettingsEnv
 
 DOCUMENTS = FIXTURES / "documents"
 CORPUS = Path(__file__).resolve().parent / "corpus" / "documents"
@@ -94,13 +95,18 @@ def test_numbering_from_a_paragraph_style_bullets_and_articles_are_shown() -> No
 
 def test_a_level_that_never_restarts_counts_on_and_numbering_zero_is_none() -> None:
     lines = [line for line in read("numbering.docx").text.splitlines() if line]
-    assert lines[23:] == [
+    assert lines[23:28] == [
         "A. Phần đầu",
         "A.1 mục con",
         "B. Phần sau",
         "B.2 mục con không bắt đầu lại",
         "không đánh số",
     ]
+
+
+def test_a_list_used_through_a_numbering_style_is_that_styles_list() -> None:
+    lines = [line for line in read("numbering.docx").text.splitlines() if line]
+    assert lines[28:] == ["1) khoản theo kiểu đánh số", "2) khoản tiếp theo"]
 
 
 def test_numbered_paragraphs_become_the_items_and_headings_understanding_reads() -> None:
@@ -149,6 +155,15 @@ def test_a_nested_tables_text_stays_in_its_cell() -> None:
     ]
 
 
+def test_a_line_break_in_a_cell_starts_a_line_of_its_own() -> None:
+    lines = "<w:r><w:t>Sở Tài chính</w:t><w:br/><w:t>- Kho bạc</w:t><w:br/><w:t>- Thuế</w:t></w:r>"
+    cell = f"<w:tc><w:p>{lines}</w:p></w:tc>"
+    data = docx_package(f"<w:tbl><w:tr>{cell}</w:tr></w:tbl><w:p>{lines}</w:p>")
+    document = read_document(data, "breaks.docx")
+    assert table(document).rows[0].texts() == ["Sở Tài chính\n- Kho bạc\n- Thuế"]
+    assert document.text.splitlines()[-1] == "Sở Tài chính - Kho bạc - Thuế"  # the body's line
+
+
 def test_headers_footers_and_deleted_or_hidden_text_are_not_read() -> None:
     text = read("tables.docx").text
     assert "đầu trang" not in text and "Trang 1" not in text
@@ -192,6 +207,27 @@ def test_a_package_that_unpacks_to_hundreds_of_megabytes_is_refused() -> None:
     members |= {f"word/media/image{n}.bin": b"\0" * (45 * 1024 * 1024) for n in range(5)}
     message = refusal(_zip(members), "big.docx")
     assert "big.docx: refused: it unpacks to 225 MB, over the 200 MB limit" in message
+
+
+def test_a_body_of_millions_of_elements_is_refused_before_it_is_parsed() -> None:
+    runs = "<w:r><w:t>a</w:t></w:r>" * 600_000  # 1.2 million elements in 13 MB
+    message = refusal(docx_package(f"<w:p>{runs}</w:p>"), "runs.docx")
+    assert message.startswith("runs.docx: refused: word/document.xml holds 1,200,00")
+    assert "over the limit of 1,000,000" in message
+
+
+def test_a_document_longer_than_a_plan_may_be_is_refused_as_a_text_is(
+    settings_env: SettingsEnv,
+) -> None:
+    settings_env.set(max_plan_lines=50)
+    many = docx_package(p("Một đoạn.") * 60)
+    assert "over the 50-line limit (DONDOC_MAX_PLAN_LINES)" in refusal(many, "long.docx")
+    row = "<w:tr>" + "<w:tc><w:p/></w:tc>" * 2 + "</w:tr>"
+    table = docx_package(f"<w:tbl>{row * 60}</w:tbl>")
+    message = refusal(table, "table.docx")
+    assert message.startswith("table.docx: a table of over 50 rows, over the line limit")
+    settings_env.set(max_plan_lines=None, max_plan_chars=100)
+    assert "over the 100-character limit" in refusal(many, "long.docx")
 
 
 def test_a_truncated_docx_is_refused_as_damaged() -> None:
@@ -251,8 +287,8 @@ def _soffice(source: Path, to: str, tmp_path: Path) -> Path:
     return source.with_suffix(f".{to}")
 
 
-@pytest.mark.parametrize("suffix", ["doc", "odt"])
-def test_a_doc_or_odt_reads_to_the_same_plan_as_its_docx(suffix: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", ["doc", "rtf", "odt"])
+def test_a_doc_rtf_or_odt_reads_to_the_same_plan_as_its_docx(suffix: str, tmp_path: Path) -> None:
     require(shutil.which("soffice") is not None, "LibreOffice (soffice) is not installed")
     source = tmp_path / "plan.docx"
     source.write_bytes(
@@ -266,6 +302,25 @@ def test_a_doc_or_odt_reads_to_the_same_plan_as_its_docx(suffix: str, tmp_path: 
     agreement = Agreement()
     compare("plan", as_docx, other, agreement)
     assert agreement.differences == [] and agreement.total > 100
+
+
+def test_libreoffice_is_stopped_after_the_timeout(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    require(shutil.which("soffice") is not None, "LibreOffice (soffice) is not installed")
+    monkeypatch.setattr(office, "TIMEOUT_SECONDS", 0.2)  # LibreOffice starts in ~1 s
+    source = tmp_path / "plan.docx"
+    source.write_bytes((DOCUMENTS / "tables.docx").read_bytes())
+    doc = _soffice(source, "doc", tmp_path).read_bytes()
+    message = refusal(doc, "slow.doc")
+    assert message == "slow.doc: LibreOffice took over 0.2 s to convert it; gave up"
+
+
+def test_an_opendocument_spreadsheet_is_refused_as_no_text_document() -> None:
+    mimetype = b"application/vnd.oasis.opendocument.spreadsheet"
+    data = _zip({"mimetype": mimetype, "content.xml": b"<office:document-content/>"})
+    message = refusal(data, "plan.ods")
+    assert message.startswith("plan.ods: an OpenDocument file that is not a text document")
 
 
 def test_without_libreoffice_a_doc_is_refused_naming_the_package(

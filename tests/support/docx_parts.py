@@ -153,6 +153,11 @@ def numbering_fixture() -> bytes:
         + '</w:abstractNum><w:abstractNum w:abstractNumId="6">'
         + level(0, "upperLetter", "%1.", start=1)
         + level(1, "decimal", "%1.%2", extra='<w:lvlRestart w:val="0"/>')
+        # a list used through a numbering style: its levels are in the style's own list
+        + '</w:abstractNum><w:abstractNum w:abstractNumId="7">'
+        + '<w:numStyleLink w:val="DanhSachKhoan"/></w:abstractNum>'
+        + '<w:abstractNum w:abstractNumId="8"><w:styleLink w:val="DanhSachKhoan"/>'
+        + level(0, "decimal", "%1)")
         + "</w:abstractNum>"
     )
     nums = "".join(
@@ -166,6 +171,8 @@ def numbering_fixture() -> bytes:
             (6, 4, ""),
             (7, 5, ""),
             (8, 6, ""),
+            (9, 7, ""),
+            (10, 8, ""),
         )
     )
     styles = (
@@ -206,6 +213,8 @@ def numbering_fixture() -> bytes:
             p("Phần sau", num=8),
             p("mục con không bắt đầu lại", num=8, level=1),
             p("không đánh số", num=0),
+            p("khoản theo kiểu đánh số", num=9),
+            p("khoản tiếp theo", num=10),
         ]
     )
     parts = {"word/numbering.xml": abstracts + nums, "word/styles.xml": styles}

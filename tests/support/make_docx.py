@@ -19,9 +19,10 @@ import docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
+from docx.oxml.xmlchemy import BaseOxmlElement
 
 from tasks.plans.document import read_text
-from tasks.plans.document.model import Cell, Row
+from tasks.plans.document.model import Block, Cell, Row
 from tasks.plans.parse import normalize_plan_text
 from tasks.plans.understanding.from_tables import header_of
 from tasks.plans.understanding.loose_rows import loose_heading_row, split_row
@@ -45,7 +46,7 @@ def plan_docx(text: str, *, merge_headings: bool = True) -> bytes:
     for block in document.blocks:
         if block.kind == "table":
             rows = table_columns(block.rows) if block.loose else block.rows
-            body.append(_table(rows, merge_headings))
+            body.append(_table(rows, merge_headings, numbering))
             body.append(_paragraph(""))  # Word keeps a paragraph between two tables
             continue
         numbered = numbering.number(block)
@@ -62,7 +63,9 @@ def plan_docx(text: str, *, merge_headings: bool = True) -> bytes:
     return out.getvalue()
 
 
-def _paragraph(text: str, *, bold: bool = False, numbered: tuple[int, int] | None = None):  # type: ignore[no-untyped-def]
+def _paragraph(
+    text: str, *, bold: bool = False, numbered: tuple[int, int] | None = None
+) -> BaseOxmlElement:
     p = OxmlElement("w:p")
     if numbered is not None:
         properties = OxmlElement("w:pPr")
@@ -97,7 +100,7 @@ class _GridCell:
     merge: str = ""  # "restart" / "continue": Word's vMerge
 
 
-def _table(rows: list[Row], merge_headings: bool):  # type: ignore[no-untyped-def]
+def _table(rows: list[Row], merge_headings: bool, numbering: Numbering) -> BaseOxmlElement:
     grid = [
         [
             _GridCell(
@@ -121,7 +124,7 @@ def _table(rows: list[Row], merge_headings: bool):  # type: ignore[no-untyped-de
     table = OxmlElement("w:tbl")
     table.append(
         parse_xml(
-            f'<w:tblPr {_W}><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
+            f'<w:tblPr {_W}><w:tblStyle w:val="TableGrid"/><w:tblW w:w="9360" w:type="dxa"/>'
             "<w:tblBorders>"
             + "".join(
                 f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
@@ -131,9 +134,9 @@ def _table(rows: list[Row], merge_headings: bool):  # type: ignore[no-untyped-de
         )
     )
     columns = OxmlElement("w:tblGrid")
-    for _ in range(width):
+    for twips in _widths(grid, width):
         column = OxmlElement("w:gridCol")
-        column.set(qn("w:w"), str(9000 // width))
+        column.set(qn("w:w"), str(twips))
         columns.append(column)
     table.append(columns)
     for row in grid:
@@ -152,11 +155,39 @@ def _table(rows: list[Row], merge_headings: bool):  # type: ignore[no-untyped-de
                 properties.append(merge)
             if len(properties):
                 tc.append(properties)
+            numbered = _numbered_cell(cell, numbering) if cell is row[0] else None
+            if numbered is not None:  # "1", "2", … in the TT column: Word counts them
+                tc.append(_paragraph("", numbered=numbered))
+                tr.append(tc)
+                continue
             for text in cell.paragraphs or ("",):  # a cell holds at least one paragraph
                 tc.append(_paragraph(text))
             tr.append(tc)
         table.append(tr)
     return table
+
+
+def _numbered_cell(cell: _GridCell, numbering: Numbering) -> tuple[int, int] | None:
+    if len(cell.paragraphs) != 1 or not _SEQUENCE.match(cell.paragraphs[0]) or cell.merge:
+        return None
+    written = cell.paragraphs[0]
+    item = Block("item", 0, 0, marker=written.rstrip("."), written_marker=written, style="number")
+    return numbering.number(item, stream="table")
+
+
+def _widths(grid: list[list[_GridCell]], width: int) -> list[int]:
+    """Column widths (twips, over the page's 9,360) as an author sizes them: by how much each
+    column holds, a narrow "TT" column, a wide "Nội dung"."""
+    held = [1] * width
+    for row in grid:
+        at = 0
+        for cell in row:
+            if cell.span == 1 and at < width:
+                held[at] += sum(len(text) for text in cell.paragraphs)
+            at += cell.span
+    floor = 600
+    spare = max(9360 - floor * width, 0)
+    return [floor + spare * share // sum(held) for share in held]
 
 
 def _merge_two_row_heading(grid: list[list[_GridCell]]) -> None:

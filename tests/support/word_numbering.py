@@ -56,16 +56,17 @@ class Numbering:
 
     abstracts: list[_Abstract] = field(default_factory=list)
     nums: list[_Num] = field(default_factory=list)
-    current: dict[tuple[str, str], int] = field(default_factory=dict)
+    current: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
-    def number(self, block: Block) -> tuple[int, int] | None:
-        """(numId, ilvl) of a numbered block, None when its marker stays in the text."""
+    def number(self, block: Block, stream: str = "body") -> tuple[int, int] | None:
+        """(numId, ilvl) of a numbered block, None when its marker stays in the text; lists of
+        another `stream` (a table's numbered column) are counted apart from the body's."""
         parsed = _parse_marker(block)
         if parsed is None:
             return None
         (numfmt, prefix, suffix), values = parsed
         level = len(values) - 1
-        index = self.current.get((numfmt, prefix))
+        index = self.current.get((stream, numfmt, prefix))
         if index is not None:
             num = self.nums[index]
             if not (self.abstracts[num.abstract].fits(level, suffix) and _follows(num, values)):
@@ -80,7 +81,7 @@ class Numbering:
             num = _Num(abstract, levels=len(values))
             num.starts[: len(values)] = values
             self.nums.append(num)
-            index = self.current[(numfmt, prefix)] = len(self.nums) - 1
+            index = self.current[(stream, numfmt, prefix)] = len(self.nums) - 1
         num.counters[level] = values[level]
         num.counters[level + 1 :] = [None] * (_LEVELS - level - 1)
         return index + 1, level

@@ -66,21 +66,25 @@ class Numbering:
         numbering = cls()
         if root is None:
             return numbering
-        links: dict[str, str] = {}  # an abstract list defined by a numbering style's list
+        uses: dict[str, str] = {}  # abstract list → the numbering style it is a use of
+        defines: dict[str, str] = {}  # numbering style → the abstract list defining it
         for abstract in root.iterchildren(f"{W}abstractNum"):
             key = abstract.get(f"{W}abstractNumId", "")
             numbering.abstracts[key] = {
                 level: definition
                 for level, definition in map(_level, abstract.iterchildren(f"{W}lvl"))
             }
-            link = abstract.find(f"{W}numStyleLink")
-            if link is not None:
-                links[key] = link.get(f"{W}val", "")
+            if (link := abstract.find(f"{W}numStyleLink")) is not None:
+                uses[key] = link.get(f"{W}val", "")
+            if (link := abstract.find(f"{W}styleLink")) is not None:
+                defines[link.get(f"{W}val", "")] = key
         for num in root.iterchildren(f"{W}num"):
             abstract_id = num.find(f"{W}abstractNumId")
             if abstract_id is None:
                 continue
-            instance = _Instance(abstract_id.get(f"{W}val", ""))
+            key = abstract_id.get(f"{W}val", "")
+            # a list that only says "as numbering style X" is X's list: its levels, its counts
+            instance = _Instance(defines.get(uses.get(key, ""), key))
             for override in num.iterchildren(f"{W}lvlOverride"):
                 level = _int(override.get(f"{W}ilvl"), 0)
                 start = override.find(f"{W}startOverride")
@@ -90,20 +94,7 @@ class Numbering:
                 if redefined is not None:
                     instance.levels[level] = _level(redefined)[1]
             numbering.instances[num.get(f"{W}numId", "")] = instance
-        numbering._follow_style_links(links)
         return numbering
-
-    def _follow_style_links(self, links: dict[str, str]) -> None:
-        """An abstract list that only says "as the list of style X" takes that list's levels
-        (the style's own abstract list is the one that defines levels under the same name)."""
-        styled = {
-            style: key
-            for key, style in links.items()
-            if self.abstracts.get(key)  # a linking list has no levels of its own
-        }
-        for key, style in links.items():
-            if not self.abstracts.get(key) and style in styled:
-                self.abstracts[key] = self.abstracts[styled[style]]
 
     def render(self, num_id: str, ilvl: int) -> str | None:
         """The marker of the next paragraph in list `num_id` at level `ilvl` ("2.", "b)",
