@@ -17,6 +17,7 @@ from models.occurrence import (
 )
 from models.outbox import OUTBOX_KINDS, OUTBOX_STATUSES, OutboxMessage
 from models.plan import PLAN_STATUSES, ROLES, Assignment, Plan, PlanItem, PlanStateError
+from models.source_document import SourceDocument
 
 __all__ = [
     "FEED_KINDS",
@@ -40,5 +41,6 @@ __all__ = [
     "PlanCompilation",
     "PlanItem",
     "PlanStateError",
+    "SourceDocument",
     "agency_group_member",
 ]

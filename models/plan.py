@@ -24,6 +24,7 @@ from sqlalchemy.sql import ColumnElement
 from dondoc.core.clock import now_utc
 from models.agency import Agency, AgencyGroup
 from models.base import Base, CreatedAt, one_of
+from models.source_document import SourceDocument
 
 # draft → approved (or rejected); an approved plan whose amended text compiles later becomes
 # superseded, and its occurrences move to the amendment.
@@ -54,6 +55,10 @@ class Plan(CreatedAt, Base):
     source_name: Mapped[str | None] = mapped_column(String(500))
     source_text: Mapped[str] = mapped_column(Text)
     source_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # the file it was read from, when that was not plain text (Word, PDF, scan, HTML)
+    source_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("source_document.id", ondelete="SET NULL")
+    )
     warnings: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     monitoring_agency_text: Mapped[str | None] = mapped_column(String(300))
     monitoring_agency_id: Mapped[int | None] = mapped_column(
@@ -67,6 +72,7 @@ class Plan(CreatedAt, Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="SET NULL"))
 
     monitoring_agency: Mapped[Agency | None] = relationship()
+    source_document: Mapped[SourceDocument | None] = relationship()
     items: Mapped[list[PlanItem]] = relationship(
         back_populates="plan", order_by="PlanItem.position", cascade="all, delete-orphan"
     )

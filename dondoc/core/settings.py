@@ -100,6 +100,12 @@ class Settings(BaseSettings):
         ge=1,
         description="The largest file a command reads (plans, directories, done sheets), in MB.",
     )
+    max_upload_mb: int = Field(
+        default=50,
+        ge=1,
+        description="The largest plan document read (Word, PDF, scan, HTML; uploaded, in the "
+        "inbox or named to `plan import`), in MB.",
+    )
     max_plan_lines: int = Field(
         default=20_000,
         ge=1,

@@ -13,20 +13,18 @@ from sqlalchemy.orm import Session
 
 from dondoc.core.settings import get_settings
 from dondoc.core.text import item_keys
-from models import Assignment, Plan, PlanItem
+from models import Assignment, Plan, PlanItem, SourceDocument
 from models.queries import default_monitoring_agency_id
 from tasks.directory import Resolution, Resolver, create_unverified
 from tasks.directory.resolve import stored_known_names
-from tasks.plans.parse import read_plan_file
 from tasks.plans.parsed import (
     ParsedItem,
     ParsedPlan,
     ParseWarning,
-    PlanParseError,
     Schedule,
     header_values,
 )
-from tasks.plans.structured import STRUCTURED_SUFFIXES, read_structured_file
+from tasks.plans.sources import PlanReading, read_plan_data, read_plan_path
 from tasks.plans.timeframes import BeforeRule
 
 
@@ -144,12 +142,11 @@ def _is_tie(resolution: Resolution) -> bool:
 def read_plan_source(
     path: Path, *, known_names: list[str], before: BeforeRule = "on"
 ) -> tuple[ParsedPlan, str]:
-    """A plan document (text) or a structured plan (YAML, CSV, XLSX), by its suffix."""
-    if not path.is_file():
-        raise PlanParseError.one(str(path), "no such file")
-    if path.suffix.lower() in STRUCTURED_SUFFIXES:
-        return read_structured_file(path, before=before)
-    return read_plan_file(path, known_names=known_names, before=before)
+    """Any plan file (text, YAML, CSV, XLSX, Word, PDF, scan, HTML): the plan and its text."""
+    reading = read_plan_data(
+        read_plan_path(path), str(path), known_names=known_names, before=before
+    )
+    return reading.parsed, reading.text
 
 
 @dataclass
@@ -200,12 +197,72 @@ def import_plan_file(
 ) -> PlanFileImport:
     """Read a plan file and store it, in the caller's transaction."""
     path = Path(path)
-    known = stored_known_names(session)
-    parsed, text = read_plan_source(path, known_names=known, before=get_settings().deadline_before)
-    result = import_parsed_plan(
-        session, parsed, source_text=text, source_name=path.name, auto_agencies=auto_agencies
+    data = read_plan_path(path)
+    return import_plan_document(
+        session, data, path.name, source=str(path), auto_agencies=auto_agencies
     )
-    return PlanFileImport(parsed, result)
+
+
+def import_plan_document(
+    session: Session,
+    data: bytes,
+    filename: str,
+    *,
+    source: str | None = None,
+    auto_agencies: bool = False,
+) -> PlanFileImport:
+    """Read a plan handed in as bytes (an upload, the inbox, a file) and store it as a draft,
+    with the original document beside it when it was not text. `source` names the file in
+    messages (its path), `filename` is the name kept. The same document handed in again is
+    recognised by its SHA-256 before it is read a second time (a scan takes minutes)."""
+    original_sha256 = hashlib.sha256(data).hexdigest()
+    if (plan := _plan_from_document(session, original_sha256)) is not None:
+        result = ImportResult(plan_id=plan.id, created=False)
+        return PlanFileImport(parsed_from_stored(plan), result)
+    known = stored_known_names(session)
+    reading = read_plan_data(
+        data, source or filename, known_names=known, before=get_settings().deadline_before
+    )
+    result = import_parsed_plan(
+        session,
+        reading.parsed,
+        source_text=reading.text,
+        source_name=filename,
+        auto_agencies=auto_agencies,
+    )
+    if result.created and reading.original is not None:
+        plan = session.get_one(Plan, result.plan_id)
+        plan.source_document = _stored_document(session, reading, original_sha256, filename)
+        session.flush()
+    return PlanFileImport(reading.parsed, result)
+
+
+def _plan_from_document(session: Session, sha256: str) -> Plan | None:
+    query = (
+        select(Plan)
+        .join(SourceDocument, Plan.source_document_id == SourceDocument.id)
+        .where(SourceDocument.sha256 == sha256)
+        .order_by(Plan.id)
+    )
+    return session.scalars(query).first()
+
+
+def _stored_document(
+    session: Session, reading: PlanReading, sha256: str, filename: str
+) -> SourceDocument:
+    existing = session.scalars(select(SourceDocument).where(SourceDocument.sha256 == sha256))
+    if (document := existing.first()) is not None:
+        return document
+    assert reading.original is not None
+    document = SourceDocument(
+        sha256=sha256,
+        filename=filename[:500],
+        media_type=reading.media_type,
+        size=len(reading.original),
+        content=reading.original,
+    )
+    session.add(document)
+    return document
 
 
 def parsed_from_stored(plan: Plan) -> ParsedPlan:

@@ -46,15 +46,24 @@ def read_plan_file(
 ) -> tuple[ParsedPlan, str]:
     """The parsed plan and its normalised text (what the importer hashes and stores)."""
     try:
-        decoded = decode_bytes(read_bounded(Path(path), PlanParseError))
-    except InputEncodingError as error:
-        raise PlanParseError.one(str(path), f"cannot read the file: {error}") from error
+        raw = read_bounded(Path(path), PlanParseError)
     except OSError as error:
         message = f"cannot open the file: {error.strerror}"
         raise PlanParseError.one(str(path), message) from error
-    check_plan_size(decoded.text, str(path))
+    return read_plan_bytes(raw, str(path), known_names=known_names, before=before)
+
+
+def read_plan_bytes(
+    raw: bytes, source: str, *, known_names: Iterable[str] = (), before: BeforeRule = "on"
+) -> tuple[ParsedPlan, str]:
+    """read_plan_file of a plan text's bytes already read (an upload, the inbox)."""
+    try:
+        decoded = decode_bytes(raw)
+    except InputEncodingError as error:
+        raise PlanParseError.one(source, f"cannot read the file: {error}") from error
+    check_plan_size(decoded.text, source)
     text = normalize_plan_text(decoded.text)
-    plan = _parse_normalized(text, str(path), known_names, before)
+    plan = _parse_normalized(text, source, known_names, before)
     if decoded.notice:
         plan.warnings.insert(0, ParseWarning(0, decoded.notice))
     return plan, text

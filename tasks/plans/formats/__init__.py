@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 
-from tasks.plans.formats.detect import NAMES, sniff
+from tasks.plans.formats.detect import NAMES, media_type, sniff
 from tasks.plans.formats.parts import ReadDocument
 from tasks.plans.parsed import PlanParseError
 
@@ -26,8 +26,7 @@ READERS = {
     "image": "ocr",
     "html": "html",
 }
-# what the plan importer reads itself: plan text, and structured plans by their suffix
-TEXT_KINDS = ("text",)
+__all__ = ["READERS", "ReadDocument", "is_document", "media_type", "read_document", "sniff"]
 
 
 def is_document(data: bytes) -> bool:

@@ -61,3 +61,27 @@ def _zip_kind(data: bytes) -> Kind:
     except (zipfile.BadZipFile, OSError, ValueError):
         pass  # a truncated zip: named as one, and refused by the caller
     return "zip"
+
+
+_MEDIA_TYPES: dict[str, str] = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odf": "application/vnd.oasis.opendocument.text",
+    "doc": "application/msword",
+    "rtf": "application/rtf",
+    "pdf": "application/pdf",
+    "html": "text/html",
+    "text": "text/plain",
+}
+_IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+def media_type(data: bytes) -> str:
+    """The MIME type a stored original is served with."""
+    kind = sniff(data)
+    if kind == "image":
+        return next(
+            (name for magic, name in _IMAGE_TYPES.items() if data.startswith(magic)),
+            "image/tiff",
+        )
+    return _MEDIA_TYPES.get(kind, "application/octet-stream")

@@ -5,7 +5,11 @@ fields and their validation (`fields`), records to a ParsedPlan and back (`build
 (`yaml_plan`), CSV and XLSX (`tables`), a file of any of them (`files`). Other packages
 import from here. May import tasks.plans.parsed, tasks.plans.timeframes and dondoc.core."""
 
-from tasks.plans.structured.files import STRUCTURED_SUFFIXES, read_structured_file
+from tasks.plans.structured.files import (
+    STRUCTURED_SUFFIXES,
+    read_structured_bytes,
+    read_structured_file,
+)
 from tasks.plans.structured.tables import (
     ITEMS_SHEET,
     PLAN_SHEET,
@@ -26,5 +30,6 @@ __all__ = [
     "load_csv",
     "load_xlsx",
     "load_yaml",
+    "read_structured_bytes",
     "read_structured_file",
 ]

@@ -21,7 +21,13 @@ def read_structured_file(path: Path, *, before: BeforeRule = "on") -> tuple[Pars
     source, suffix = str(path), path.suffix.lower()
     if suffix not in STRUCTURED_SUFFIXES:
         fail(f"not a structured plan (expected {', '.join(sorted(STRUCTURED_SUFFIXES))})", source)
-    raw = read_input(path, PlanParseError)
+    return read_structured_bytes(read_input(path, PlanParseError), source, suffix, before=before)
+
+
+def read_structured_bytes(
+    raw: bytes, source: str, suffix: str, *, before: BeforeRule = "on"
+) -> tuple[ParsedPlan, str]:
+    """read_structured_file of bytes already read (an upload), in the format `suffix` names."""
     if suffix == ".xlsx":
         plan = load_xlsx(raw, source=source, before=before)
     else:

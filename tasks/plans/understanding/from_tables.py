@@ -12,7 +12,7 @@ from tasks.plans.document import Block, Cell, Row
 from tasks.plans.parsed import ParseWarning
 from tasks.plans.understanding.agencies import names_an_agency
 from tasks.plans.understanding.clauses import FIRST_VERB, read_roles
-from tasks.plans.understanding.loose_rows import loose_heading_row, split_row
+from tasks.plans.understanding.loose_rows import AGENCY_ROLES, loose_heading_row, split_row
 from tasks.plans.understanding.raw import RawItem, Reading
 from tasks.plans.understanding.sections import Section
 from tasks.plans.understanding.vocabulary import Role, role_of
@@ -153,7 +153,7 @@ def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
             if not block.loose and (stacked := _unstack(row, header)):
                 rows[position - 1 : position] = stacked
                 row = stacked[0]
-            texts = split_row(row, header.roles) if block.loose else row.texts()
+            texts = split_row(row, header.roles) if block.loose else _texts(row, header)
             filled = [text for text in texts if text]
             if not filled or all(_COLUMN_NUMBER.match(text) for text in filled):
                 continue
@@ -185,6 +185,19 @@ def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
                 reading.items.append(item)
                 reading.used.add(index)
     return reading
+
+
+def _texts(row: Row, header: _Header) -> list[str]:
+    """The row's cell texts; an agency cell's lines keep their breaks, as a loose row's do: the
+    agency splitter tells a wrapped name from a new one ("Bộ Khoa học và Công nghệ" over
+    "Cơ quan, tổ chức liên quan" is two names, with no comma between)."""
+    roles = header.roles
+    return [
+        "\n".join(cell.parts)
+        if len(cell.parts) > 1 and at < len(roles) and roles[at] in AGENCY_ROLES
+        else cell.text
+        for at, cell in enumerate(row.cells)
+    ]
 
 
 def _merged_below(cells: list[str | None]) -> None:

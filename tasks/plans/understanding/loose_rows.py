@@ -42,7 +42,7 @@ _TO_AGENCY = re.compile(
 _DETERMINER = re.compile(r"^(?:các|những)\s+", re.IGNORECASE)
 # Institutions that are not agency class nouns elsewhere ("trên cơ sở" is a preposition)
 _COLLECTIVE_NOUNS = ("cơ sở",)
-_AGENCY_ROLES = {"lead", "coordinating", "executor", "monitor"}
+AGENCY_ROLES = {"lead", "coordinating", "executor", "monitor"}
 
 
 def heading_cells(row: Row) -> list[str]:
@@ -85,7 +85,7 @@ def split_row(row: Row, roles: list[Role | None]) -> list[str]:
             out[column].append(lines[position])
             position += 1
     # agency lines keep their breaks: the agency splitter tells a wrapped name from a new one
-    joiners = ["\n" if role in _AGENCY_ROLES else " " for role in roles]
+    joiners = ["\n" if role in AGENCY_ROLES else " " for role in roles]
     return [joiner.join(parts).strip() for joiner, parts in zip(joiners, out, strict=True)]
 
 
@@ -99,25 +99,25 @@ def _next_column(
         return None
     if (part := _PART_NUMBER.match(text)) and int(part.group(1)) > 1:
         return None  # "2. Bộ Tư pháp …" goes on with the "1. …" above it
-    if current in _AGENCY_ROLES and not _ends_agency(lines, index):
+    if current in AGENCY_ROLES and not _ends_agency(lines, index):
         return None
     if current == "timeframe" and _TIME_WORD.search(text) and not _opens_agency(lines, index):
         return None
-    later_agency = any(roles[column] in _AGENCY_ROLES for column in columns[1:])
-    if current in _AGENCY_ROLES and not later_agency and _opens_agency(lines, index):
+    later_agency = any(roles[column] in AGENCY_ROLES for column in columns[1:])
+    if current in AGENCY_ROLES and not later_agency and _opens_agency(lines, index):
         return None  # the last agency column lists several agencies, one per line or more
     free: int | None = None
     for step, column in enumerate(columns[1:], start=1):
         role = roles[column]
-        if role in _AGENCY_ROLES and _opens_agency(lines, index):
+        if role in AGENCY_ROLES and _opens_agency(lines, index):
             return step
         if role == "timeframe" and _starts_time(lines, index):
             return step
         if role in {"lead", "executor"}:
             break  # a task always names its lead: no later column opens before it
-        if role not in _AGENCY_ROLES and role != "timeframe" and free is None:
+        if role not in AGENCY_ROLES and role != "timeframe" and free is None:
             free = step
-    closed = current in _AGENCY_ROLES or current == "timeframe"
+    closed = current in AGENCY_ROLES or current == "timeframe"
     return free if closed else None
 
 
