@@ -118,7 +118,9 @@ def _app(url: str, prefect: FakePrefect, clock: Clock) -> TestClient:
 
 @pytest.fixture
 def admin(database_url: str, settings_env: SettingsEnv) -> Iterator[Admin]:
-    settings_env.set(secret_key="admin-test-secret-0123456789", admin_password_hash=HASH)
+    settings_env.set(
+        secret_key="admin-test-secret-0123456789", admin_password_hash=HASH, max_upload_mb=1
+    )
     with session_scope(database_url) as session:
         import_directory(session, load_directory(EXAMPLES / "directories" / "tuy-phuoc.yaml"))
     prefect, clock = FakePrefect(), Clock()
@@ -222,10 +224,10 @@ def test_a_post_from_another_site_is_refused(admin: Admin) -> None:
 def test_an_upload_over_the_limit_is_refused_before_its_body_is_read(admin: Admin) -> None:
     admin.login()
     cookie = admin.client.cookies["dondoc_admin"]
-    limit = 50 * 1024 * 1024
+    limit = 1024 * 1024
     declared = _post_upload(admin, cookie, declared=limit + 1)
     assert declared.status == 413 and declared.taken == 0
-    assert "giới hạn 50 MB" in declared.page
+    assert "giới hạn 1 MB" in declared.page
     streamed = _post_upload(admin, cookie, declared=None)
     assert streamed.status == 413 and streamed.taken <= limit // CHUNK + 2
     assert admin.plans() == 0

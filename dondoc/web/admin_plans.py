@@ -14,8 +14,6 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable
-from pathlib import Path
-from tempfile import TemporaryDirectory
 from typing import Any
 from urllib.parse import quote
 
@@ -33,7 +31,7 @@ from dondoc.web.guard import BodyTooLarge, bounded_request, media_type
 from dondoc.web.prefect_runs import FlowRun, PrefectRuns, PrefectUnavailable
 from dondoc.web.sessions import AdminSession, same_token
 from models import Occurrence, Plan, PlanItem
-from tasks.plans import PlanParseError, item_doubts
+from tasks.plans import PlanParseError, import_plan_document, item_doubts
 
 log = logging.getLogger("dondoc.admin")
 
@@ -45,12 +43,7 @@ Importer = Callable[[Session, bytes, str], int]
 
 def import_document(session: Session, data: bytes, filename: str) -> int:
     """The plan id of the document, imported as a draft in the caller's transaction."""
-    from tasks.plans.importer import import_plan_file
-
-    with TemporaryDirectory(prefix="dondoc-upload-") as folder:
-        path = Path(folder) / filename
-        path.write_bytes(data)
-        return import_plan_file(session, path).plan_id
+    return import_plan_document(session, data, filename).plan_id
 
 
 def safe_name(filename: str | None) -> str:
@@ -192,6 +185,10 @@ class PlanPages:
             plan = db.get(Plan, plan_id)
             if plan is None:
                 return None
+            stored = plan.source_document
+            if stored is not None:
+                return safe_name(stored.filename), stored.media_type, stored.content
+            # a text plan is kept as its text (the document is its text)
             name = safe_name(plan.source_name or f"ke-hoach-{plan_id}.txt")
             return name, "text/plain; charset=utf-8", plan.source_text.encode()
 

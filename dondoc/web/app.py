@@ -304,8 +304,8 @@ def plan_pages(database_url: str, settings: Settings, prefect: PrefectRuns | Non
     ui_url = (settings.prefect_ui_url or "http://127.0.0.1:4200").rstrip("/")
     if prefect is None:
         prefect = PrefectRuns(os.environ.get("PREFECT_API_URL") or f"{ui_url}/api", ui_url)
-    megabytes = getattr(settings, "max_upload_mb", 50)
-    return PlanPages(database_url, prefect, max_upload_bytes=megabytes * 1024 * 1024)
+    limit = settings.max_upload_mb * 1024 * 1024
+    return PlanPages(database_url, prefect, max_upload_bytes=limit)
 
 
 async def completion(pages: CompletionPages, request: Request) -> Answer:
