@@ -302,7 +302,7 @@ def test_an_approved_plan_is_not_sent_for_approval_again(admin: Admin) -> None:
         assert plan is not None
         plan.approve("Nguyễn Văn A")
     answer = admin.client.post(f"/admin/plans/{plan_id}/approval", data={"csrf": admin.csrf()})
-    assert answer.status_code == 409 and "approved" in answer.text
+    assert answer.status_code == 409 and "đã duyệt" in answer.text
     assert admin.prefect.creates == 0
     page = admin.client.get(f"/admin/plans/{plan_id}").text
     assert "Đã lập 0 kỳ công việc" in page and "Lập lịch công việc</button>" in page

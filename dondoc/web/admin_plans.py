@@ -37,6 +37,13 @@ log = logging.getLogger("dondoc.admin")
 
 APPROVE = "approve-plan/approve-plan"
 COMPILE = "compile-plan/compile-plan"
+# what each plan status is called on the pages (models.plan.PLAN_STATUSES)
+STATUS_NAMES = {
+    "draft": "bản nháp, chờ duyệt",
+    "approved": "đã duyệt",
+    "rejected": "bị từ chối",
+    "superseded": "đã được văn bản mới thay thế",
+}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 Importer = Callable[[Session, bytes, str], int]
 
@@ -159,6 +166,7 @@ class PlanPages:
                     if a.unresolved
                 ],
                 work=work or 0,
+                status_name=STATUS_NAMES.get(plan.status, plan.status),
                 link=self.runs.link,
                 **runs,
             )
@@ -213,7 +221,8 @@ class PlanPages:
         if status is None:
             return message(404, f"Không có kế hoạch mã {plan_id}.", session)
         if status != needed:
-            return message(409, f"Kế hoạch {plan_id} đang ở trạng thái {status}.", session)
+            shown = STATUS_NAMES.get(status, status)
+            return message(409, f"Kế hoạch {plan_id} đang ở trạng thái: {shown}.", session)
         lock = self._starting.setdefault((deployment, plan_id), asyncio.Lock())
         async with lock:
             try:
