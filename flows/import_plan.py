@@ -1,8 +1,10 @@
-"""import-plan: an admin imports a plan document from the Prefect UI.
+"""import-plan: an admin imports a plan document from the Prefect UI (a path on the server)
+or a caller hands it the document's bytes (the upload page, a script).
 
 The flow only orchestrates: one task reads, resolves and stores the plan in one transaction
 (safe to retry: the same document is recognised by its hash), and its summary becomes an
-artifact the admin reviews before approving."""
+artifact the admin reviews before approving. Bytes are for callers in the same process: a
+flow run's parameters are stored by Prefect, so a large document is better passed as a path."""
 
 from __future__ import annotations
 
@@ -11,12 +13,17 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from dondoc.core.db import session_scope
 from models.schema import ready_database_url
-from tasks.plans import PlanFileImport, import_plan_file
+from tasks.plans import PlanFileImport, import_plan_document, import_plan_file
 
 
 @task(retries=2, retry_delay_seconds=5)
-def store_plan_file(path: str, auto_agencies: bool) -> PlanFileImport:
+def store_plan_file(
+    path: str, document: bytes | None, filename: str, auto_agencies: bool
+) -> PlanFileImport:
     with session_scope(ready_database_url()) as session:
+        if document is not None:
+            name = filename or "document"
+            return import_plan_document(session, document, name, auto_agencies=auto_agencies)
         return import_plan_file(session, path, auto_agencies=auto_agencies)
 
 
@@ -31,9 +38,17 @@ def publish_import_summary(summary: PlanFileImport) -> None:
 
 
 @flow(name="import-plan", log_prints=True)
-def import_plan(path: str, auto_agencies: bool = False) -> int:
-    """Import a plan (text, YAML, CSV or XLSX) as a draft; returns the plan id."""
-    summary = store_plan_file(path, auto_agencies)
+def import_plan(
+    path: str = "",
+    auto_agencies: bool = False,
+    document: bytes | None = None,
+    filename: str = "",
+) -> int:
+    """Import a plan as a draft (Word, PDF, a scan, a web page, text, YAML, CSV or XLSX) from
+    `path`, or from `document`'s bytes named `filename`; returns the plan id."""
+    if not path and document is None:
+        raise ValueError("import-plan needs a path, or a document's bytes")
+    summary = store_plan_file(path, document, filename, auto_agencies)
     publish_import_summary(summary)
     print(f"plan {summary.plan_id} ({'new' if summary.created else 'already imported'})")
     return summary.plan_id

@@ -29,3 +29,23 @@ def test_import_plan_flow_stores_the_plan_once_and_publishes_its_summary(
         artifact = Artifact.get(key)
         assert artifact is not None, f"no artifact {key!r}"
     assert "33/KH-UBND" in str(Artifact.get("plan-import-warnings").data)  # type: ignore[union-attr]
+
+
+def test_import_plan_flow_takes_a_documents_bytes_and_keeps_the_original(
+    prefect_server: None, database_url: str, settings_env: SettingsEnv
+) -> None:
+    from flows.import_plan import import_plan
+    from models import SourceDocument
+    from tests.conftest import FIXTURES
+
+    settings_env.set(database_url=database_url)
+    page = (FIXTURES / "documents" / "layout-table-merged-cells.html").read_bytes()
+    plan_id = import_plan(
+        document=page, filename="C:\\Văn bản\\45-KH-UBND.html", auto_agencies=True
+    )
+    with session_scope(database_url) as session:
+        plan = session.get_one(Plan, plan_id)
+        assert (plan.number, len(plan.items)) == ("45/KH-UBND", 3)
+        stored = session.scalars(select(SourceDocument)).one()
+        assert stored.content == page and stored.filename == "45-KH-UBND.html"
+        assert plan.source_document_id == stored.id

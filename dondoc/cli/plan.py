@@ -99,7 +99,9 @@ def plan_import(
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Import a plan as a draft and print its id. The same document is recognised."""
+    """Import a plan as a draft and print its id: text, Word (DOCX, DOC), PDF, a scan
+    (PDF, PNG, JPEG, TIFF), a saved web page, or a plan as YAML, CSV or XLSX. The same
+    document is recognised."""
     with session_scope(ready_database_url()) as session:
         imported = import_plan_file(session, file, auto_agencies=auto_agencies)
     parsed, result = imported.parsed, imported.result
@@ -128,6 +130,26 @@ def plan_import(
     if not result.created:
         console.print(f"already imported as plan {result.plan_id} (same document)")
     print(result.plan_id)
+
+
+@plan_app.command("document")
+def plan_document(
+    ref: PlanId,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write it.")],
+) -> None:
+    """Write the original file a plan was imported from (Word, PDF, scan, web page)."""
+    with session_scope(ready_database_url()) as session:
+        plan = get_plan(session, ref)
+        document = plan.source_document
+        if document is None:
+            fail(f"plan {plan.id} was imported from text ({plan.source_name}): `plan show` has it")
+        content, filename = document.content, document.filename
+    if output.is_dir():
+        output = output / Path(filename).name
+    if output.exists():
+        fail(f"{output} exists; dondoc does not overwrite files")
+    output.write_bytes(content)
+    print(output)
 
 
 @plan_app.command("list")

@@ -48,6 +48,19 @@ def plan_summary_json(plan: Plan) -> dict[str, Any]:
     }
 
 
+def document_json(plan: Plan) -> dict[str, Any] | None:
+    """The original file the plan was read from (Word, PDF, scan, web page), if not text."""
+    document = plan.source_document
+    if document is None:
+        return None
+    return {
+        "filename": document.filename,
+        "media_type": document.media_type,
+        "size": document.size,
+        "sha256": document.sha256,
+    }
+
+
 def plan_detail_json(plan: Plan) -> dict[str, Any]:
     monitoring = plan.monitoring_agency
     return {
@@ -62,6 +75,7 @@ def plan_detail_json(plan: Plan) -> dict[str, Any]:
         "approved_at": plan.approved_at.isoformat() if plan.approved_at else None,
         "source_name": plan.source_name,
         "source_sha256": plan.source_sha256,
+        "source_document": document_json(plan),
         "items": [
             {
                 "seq": item.seq,

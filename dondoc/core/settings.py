@@ -100,6 +100,11 @@ class Settings(BaseSettings):
         ge=1,
         description="The largest file a command reads (plans, directories, done sheets), in MB.",
     )
+    inbox: Path | None = Field(
+        default=None,
+        description="A folder whose new plan documents the import-inbox flow imports as drafts "
+        "(filed under done/ or failed/); unset: no inbox.",
+    )
     max_upload_mb: int = Field(
         default=50,
         ge=1,

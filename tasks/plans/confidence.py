@@ -2,7 +2,8 @@
 checks the doubtful ones first. One rule for the text parser, the structured formats and a
 stored plan: a field is "low" when it was guessed (a lead read from a sentence or taken from
 an agency heading, cells taken from the table row above), when a name does not look like an
-agency, or when the timeframe was not read or names no date."""
+agency, or when the timeframe was not read or names no date; and, on a scan, when OCR was
+unsure of the line the item was read from."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from tasks.plans.agency_names import starts_like_agency
 from tasks.plans.parsed import CONFIDENCE_FIELDS, Confidence, Evidence, ParseWarning, Schedule
 
 SURE = Confidence("high")
+# Tesseract's confidence (0–100) in a scanned line below which its fields are checked first:
+# lines it reads right mostly score over 90, misread diacritics and merged cells well under.
+OCR_SURE = 80.0
 # What the table reader warns about a row short of cells (tasks.plans.understanding).
 ROW_ABOVE = "taken from the row above"
 # "Sở, ban, ngành có liên quan", "Cơ quan, đơn vị liên quan": a collective, named as plans do.
@@ -38,11 +42,16 @@ def judge(
     from_row_above = evidence is not None and evidence.from_row_above
     how = evidence.how if evidence else ""
     agencies = set(known)
-    return {
+    judged = {
         "lead": _lead(lead, how, agencies),
         "coordinating": _coordinating(coordinating, from_row_above, agencies),
         "timeframe": _timeframe(schedule, from_row_above),
     }
+    ocr = evidence.ocr_confidence if evidence else None
+    if ocr is not None and ocr < OCR_SURE:
+        unsure = Confidence("low", f"OCR was unsure of the scanned text ({ocr:.0f} %)")
+        judged = {name: unsure if mark.level == "high" else mark for name, mark in judged.items()}
+    return judged
 
 
 def row_above_at(line: int, warnings: Iterable[ParseWarning]) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from models import Assignment, Plan, PlanItem, SourceDocument
 from models.queries import default_monitoring_agency_id
 from tasks.directory import Resolution, Resolver, create_unverified
 from tasks.directory.resolve import stored_known_names
+from tasks.plans.confidence import doubts
 from tasks.plans.parsed import (
     ParsedItem,
     ParsedPlan,
@@ -184,6 +185,10 @@ class PlanFileImport:
 
     def markdown(self) -> str:
         lines = [f"# Plan {self.plan_id}: {self.title}", ""]
+        doubtful = [item for item in self.parsed.items if doubts(item.confidence)]
+        for item in doubtful:
+            checks = "; ".join(f"{name}: {why}" for name, why in doubts(item.confidence))
+            lines.append(f"- check item {item.seq} (line {item.line}): {checks}")
         lines += [f"- line {w.line}: {w.message}" for w in self.parsed.warnings]
         lines += [f"- unresolved agency: {r.name_as_written}" for r in self.result.unresolved]
         lines += [f"- created unverified agency: {n}" for n in self.result.created_agencies]
@@ -193,13 +198,19 @@ class PlanFileImport:
 
 
 def import_plan_file(
-    session: Session, path: Path | str, *, auto_agencies: bool = False
+    session: Session,
+    path: Path | str,
+    *,
+    source: str | None = None,
+    auto_agencies: bool = False,
 ) -> PlanFileImport:
-    """Read a plan file and store it, in the caller's transaction."""
+    """Read a plan file and store it, in the caller's transaction; messages name the file as
+    `source` (default: its path)."""
     path = Path(path)
-    data = read_plan_path(path)
+    source = source or str(path)
+    data = read_plan_path(path, source)
     return import_plan_document(
-        session, data, path.name, source=str(path), auto_agencies=auto_agencies
+        session, data, path.name, source=source, auto_agencies=auto_agencies
     )
 
 
@@ -213,8 +224,10 @@ def import_plan_document(
 ) -> PlanFileImport:
     """Read a plan handed in as bytes (an upload, the inbox, a file) and store it as a draft,
     with the original document beside it when it was not text. `source` names the file in
-    messages (its path), `filename` is the name kept. The same document handed in again is
+    messages (its path), `filename` is the name kept (its last part: an uploaded name may
+    carry a client's folders). The same document handed in again is
     recognised by its SHA-256 before it is read a second time (a scan takes minutes)."""
+    filename = PurePosixPath(filename.replace("\\", "/")).name[-200:] or "document"
     original_sha256 = hashlib.sha256(data).hexdigest()
     if (plan := _plan_from_document(session, original_sha256)) is not None:
         result = ImportResult(plan_id=plan.id, created=False)
@@ -256,7 +269,7 @@ def _stored_document(
     assert reading.original is not None
     document = SourceDocument(
         sha256=sha256,
-        filename=filename[:500],
+        filename=filename,
         media_type=reading.media_type,
         size=len(reading.original),
         content=reading.original,

@@ -120,7 +120,10 @@ def parse_document(
         raise _without_tasks(source, header, reading, find_monitoring_agency(lines, set()))
     known = list(known_names)
     warnings = [*header.warnings, *reading.warnings]
-    items = [_interpret(raw, header, known, before, warnings) for raw in reading.items]
+    items = [
+        _interpret(raw, header, known, before, warnings, document.confidence)
+        for raw in reading.items
+    ]
     claimed = {
         line - 1
         for index in reading.used
@@ -179,12 +182,19 @@ def _body_start(document: Document) -> int:
     return document.line_count
 
 
+def _least_sure(ocr: dict[int, float], *lines: int) -> float | None:
+    """OCR's confidence in the least sure of an item's lines; None when none was scanned."""
+    known = [ocr[line] for line in lines if line in ocr]
+    return min(known) if known else None
+
+
 def _interpret(
     raw: RawItem,
     header: PlanHeader,
     known: list[str],
     before: BeforeRule,
     warnings: list[ParseWarning],
+    ocr: dict[int, float],
 ) -> ParsedItem:
     label = f"item {raw.seq}"
     lead = [name for value in raw.lead for name in split_agencies(value, known)]
@@ -210,6 +220,7 @@ def _interpret(
         timeframe_line=raw.timeframe_line if raw.timeframe else 0,
         how=raw.how,
         from_row_above=raw.how == "table" and row_above_at(raw.line, warnings),
+        ocr_confidence=_least_sure(ocr, raw.line, raw.timeframe_line),
     )
     return ParsedItem(
         seq=raw.seq,

@@ -86,12 +86,14 @@ CONFIDENCE_FIELDS = ("lead", "coordinating", "timeframe")
 class Evidence:
     """Where an item was read, so an admin can find it in the document: its source line, its
     timeframe's line (0: none), how it was read ("table", "labels", "prose", "agency block")
-    and whether its table row lacked cells that were taken from the row above."""
+    and whether its table row lacked cells that were taken from the row above; for a scan,
+    how sure OCR was of the item's least sure line (0–100)."""
 
     line: int
     timeframe_line: int
     how: str
     from_row_above: bool = False
+    ocr_confidence: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -101,6 +103,8 @@ class Evidence:
         }
         if self.from_row_above:
             out["from_row_above"] = True
+        if self.ocr_confidence is not None:
+            out["ocr_confidence"] = round(self.ocr_confidence, 1)
         return out
 
     @classmethod
@@ -112,6 +116,7 @@ class Evidence:
             timeframe_line=data.get("timeframe_line", 0),
             how=data.get("how", ""),
             from_row_above=bool(data.get("from_row_above")),
+            ocr_confidence=data.get("ocr_confidence"),
         )
 
 

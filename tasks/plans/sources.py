@@ -31,11 +31,11 @@ class PlanReading:
         return media_type(self.original) if self.original is not None else "text/plain"
 
 
-def read_plan_path(path: Path) -> bytes:
+def read_plan_path(path: Path, source: str | None = None) -> bytes:
     """A plan file's bytes, refused before reading when over its limit: DONDOC_MAX_UPLOAD_MB
     for any file (a scanned PDF is large), DONDOC_MAX_INPUT_MB again for text once it is
-    known to be text."""
-    source = str(path)
+    known to be text. Messages name the file as `source` (default: its path)."""
+    source = source or str(path)
     try:
         with Path(path).open("rb") as file:
             size = os.fstat(file.fileno()).st_size

@@ -13,12 +13,15 @@ MarkerStyle = Literal["roman", "number", "letter", "dash", "plus", "bullet", ""]
 
 @dataclass(frozen=True)
 class Cell:
-    """One table cell; `span` counts the columns it covers when the source says so."""
+    """One table cell; `span` counts the columns it covers when the source says so, and
+    `merged` that it continues the cell above (a Word or HTML cell merged over rows): empty,
+    as a copy of the table leaves it, but known to share the row above's value."""
 
     text: str
     line: int
     span: int = 1
     parts: tuple[str, ...] = ()  # its source lines, where it had several
+    merged: bool = False
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,8 @@ def read_document(data: bytes, source: str) -> ReadDocument:
     kind = sniff(data)
     if kind not in READERS:
         what = NAMES.get(kind, "an Office 97–2003 file that is not a Word document")  # type: ignore[call-overload]
+        if kind == "damaged-zip":
+            raise PlanParseError.one(source, what)
         raise PlanParseError.one(
             source,
             f"{what}, not a plan document: dondoc reads Word (DOCX, DOC), PDF, "

@@ -7,7 +7,9 @@ import io
 import zipfile
 from typing import Literal
 
-Kind = Literal["docx", "xlsx", "odf", "doc", "rtf", "pdf", "image", "html", "zip", "text"]
+Kind = Literal[
+    "docx", "xlsx", "odf", "doc", "rtf", "pdf", "image", "html", "zip", "damaged-zip", "text"
+]
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
@@ -24,6 +26,8 @@ NAMES: dict[Kind, str] = {
     "image": "an image",
     "html": "a web page (HTML)",
     "zip": "a zip archive",
+    "damaged-zip": "a damaged or truncated file (a Word or Excel file is a zip archive, and "
+    "this one cannot be opened: was it fully copied?)",
     "text": "a text file",
 }
 
@@ -59,7 +63,7 @@ def _zip_kind(data: bytes) -> Kind:
             if "mimetype" in names and "content.xml" in names:
                 return "odf"
     except (zipfile.BadZipFile, OSError, ValueError):
-        pass  # a truncated zip: named as one, and refused by the caller
+        return "damaged-zip"
     return "zip"
 
 

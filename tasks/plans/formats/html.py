@@ -1,6 +1,6 @@
 """A plan saved from a legal portal as a web page: the document's body only (menus, related
 documents, comments and scripts left out), its paragraphs as paragraphs and its tables as
-tables, merged cells kept (colspan as a span, rowspan as the empty cells a copy leaves).
+tables, merged cells kept (colspan as a span, rowspan as cells continuing the one above).
 
 The body is found without knowing the portal: from the page down, while one child holds most
 of its parent's text, that child is the body. Menus and sidebars never hold most of the text;
@@ -137,7 +137,7 @@ def _table(table: lxml.html.HtmlElement) -> Table:
                 continue
             while below.get(column, 0) > 0:
                 below[column] -= 1
-                cells.append(TableCell(()))
+                cells.append(TableCell((), continues=True))
                 column += 1
             span = _number(td.get("colspan"))
             rowspan = _number(td.get("rowspan"))
@@ -147,7 +147,7 @@ def _table(table: lxml.html.HtmlElement) -> Table:
             column += span
         while below.get(column, 0) > 0:
             below[column] -= 1
-            cells.append(TableCell(()))
+            cells.append(TableCell((), continues=True))
             column += 1
         rows.append(tuple(cells))
     return Table(tuple(rows))

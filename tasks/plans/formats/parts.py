@@ -44,13 +44,15 @@ class Line:
 
 @dataclass(frozen=True)
 class TableCell:
-    """A cell's paragraphs; `span` the grid columns it covers. A cell merged down from the
-    row above (Word's vMerge, HTML's rowspan) is an empty cell here, as a copy of the table
-    would leave it: understanding reads it as "the row above"."""
+    """A cell's paragraphs; `span` the grid columns it covers. `continues` marks a cell
+    merged down from the row above (Word's vMerge, HTML's rowspan): empty in the text, as a
+    copy of the table leaves it, but understanding knows the row shares the value above (a
+    lead agency or deadline merged over three rows is each row's)."""
 
     paragraphs: tuple[str, ...]
     span: int = 1
     confidence: float | None = None
+    continues: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ class _Builder:
         self.confidence: dict[int, float] = {}
         self.blocks: list[Block] = []
         self.run: list[CleanLine] = []
+        self.last_bold: bool | None = None
 
     def _line(self, text: str, page: int) -> int:
         self.lines.append(text)
@@ -129,6 +132,8 @@ class _Builder:
         self._flush()
         if isinstance(part, Paragraph):
             text = _clean(part.text)
+            if text:
+                self._gap_before(part.bold)
             number = self._line(text, part.page)
             if text:
                 line = CleanLine(number, text, part.bold, part.bold, blank=False)
@@ -147,12 +152,26 @@ class _Builder:
             if known:
                 self.confidence[number] = min(known)
             row = tuple(
-                Cell(text, number, span=cell.span, parts=_texts(cell.paragraphs))
+                Cell(
+                    text,
+                    number,
+                    span=cell.span,
+                    parts=_texts(cell.paragraphs),
+                    merged=cell.continues and not text,
+                )
                 for cell, text in zip(cells, texts, strict=True)
             )
             rows.append(Row(row, number))
         if rows:
             self.blocks.append(Block("table", rows[0].line, rows[-1].line, rows=rows))
+
+    def _gap_before(self, bold: bool) -> None:
+        """A blank line where paragraphs change from bold to plain or back: a title typed as
+        two bold paragraphs is one title, and the plain paragraph after it is not part of it
+        (the header reader ends a title at a blank line, as in text)."""
+        if self.last_bold is not None and bold != self.last_bold:
+            self._line("", self.pages[-1] if self.pages else 0)
+        self.last_bold = bold
 
     def _flush(self) -> None:
         if not self.run:

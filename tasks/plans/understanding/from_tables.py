@@ -158,6 +158,7 @@ def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
             if not filled or all(_COLUMN_NUMBER.match(text) for text in filled):
                 continue
             cells = _align(texts, header)
+            _merged_above(cells, row)
             if block.loose:
                 _merged_below(cells)
             if len(texts) > header.width and any(texts[header.width :]):
@@ -207,6 +208,15 @@ def _merged_below(cells: list[str | None]) -> None:
     while at > 0 and cells[at - 1] == "":
         at -= 1
         cells[at] = None
+
+
+def _merged_above(cells: list[str | None], row: Row) -> None:
+    """A cell the document merges with the one above (Word's vMerge, HTML's rowspan) is
+    missing, so the row takes that column from the row above, as for a PDF's merged cells."""
+    if len(row.cells) == len(cells):
+        for at, cell in enumerate(row.cells):
+            if cell.merged:
+                cells[at] = None
 
 
 def _align(texts: list[str], header: _Header) -> list[str | None]:
