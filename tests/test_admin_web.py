@@ -23,8 +23,10 @@ from dondoc.web.app import create_app
 from dondoc.web.prefect_runs import PrefectRuns
 from dondoc.web.sessions import hash_password
 from models import Plan
+from models.source_document import SourceDocument
 from tasks.directory import import_directory, load_directory
 from tests.conftest import EXAMPLES
+from tests.support.make_html import plan_html
 from tests.support.settings import SettingsEnv
 
 PASSWORD = "mật khẩu đủ dài 2019"
@@ -108,6 +110,10 @@ class Admin:
     def plans(self) -> int:
         with session_scope(self.url) as session:
             return session.scalar(select(func.count(Plan.id))) or 0
+
+    def documents(self) -> int:
+        with session_scope(self.url) as session:
+            return session.scalar(select(func.count(SourceDocument.id))) or 0
 
 
 def _app(url: str, prefect: FakePrefect, clock: Clock) -> TestClient:
@@ -238,7 +244,33 @@ def test_a_document_the_importer_refuses_shows_why_and_writes_nothing(admin: Adm
     answer = admin.upload("trang.txt", "Không có nhiệm vụ nào ở đây.\n".encode())
     assert answer.status_code == 422
     assert "trang.txt" in answer.text and 'class="problem"' in answer.text
-    assert admin.plans() == 0
+    assert admin.plans() == 0 and admin.documents() == 0
+
+
+def test_a_file_in_no_known_format_is_refused_by_name_and_nothing_is_stored(
+    admin: Admin,
+) -> None:
+    admin.login()
+    answer = admin.upload("bao-cao.bin", b"\x00\x01\x02 not a document \xff" * 50)
+    assert answer.status_code == 422
+    assert "bao-cao.bin" in answer.text and 'class="problem"' in answer.text
+    assert admin.plans() == 0 and admin.documents() == 0
+
+
+def test_a_portal_page_keeps_its_original_for_download(admin: Admin) -> None:
+    admin.login()
+    page = plan_html(TUY_PHUOC.read_text(encoding="utf-8"))
+    answer = admin.upload("ke-hoach-truyen-thong.html", page)
+    assert answer.status_code == 303, answer.text
+    review = admin.client.get(answer.headers["location"]).text
+    assert "Nhiệm vụ (8)" in review and "ke-hoach-truyen-thong.html" in review
+    original = admin.client.get(answer.headers["location"] + "/document")
+    assert original.content == page and admin.documents() == 1
+    assert original.headers["content-type"].startswith("text/html")
+    assert original.headers["content-disposition"].startswith("attachment;")
+    assert "sandbox" in original.headers["content-security-policy"]
+    again = admin.upload("ban-sao.html", page)  # the same file again is the same plan
+    assert again.headers["location"] == answer.headers["location"] and admin.plans() == 1
 
 
 def test_a_text_plan_shows_what_was_read_with_its_doubtful_fields_marked(admin: Admin) -> None:
