@@ -17,11 +17,14 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
+from typer.testing import CliRunner
 
+from dondoc.cli.app import app
 from dondoc.core.db import session_scope
+from dondoc.core.secret import ConfigurationError
 from dondoc.web.app import create_app
 from dondoc.web.prefect_runs import PrefectRuns
-from dondoc.web.sessions import hash_password
+from dondoc.web.sessions import AdminAccounts, hash_password
 from models import Plan
 from models.source_document import SourceDocument
 from tasks.directory import import_directory, load_directory
@@ -116,10 +119,12 @@ class Admin:
             return session.scalar(select(func.count(SourceDocument.id))) or 0
 
 
-def _app(url: str, prefect: FakePrefect, clock: Clock) -> TestClient:
+def _app(
+    url: str, prefect: FakePrefect, clock: Clock, base: str = "http://testserver"
+) -> TestClient:
     runs = PrefectRuns(f"{UI}/api", UI, transport=httpx.MockTransport(prefect.handle))
     app = create_app(database_url=url, cache_seconds=0, prefect=runs, clock=clock)
-    return TestClient(app, follow_redirects=False)
+    return TestClient(app, base_url=base, follow_redirects=False)
 
 
 @pytest.fixture
@@ -159,6 +164,38 @@ def test_without_an_admin_account_the_admin_pages_are_closed_and_say_how_to_open
             assert answer.status_code == 503
             assert "DONDOC_ADMIN_PASSWORD_HASH" in answer.text
             assert "dondoc admin hash-password" in answer.text
+
+
+def test_a_password_hash_that_is_no_argon2_hash_stops_the_app_saying_which(
+    database_url: str, settings_env: SettingsEnv
+) -> None:
+    settings_env.set(
+        secret_key="admin-test-secret-0123456789",
+        admin_password_hash=None,
+        admin_accounts=f"anh:{HASH};binh:plaintext-password",
+    )
+    with pytest.raises(ConfigurationError, match="'binh' is not an argon2 hash") as raised:
+        _app(database_url, FakePrefect(), Clock())
+    assert "plaintext-password" not in str(raised.value)
+
+
+def test_hash_password_reads_the_password_from_stdin_and_prints_a_hash_that_verifies() -> None:
+    ran = CliRunner().invoke(app, ["admin", "hash-password"], input=PASSWORD + "\n")
+    assert ran.exit_code == 0, ran.output
+    hashed = ran.stdout.strip()
+    assert hashed.startswith("$argon2id$") and PASSWORD not in ran.output
+    assert AdminAccounts({"admin": hashed}).verify("admin", PASSWORD)
+    short = CliRunner().invoke(app, ["admin", "hash-password"], input="ngắn\n")
+    assert short.exit_code == 2 and "shorter than 12" in short.stderr
+
+
+def test_over_https_the_session_cookie_is_secure(admin: Admin, settings_env: SettingsEnv) -> None:
+    settings_env.set(base_url="https://dondoc.example.org")
+    with _app(admin.url, admin.prefect, admin.clock, "https://testserver") as client:
+        admin.client = client
+        logged_in = admin.login()
+    assert logged_in.status_code == 303
+    assert logged_in.headers["set-cookie"].endswith("; Secure")
 
 
 def test_a_wrong_password_is_refused_and_after_five_the_right_one_waits_too(admin: Admin) -> None:
