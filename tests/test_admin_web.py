@@ -231,6 +231,22 @@ def test_a_login_lasts_its_hours_and_then_asks_again(admin: Admin) -> None:
     assert admin.client.get("/admin/plans/new").headers["location"].startswith("/admin/login")
 
 
+def test_after_login_the_browser_goes_only_to_an_admin_page(admin: Admin) -> None:
+    for asked, arrives in [
+        ("/admin/plans/7", "/admin/plans/7"),
+        ("//evil.example/admin", "/admin/plans/new"),
+        ("https://evil.example/", "/admin/plans/new"),
+        ("/admin/../feeds/x", "/admin/plans/new"),
+    ]:
+        form = admin.client.get("/admin/login", params={"next": asked})
+        csrf = _CSRF.search(form.text)
+        assert csrf
+        fields = {"user": "admin", "password": PASSWORD, "csrf": csrf.group(1)}
+        answer = admin.client.post("/admin/login", data={**fields, "next": asked})
+        assert answer.headers["location"] == arrives, asked
+        admin.client.cookies.clear()
+
+
 def test_logout_ends_the_session(admin: Admin) -> None:
     admin.login()
     out = admin.client.post("/admin/logout", data={"csrf": admin.csrf()})
