@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from calendars.documents import FeedDocument
 from calendars.ics import FeedEvent, calendar_bytes
+from calendars.titles import event_summary, event_title, role_label, state_mark
 from calendars.tokens import find_token
 from dondoc.core.db import session_scope
 from dondoc.core.settings import get_settings
@@ -224,7 +225,7 @@ class FeedBuilder:
                 FeedEvent(
                     uid=lead_uid(occ_id, self.host),
                     due=due,
-                    summary=_mark(shown) + "[Chủ trì] " + _title(item, kind),
+                    summary=event_summary(item.content, state=shown, role="lead", kind=kind),
                     description=self._description(item) + "\nBáo cáo hoàn thành: ",
                     description_tail=self._link(item, agency_id, due),
                     sequence=sequence + past,
@@ -241,7 +242,9 @@ class FeedBuilder:
         found = slots(self.session, since=self.since, today=self.today, item_ids=item_ids)
         details = self._details(item_ids)
         return [
-            self._slot_event(f"sup-{agency_id}", slot, details[slot.item_id], "[Phối hợp] ", "")
+            self._slot_event(
+                f"sup-{agency_id}", slot, details[slot.item_id], role_label("support"), ""
+            )
             for slot in found
         ]
 
@@ -278,7 +281,7 @@ class FeedBuilder:
         return FeedEvent(
             uid=slot_uid(prefix, slot.first_id, self.host),
             due=slot.due,
-            summary=_mark(state) + label + _title(item, slot.kind),
+            summary=state_mark(state) + label + event_title(item.content, slot.kind),
             description=self._description(item) + note,
             sequence=slot.sequence + (slot.past > 0),
             modified=event_modified(slot.modified, slot.due if slot.past else None),
@@ -306,14 +309,6 @@ def _describe(item: ItemDetails) -> str:
             f"Thời gian thực hiện: {item.timeframe or '—'}",
         )
     )
-
-
-def _title(item: ItemDetails, kind: str) -> str:
-    return ("Báo cáo tiến độ: " if kind == "checkin" else "") + item.content
-
-
-def _mark(state: str) -> str:
-    return {"done": "✓ ", "done_late": "✓ ", "overdue": "QUÁ HẠN "}.get(state, "")
 
 
 def _counts(slot: Slot) -> str:

@@ -42,6 +42,24 @@ class AlreadyReported(OccurrenceStateError):
         )
 
 
+@dataclass(frozen=True)
+class Done:
+    """What one reporter said of one occurrence: who, at which instant, with which note. It
+    fills the occurrence's completion columns and signs its history row."""
+
+    by: str
+    at: datetime
+    note: str | None
+
+    @classmethod
+    def said(cls, by: str, at: datetime, note: str | None) -> Done:
+        """The report with its name and note trimmed; a blank name is refused."""
+        by, note = by.strip(), (note or "").strip() or None
+        if not by:
+            raise OccurrenceStateError("completing work needs the name of who did it")
+        return cls(by, at, note)
+
+
 def flip(
     session: Session,
     seen: Iterable[Seen],
@@ -51,10 +69,13 @@ def flip(
     by: str | None = None,
     note: str | None = None,
     columns: Mapping[str, Any] | None = None,
+    done: Mapping[int, Done] | None = None,
 ) -> list[Seen]:
     """Set `to_status` (and `columns`) on each occurrence still in the status its writer
     read, raising its sequence so calendar clients replace the event, and write each change's
-    history row, signed `by`. Returns the (id, former status) of the rows changed."""
+    history row, signed `by`. `done` gives occurrences their own report (completion columns,
+    and the signature and note of their history row). Returns the (id, former status) of the
+    rows changed."""
     ids_by_status: dict[str, list[int]] = defaultdict(list)
     for occurrence_id, status in seen:
         ids_by_status[status].append(occurrence_id)
@@ -73,9 +94,28 @@ def flip(
                 .returning(OCC.c.id)
             )
             flipped += [(i, from_status) for i in session.execute(statement).scalars()]
+    reports = done or {}
+    if completed := [(i, reports[i]) for i, _ in flipped if i in reports]:
+        completion = (
+            update(OCC)
+            .where(OCC.c.id == bindparam("b_id"))
+            .values(
+                completed_at=bindparam("b_at"),
+                completed_by=bindparam("b_by"),
+                note=bindparam("b_note"),
+            )
+        )
+        session.execute(
+            completion,
+            [{"b_id": i, "b_at": r.at, "b_by": r.by, "b_note": r.note} for i, r in completed],
+        )
     history = [
         {"occurrence_id": i, "at": now, "from_status": s, "to_status": to_status}
-        | {"by": by, "note": note}
+        | (
+            {"by": reports[i].by, "note": reports[i].note}
+            if i in reports
+            else {"by": by, "note": note}
+        )
         for i, s in flipped
     ]
     if history:
@@ -97,18 +137,15 @@ def record_done(
     whom, at which instant and with a note; `occurrence` is read again afterwards. Raises
     AlreadyReported when someone recorded it first, OccurrenceStateError for cancelled work
     or a blank name."""
-    by, note = by.strip(), (note or "").strip() or None
-    if not by:
-        raise OccurrenceStateError("completing work needs the name of who did it")
+    report = {occurrence.id: Done.said(by, at, note)}
     to_status = "done_late" if on > occurrence.due else "done"
-    done = {"completed_at": at, "completed_by": by, "note": note}
     # The status only moves forward (pending → overdue → done), so a row that another
     # writer changed under us is read again at most twice.
     for _ in range(3):
         if occurrence.status not in OPEN_STATUSES:
             break
         seen = [(occurrence.id, occurrence.status)]
-        flipped = flip(session, seen, to_status, now=now, by=by, note=note, columns=done)
+        flipped = flip(session, seen, to_status, now=now, done=report)
         session.refresh(occurrence)
         if flipped:
             return
@@ -134,53 +171,21 @@ def record_done_many(
     session: Session, reports: Sequence[DoneReport], *, now: datetime
 ) -> list[DoneReport]:
     """record_done for many occurrences in a few statements (a done sheet of 20,000 rows took
-    four a row, over a minute): the conditional flips by status, then each row's completion
-    and history as one run of two statements; every occurrence is read again afterwards.
-    Returns the reports whose work was no longer in the status it was read in (someone
-    reported it meanwhile): the caller records those with record_done, which says who did.
-    Raises OccurrenceStateError for a blank name."""
-    rows: dict[int, dict[str, Any]] = {}
-    transitions: dict[tuple[str, str], list[int]] = defaultdict(list)
+    four a row, over a minute): one flip for the work done in time and one for the work done
+    late; every occurrence is read again afterwards. Returns the reports whose work was no
+    longer in the status it was read in (someone reported it meanwhile): the caller records
+    those with record_done, which says who did. Raises OccurrenceStateError for a blank name."""
+    by_target: dict[str, list[Seen]] = defaultdict(list)
+    said: dict[int, Done] = {}
     for report in reports:
-        by, note = report.by.strip(), (report.note or "").strip() or None
-        if not by:
-            raise OccurrenceStateError("completing work needs the name of who did it")
         occurrence = report.occurrence
+        said[occurrence.id] = Done.said(report.by, report.at, report.note)
         to_status = "done_late" if report.on > occurrence.due else "done"
-        transitions[(occurrence.status, to_status)].append(occurrence.id)
-        rows[occurrence.id] = {"b_id": occurrence.id, "b_at": report.at, "b_by": by}
-        rows[occurrence.id] |= {"b_note": note, "from": occurrence.status, "to": to_status}
+        by_target[to_status].append((occurrence.id, occurrence.status))
     flipped: set[int] = set()
-    for (from_status, to_status), ids in transitions.items():
-        for chunk in chunks(session, ids):
-            statement = (
-                update(OCC)
-                .where(OCC.c.id.in_(chunk), OCC.c.status == from_status)
-                .values(status=to_status, sequence=OCC.c.sequence + 1, updated_at=now)
-                .returning(OCC.c.id)
-            )
-            flipped.update(session.execute(statement).scalars())
-    mine = [rows[i] for i in rows if i in flipped]
-    if mine:
-        done = (
-            update(OCC)
-            .where(OCC.c.id == bindparam("b_id"))
-            .values(
-                completed_at=bindparam("b_at"),
-                completed_by=bindparam("b_by"),
-                note=bindparam("b_note"),
-            )
-        )
-        session.execute(
-            done, [{k: row[k] for k in ("b_id", "b_at", "b_by", "b_note")} for row in mine]
-        )
-        history = [
-            {"occurrence_id": row["b_id"], "at": now, "from_status": row["from"]}
-            | {"to_status": row["to"], "by": row["b_by"], "note": row["b_note"]}
-            for row in mine
-        ]
-        session.execute(insert(EVENT), history)
-    for chunk in chunks(session, list(rows)):
+    for to_status, seen in by_target.items():
+        flipped.update(i for i, _ in flip(session, seen, to_status, now=now, done=said))
+    for chunk in chunks(session, list(said)):
         fresh = select(Occurrence).where(Occurrence.id.in_(chunk))
         session.scalars(fresh.execution_options(populate_existing=True)).all()
     return [report for report in reports if report.occurrence.id not in flipped]

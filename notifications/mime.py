@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from calendars.ics import FeedEvent, single_event_calendar
+from calendars.titles import event_summary
 from dondoc.core.cells import text_cells
 from dondoc.core.clock import zone
 from dondoc.core.settings import get_settings
@@ -176,13 +177,13 @@ def set_automatic(message: EmailMessage, host: str) -> None:
     message["List-Id"] = f"dondoc <dondoc.{host}>"
 
 
-def part_summary(item: NoticeItem, day: date, t: Mapping[str, Any]) -> str:
-    """The deadline's title as the feeds give it on `day` (calendars.feeds: `_mark`, the role
-    label, `_title`), in the email's language."""
-    mark = t["ics_overdue"] if item.due < day else ""
-    label = t["ics_lead"] if item.role == "lead" else t["ics_support"]
-    kind = t["ics_checkin"] if item.kind == "checkin" else ""
-    return ics_text(f"{mark}{label} {kind}{item.content}")
+def part_summary(item: NoticeItem, day: date, language: str) -> str:
+    """The deadline's title as the feeds give it on `day`, in the email's language."""
+    state = "overdue" if item.due < day else "pending"
+    summary = event_summary(
+        item.content, state=state, role=item.role, kind=item.kind, language=language
+    )
+    return ics_text(summary)
 
 
 def ics_text(value: str) -> str:
@@ -212,7 +213,12 @@ class CalendarPart:
 
 
 def calendar_parts(
-    items: Sequence[NoticeItem], *, day: date, t: Mapping[str, Any], calendar_name: str
+    items: Sequence[NoticeItem],
+    *,
+    day: date,
+    t: Mapping[str, Any],
+    language: str,
+    calendar_name: str,
 ) -> tuple[list[CalendarPart], int]:
     """One single-event calendar per deadline (each UID once), at most MAX_ICS_PARTS, worded
     in the email's language (the part has its own UID: it is the reader's copy, not the
@@ -224,7 +230,7 @@ def calendar_parts(
         event = FeedEvent(
             uid=mail_event_uid(item.ics_uid),
             due=item.due,
-            summary=part_summary(item, day, t),
+            summary=part_summary(item, day, language),
             description=part_description(item, t),
             sequence=item.ics_sequence,
             modified=item.modified,

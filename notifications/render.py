@@ -362,7 +362,9 @@ def render_digest(digest: Digest, mail: MailContext) -> EmailMessage:
         # attached, they would add copies to the monitor's calendar.
         calendar_name = say(t, "calendar_name", name=one_line(digest.recipient.name))
         ordered = [i for role, _ in _ROLES for i in digest.by_role(role)]
-        ics, ics_more = calendar_parts(ordered, day=digest.day, t=t, calendar_name=calendar_name)
+        ics, ics_more = calendar_parts(
+            ordered, day=digest.day, t=t, language=mail.language, calendar_name=calendar_name
+        )
     context = _context(digest, t, len(ics), ics_more)
     html = TEMPLATES.get_template(f"mail_{digest.kind}.html").render(context)
     text = TEMPLATES.get_template(f"mail_{digest.kind}.txt").render(context)

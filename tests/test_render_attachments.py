@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 from icalendar import Calendar
 
-from calendars.feeds import _mark, _title
+from calendars.titles import event_summary
 from tests.support.digests import (
     CENTRE,
     COMMUNE,
@@ -63,11 +63,12 @@ def test_calendar_summaries_read_like_the_feeds() -> None:
     ]
     checkin = notice(2, kind="checkin", content="Tuyên truyền thường xuyên về cải cách hành chính")
     assert summaries == [
-        _mark("pending") + "[Chủ trì] " + _title(notice(1), "due"),  # type: ignore[arg-type]
-        _mark("pending") + "[Chủ trì] " + _title(checkin, "checkin"),  # type: ignore[arg-type]
-        _mark("pending") + "[Phối hợp] " + _title(supporting(3), "due"),  # type: ignore[arg-type]
-        _mark("overdue") + "[Chủ trì] " + _title(notice(1), "due"),  # type: ignore[arg-type]
+        event_summary(notice(1).content, state="pending", role="lead", kind="due"),
+        event_summary(checkin.content, state="pending", role="lead", kind="checkin"),
+        event_summary(supporting(3).content, state="pending", role="support", kind="due"),
+        event_summary(notice(1).content, state="overdue", role="lead", kind="due"),
     ]
+    assert summaries[3].startswith("QUÁ HẠN [Chủ trì] ")
 
 
 def test_an_english_email_has_english_calendar_parts() -> None:

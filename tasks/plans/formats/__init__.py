@@ -19,6 +19,7 @@ from tasks.plans.parsed import PlanParseError
 # kind → the module whose read(data, source) -> ReadDocument reads it
 READERS = {
     "docx": "docx",
+    "encrypted": "docx",  # refused there, saying how to remove the password
     "doc": "office",
     "rtf": "office",
     "odf": "office",

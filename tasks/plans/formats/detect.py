@@ -8,16 +8,30 @@ import zipfile
 from typing import Literal
 
 Kind = Literal[
-    "docx", "xlsx", "odf", "doc", "rtf", "pdf", "image", "html", "zip", "damaged-zip", "text"
+    "docx",
+    "encrypted",
+    "xlsx",
+    "odf",
+    "doc",
+    "rtf",
+    "pdf",
+    "image",
+    "html",
+    "zip",
+    "damaged-zip",
+    "text",
 ]
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 _HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<meta", b"<body")
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
+# a password-protected DOCX (or XLSX) is an OLE2 file holding the encrypted package
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 
 NAMES: dict[Kind, str] = {
     "docx": "a Word document (DOCX)",
+    "encrypted": "a password-protected (encrypted) Office document",
     "xlsx": "an Excel workbook (XLSX)",
     "odf": "an OpenDocument file",
     "doc": "a Word 97–2003 document (DOC)",
@@ -41,6 +55,8 @@ def sniff(data: bytes) -> Kind | Literal["ole2"]:
     if data.startswith(_IMAGES):
         return "image"
     if data.startswith(_OLE2):
+        if _ENCRYPTED_STREAM in data:  # its directory may sit after the package: look at all
+            return "encrypted"
         return "doc" if _WORD_STREAM in data[:1_048_576] else "ole2"
     if data.startswith(b"{\\rtf"):
         return "rtf"
@@ -63,6 +79,10 @@ def _zip_kind(data: bytes) -> Kind:
             if "mimetype" in names and "content.xml" in names:
                 return "odf"
     except (zipfile.BadZipFile, OSError, ValueError):
+        # a truncated zip whose first files are a Word document's: the DOCX reader says
+        # what is damaged; any other is refused as damaged here
+        if b"word/document.xml" in data[:65536]:
+            return "docx"
         return "damaged-zip"
     return "zip"
 

@@ -5,6 +5,7 @@ per paragraph, printed line or table row, cells joined by tabs."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -19,6 +20,8 @@ from tasks.plans.document.paragraphs import (
 )
 
 _CELL_BULLET = ("-", "+", "•")
+# "1. Bộ A tổng hợp …" / "2. Bộ B rà soát …": a cell's numbered parts, each naming its agencies
+_CELL_PART = re.compile(r"^\d{1,2}[.)]\s")
 
 
 @dataclass(frozen=True)
@@ -80,13 +83,14 @@ class ReadDocument:
 
 def cell_text(paragraphs: Iterable[str]) -> str:
     """A cell's paragraphs as one text, as the text reader joins a cell's lines: a bulleted
-    list keeps its lines ("- Bộ Xây dựng;" / "- Bộ …"), other paragraphs join with a space."""
+    list keeps its lines ("- Bộ Xây dựng;" / "- Bộ …"), and so do numbered parts ("1. Bộ A …" /
+    "2. Bộ B …"); other paragraphs join with a space."""
     text = ""
     for part in paragraphs:
         part = _clean(part)
         if not part:
             continue
-        joiner = "\n" if part.startswith(_CELL_BULLET) else " "
+        joiner = "\n" if part.startswith(_CELL_BULLET) or _CELL_PART.match(part) else " "
         text = f"{text}{joiner}{part}" if text else part
     return text
 
