@@ -1,8 +1,8 @@
 """An admin hands a plan in, in headless Chromium, on the main job's stack (a Prefect server and
-UI, prefect.yaml's deployments served, the web app): log in, upload the plan, read the review,
-press Start approval, follow the link into the Prefect UI, approve there with the Resume form,
-then start the compiling from the admin page and see the dated work counted. Screenshots of
-every step are kept under test-output/admin-ui/ for review."""
+UI, prefect.yaml's deployments served, the web app): log in, upload the plan as a Word file,
+read the review, press Start approval, follow the link into the Prefect UI, approve there with
+the Resume form, then start the compiling from the admin page and see the dated work counted.
+Screenshots of every step are kept under test-output/admin-ui/ for review."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ SHOTS = ROOT / "test-output" / "admin-ui"
 PASSWORD = "mật khẩu của quản trị 2019"
 PLAN = EXAMPLES / "plans" / "song-ma-2019-kh33.txt"
 PHONE = {"width": 390, "height": 844}
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LONG = 120_000  # ms: a loaded machine starts a flow run slowly
 
 
@@ -60,6 +61,13 @@ def admin_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AdminStack
             yield AdminStack(running, url)
 
 
+def _plan_docx() -> bytes:
+    """The Sông Mã plan as the Word file the district published (automatic numbering)."""
+    from tests.support.make_docx import plan_docx
+
+    return plan_docx(PLAN.read_text(encoding="utf-8"))
+
+
 def _shot(page: object, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
@@ -84,7 +92,9 @@ def test_an_admin_uploads_a_plan_approves_it_in_prefect_and_sees_its_work(
         _shot(admin, "1-login")
         admin.get_by_role("button", name="Đăng nhập").click()
         admin.wait_for_url("**/admin/plans/new")
-        admin.get_by_label("Tệp kế hoạch").set_input_files(str(PLAN))
+        admin.get_by_label("Tệp kế hoạch").set_input_files(
+            {"name": "KH 33-KH-UBND.docx", "mimeType": DOCX_TYPE, "buffer": _plan_docx()}
+        )
         _shot(admin, "2-upload")
         admin.get_by_role("button", name="Tải lên và đọc").click()
         admin.wait_for_url(re.compile(r".*/admin/plans/\d+$"))
@@ -92,6 +102,7 @@ def test_an_admin_uploads_a_plan_approves_it_in_prefect_and_sees_its_work(
         expect(admin.get_by_role("heading", name="Kế hoạch 33/KH-UBND")).to_be_visible()
         expect(admin.get_by_role("heading", name="Nhiệm vụ (7)")).to_be_visible()
         expect(admin.locator("#item-2")).to_contain_text("Trung tâm Truyền thông - Văn hóa huyện")
+        expect(admin.get_by_role("link", name="KH 33-KH-UBND.docx")).to_be_visible()
         _shot(admin, "3-review")
 
         admin.get_by_role("button", name="Bắt đầu duyệt").click()
@@ -135,6 +146,8 @@ def test_an_admin_uploads_a_plan_approves_it_in_prefect_and_sees_its_work(
         plan = session.get(Plan, plan_id)
         assert plan is not None and plan.status == "approved"
         assert plan.approved_by == "Nguyễn Văn A"
+        assert plan.source_document is not None
+        assert plan.source_document.filename == "KH 33-KH-UBND.docx"
         stored = session.scalar(
             select(func.count(Occurrence.id))
             .join(PlanItem, PlanItem.id == Occurrence.item_id)
