@@ -273,6 +273,21 @@ def test_start_approval_creates_one_run_however_often_it_is_pressed(admin: Admin
     assert [r["id"] for r in admin.prefect.runs] == ["run-1", "run-2"]
 
 
+def test_with_prefect_down_the_review_still_shows_and_approval_says_it_did_not_start(
+    admin: Admin,
+) -> None:
+    admin.login()
+    plan_id = upload_tuy_phuoc(admin)
+    admin.prefect.down = True
+    review = admin.client.get(f"/admin/plans/{plan_id}")
+    assert review.status_code == 200 and "Nhiệm vụ (8)" in review.text
+    assert "Không xem được các lượt chạy trong Prefect" in review.text
+    started = admin.client.post(f"/admin/plans/{plan_id}/approval", data={"csrf": admin.csrf()})
+    assert started.status_code == 503
+    assert "Chưa bắt đầu được" in started.text and "did not answer" in started.text
+    assert admin.prefect.runs == []
+
+
 def test_two_presses_at_once_start_one_run(admin: Admin) -> None:
     admin.login()
     plan_id = upload_tuy_phuoc(admin)

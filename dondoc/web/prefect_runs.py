@@ -57,9 +57,11 @@ class PrefectRuns:
         return f"{self.ui_url}/runs/flow-run/{run_id}"
 
     def runs(self, deployment: str, plan_id: int) -> list[FlowRun]:
-        """The plan's runs of the deployment started here, newest first."""
+        """The plan's runs of the deployment started here, newest first; asked once (a page
+        shows them, and a Prefect that is down must not hold the page)."""
         with self._client() as client:
-            return self._runs(client, self._deployment_id(client, deployment), plan_id)
+            deployment_id = self._deployment_id(client, deployment, delays=())
+            return self._runs(client, deployment_id, plan_id, delays=())
 
     def start(self, deployment: str, plan_id: int) -> tuple[FlowRun, bool]:
         """The plan's unfinished run, or a new one (True when it was created now)."""
@@ -81,10 +83,18 @@ class PrefectRuns:
     def _client(self) -> httpx.Client:
         return httpx.Client(base_url=self.api_url, timeout=10, transport=self.transport)
 
-    def _deployment_id(self, client: httpx.Client, deployment: str) -> str:
-        return str(_call(client, "GET", f"/deployments/name/{deployment}")["id"])
+    def _deployment_id(
+        self, client: httpx.Client, deployment: str, delays: tuple[float, ...] = _DELAYS
+    ) -> str:
+        return str(_call(client, "GET", f"/deployments/name/{deployment}", delays=delays)["id"])
 
-    def _runs(self, client: httpx.Client, deployment_id: str, plan_id: int) -> list[FlowRun]:
+    def _runs(
+        self,
+        client: httpx.Client,
+        deployment_id: str,
+        plan_id: int,
+        delays: tuple[float, ...] = _DELAYS,
+    ) -> list[FlowRun]:
         body = {
             "flow_runs": {
                 "deployment_id": {"any_": [deployment_id]},
@@ -93,7 +103,7 @@ class PrefectRuns:
             "sort": "EXPECTED_START_TIME_DESC",
             "limit": 50,
         }
-        found = _call(client, "POST", "/flow_runs/filter", body)
+        found = _call(client, "POST", "/flow_runs/filter", body, delays=delays)
         return [_flow_run(run) for run in found]
 
 
@@ -103,11 +113,18 @@ def _flow_run(run: dict[str, Any]) -> FlowRun:
     return FlowRun(str(run["id"]), str(name), str(kind), str(shown))
 
 
-def _call(client: httpx.Client, method: str, url: str, body: object = None) -> Any:
+def _call(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    body: object = None,
+    *,
+    delays: tuple[float, ...] = _DELAYS,
+) -> Any:
     """The answer's JSON; a busy or silent server is asked again a few times (the create is
     safe to repeat: it carries an idempotency key)."""
     problem = ""
-    for delay in (*_DELAYS, None):
+    for delay in (*delays, None):
         try:
             answer = client.request(method, url, json=body)
         except httpx.TransportError as exc:

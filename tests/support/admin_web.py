@@ -41,8 +41,11 @@ class FakePrefect:
 
     runs: list[dict[str, Any]] = field(default_factory=list)
     creates: int = 0
+    down: bool = False  # nothing listens: every request is refused
 
     def handle(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("Connection refused", request=request)
         path = request.url.path.removeprefix("/api")
         if request.method == "GET" and path.startswith("/deployments/name/"):
             return httpx.Response(200, json={"id": f"dep:{path.rsplit('/', 1)[-1]}"})
