@@ -7,7 +7,6 @@ import logging
 from typing import Any
 
 from dondoc.core.clock import now_utc
-from dondoc.core.db import session_scope
 from dondoc.core.settings import get_settings
 from models.schema import ready_database_url
 
@@ -23,9 +22,7 @@ def email_admins_on_failure(flow: Any, flow_run: Any, state: Any) -> None:
         log.warning("flow %s failed; DONDOC_ADMIN_EMAILS is empty, nobody is told", flow.name)
         return
     try:
-        from notifications.alerts import failure_alert
-        from notifications.outbox import queue
-        from notifications.smtp import send_if_configured
+        from notifications.alerts import failure_alert, send_to_admins
 
         now = now_utc()
         message = failure_alert(
@@ -37,17 +34,6 @@ def email_admins_on_failure(flow: Any, flow_run: Any, state: Any) -> None:
             admins=admins,
             now=now,
         )
-        url = ready_database_url()
-        with session_scope(url) as session:
-            queue(
-                session,
-                key=f"alert:{flow_run.id}",
-                kind="alert",
-                agency_id=None,
-                day=now.date(),
-                message=message,
-                occurrence_ids=[],
-            )
-        send_if_configured(url)
+        send_to_admins(ready_database_url(), f"alert:{flow_run.id}", message, now)
     except Exception:  # the flow has failed already; say why the alert did not go
         log.exception("could not email the admins about the failed flow %s", flow.name)

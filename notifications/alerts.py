@@ -1,4 +1,5 @@
-"""The email an admin gets when a flow fails: which flow, which run, why, and where to look."""
+"""Emails to the admins: a flow failed (which flow, which run, why, and where to look), and
+the way every admin email is sent (queued once under its key, then sent if SMTP is set)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,27 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from dondoc.core.clock import zone
+from dondoc.core.db import session_scope
 from dondoc.core.settings import get_settings
 from notifications.mime import mail_host, message_id, set_automatic, set_text_header
+from notifications.outbox import queue
+from notifications.smtp import send_if_configured
+
+
+def send_to_admins(database_url: str, key: str, message: EmailMessage, now: datetime) -> None:
+    """Queue an admin email under `key` (a key queued before queues nothing: a retried run
+    does not send twice), then send what is due if SMTP is configured."""
+    with session_scope(database_url) as session:
+        queue(
+            session,
+            key=key,
+            kind="alert",
+            agency_id=None,
+            day=now.date(),
+            message=message,
+            occurrence_ids=[],
+        )
+    send_if_configured(database_url)
 
 
 def failure_alert(

@@ -10,11 +10,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from dondoc.core.clock import now_utc, zone
-from dondoc.core.db import session_scope
 from dondoc.core.settings import get_settings
+from notifications.alerts import send_to_admins
 from notifications.mime import mail_host, message_id, set_automatic, set_text_header
-from notifications.outbox import queue
-from notifications.smtp import send_if_configured
 from tasks.plans.inbox import InboxEntry, outcome_counts
 
 _SAID = {
@@ -72,14 +70,4 @@ def queue_inbox_summary(
 ) -> None:
     now = now_utc()
     message = inbox_summary(entries, admins=admins, run_id=run_id, now=now)
-    with session_scope(database_url) as session:
-        queue(
-            session,
-            key=f"inbox:{run_id}",
-            kind="alert",
-            agency_id=None,
-            day=now.date(),
-            message=message,
-            occurrence_ids=[],
-        )
-    send_if_configured(database_url)
+    send_to_admins(database_url, f"inbox:{run_id}", message, now)

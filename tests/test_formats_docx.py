@@ -21,6 +21,7 @@ from tasks.plans.parse import parse_document
 from tasks.plans.parsed import PlanParseError
 from tests.conftest import FIXTURES, require
 from tests.support.docx_parts import docx_package, numbering_fixture, p, tables_fixture
+from tests.support.docx_parts import zip_of as _zip
 from tests.support.make_docx import plan_docx
 from tests.support.same_fields import Agreement, compare, parse_or_refusal, text_plan
 
@@ -176,14 +177,6 @@ def test_a_two_row_table_heading_made_in_word_reads_to_the_same_tasks() -> None:
 
 
 # --- bad files -------------------------------------------------------------------------------
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return out.getvalue()
 
 
 def test_a_zip_bomb_dressed_as_a_docx_is_refused_naming_the_part() -> None:

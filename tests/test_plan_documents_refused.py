@@ -4,8 +4,6 @@ no stored document."""
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from sqlalchemy import func, select
 from dondoc.core.db import session_scope
 from models import Plan, SourceDocument
 from tests.support.cli import Cli
+from tests.support.docx_parts import zip_of as _zip
 from tests.support.settings import SettingsEnv
 
 Maker = Callable[[Path], Path]
@@ -27,14 +26,6 @@ def _write(name: str, data: bytes) -> Maker:
         return path
 
     return make
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def _too_big(folder: Path) -> Path:

@@ -31,6 +31,15 @@ _TYPES = {
 }
 
 
+def zip_of(members: dict[str, bytes]) -> bytes:
+    """A zip archive of these members: a damaged or hostile "DOCX" for the refusal tests."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
 def docx_package(body: str, parts: dict[str, str] | None = None) -> bytes:
     """A DOCX whose document body is `body` (w: elements), with `parts` (numbering.xml,
     styles.xml, header1.xml, footer1.xml: their inner XML) related to it."""

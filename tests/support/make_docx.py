@@ -44,7 +44,7 @@ def plan_docx(text: str, *, merge_headings: bool = True) -> bytes:
     body.remove(section)
     for block in document.blocks:
         if block.kind == "table":
-            rows = _columns(block.rows) if block.loose else block.rows
+            rows = table_columns(block.rows) if block.loose else block.rows
             body.append(_table(rows, merge_headings))
             body.append(_paragraph(""))  # Word keeps a paragraph between two tables
             continue
@@ -189,7 +189,7 @@ def _merge_two_row_heading(grid: list[list[_GridCell]]) -> None:
         return
 
 
-def _columns(rows: list[Row]) -> list[Row]:
+def table_columns(rows: list[Row]) -> list[Row]:
     """A table the text holds as printed lines (copied from a PDF) in the columns of the
     Word table it was printed from, as understanding splits them: a cell's lines joined back
     into its paragraphs, and a row's empty last cells merged down from the row above (a PDF

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from tasks.plans.document import Block, read_text
-from tests.support.plan_tables import table_grid
+from tests.support.make_docx import table_columns
 
 _PAGE = """<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><title>{title}</title>
@@ -36,7 +36,10 @@ def _cell(lines: tuple[str, ...]) -> str:
 
 def _block(block: Block) -> str:
     if block.kind == "table":
-        rows = "".join("<tr>" + "".join(map(_cell, row)) + "</tr>\n" for row in table_grid(block))
+        rows = "".join(
+            "<tr>" + "".join(_cell(cell.parts or (cell.text,)) for cell in row.cells) + "</tr>\n"
+            for row in (table_columns(block.rows) if block.loose else block.rows)
+        )
         return f"<table>\n{rows}</table>"
     text = html.escape(f"{block.written_marker} {block.text}".strip())
     if block.kind == "heading":
