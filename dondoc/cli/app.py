@@ -3,6 +3,7 @@ module (the console script is `dondoc.cli.app:app`)."""
 
 from __future__ import annotations
 
+from dondoc.cli.admin import admin_app
 from dondoc.cli.agencies import agencies_app
 from dondoc.cli.calendar import calendar_app
 from dondoc.cli.db import db_app
@@ -24,6 +25,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(feeds_app, name="feeds")
 app.add_typer(db_app, name="db")
+app.add_typer(admin_app, name="admin")
 app.command("demo")(run_demo)
 app.command("serve")(serve)
 app.command("remind")(remind)

@@ -160,6 +160,14 @@ def _print_where(stack: Any, url: str) -> None:
     for label, feed in _feed_urls(url):
         console.print(f"  {label}: {feed}", soft_wrap=True, highlight=False)
     console.print("  every feed URL: `dondoc feeds urls`")
+    settings = get_settings()
+    closed = settings.admin_password_hash is None and settings.admin_accounts is None
+    console.print(
+        f"Admin pages:  {stack.feeds_url}/admin/plans/new"
+        + ("  (closed: set DONDOC_ADMIN_PASSWORD_HASH, see README)" if closed else ""),
+        soft_wrap=True,
+        highlight=False,
+    )
     if stack.mail_dir is not None:
         count = len(list(stack.mail_dir.glob("*.eml")))
         console.print(f"Mail folder:  {stack.mail_dir}  ({count} messages, .eml)")

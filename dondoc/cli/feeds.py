@@ -362,7 +362,8 @@ def serve(
         ),
     ] = 10.0,
 ) -> None:
-    """Serve the feeds over HTTP (GET /feeds/TOKEN.ics) until interrupted.
+    """Serve the feeds over HTTP (GET /feeds/TOKEN.ics), the completion pages and the admin
+    pages (/admin) until interrupted.
 
     Put an https proxy in front of it for Google; DONDOC_BASE_URL is the address that
     subscribers use."""

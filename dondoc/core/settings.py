@@ -155,6 +155,23 @@ class Settings(BaseSettings):
         description="How often ongoing (*Thường xuyên*) work gets a progress check-in before "
         "its final due date.",
     )
+    admin_password_hash: SecretStr | None = Field(
+        default=None,
+        description="The password hash of the admin pages' user `admin` (make one with "
+        "`dondoc admin hash-password`); unset, with no DONDOC_ADMIN_ACCOUNTS: the admin pages "
+        "are closed.",
+    )
+    admin_accounts: SecretStr | None = Field(
+        default=None,
+        description="More admins, as `name:hash` separated by spaces or semicolons (hashes "
+        "from `dondoc admin hash-password`).",
+    )
+    admin_session_hours: float = Field(
+        default=8.0,
+        gt=0,
+        le=24 * 30,
+        description="An admin's login lasts this many hours, then they log in again.",
+    )
 
     def signing_key(self) -> str:
         """The secret key (see dondoc.core.secret): set, in a file, or made once."""

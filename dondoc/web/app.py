@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -36,9 +37,12 @@ from calendars.feeds import load_token_feed
 from calendars.tokens import TOKEN_SHAPE, token_sha256
 from dondoc.core.clock import as_utc, local_date, now_utc
 from dondoc.core.db import session_scope
-from dondoc.core.settings import get_settings
+from dondoc.core.settings import Settings, get_settings
+from dondoc.web.admin import AdminPages
+from dondoc.web.admin_plans import PlanPages
 from dondoc.web.completion import MAX_FORM_BYTES, CompletionPages
 from dondoc.web.guard import bounded_body
+from dondoc.web.prefect_runs import PrefectRuns
 from models.schema import ready_database_url
 from tasks.completion.links import PERIOD_PARAMETER
 
@@ -271,23 +275,37 @@ def create_app(
     database_url: str | None = None,
     cache_seconds: float = 10.0,
     today: Callable[[], date] | None = None,
+    prefect: PrefectRuns | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> Starlette:
-    """The feed server. Without `database_url`, the configured database, migrated; `today`
-    (the feeds' window and overdue marks) defaults to the service's local date."""
+    """The feed server, the completion pages and the admin area. Without `database_url`, the
+    configured database, migrated; `today` (the feeds' window and overdue marks) defaults to
+    the service's local date; `prefect` is the API the admin pages start runs with (default:
+    PREFECT_API_URL, else the API beside DONDOC_PREFECT_UI_URL); `clock` ages admin sessions."""
     url = ready_database_url() if database_url is None else database_url
     server = FeedServer(FeedCache(database_loader(url), cache_seconds), today or _local_today)
     settings = get_settings()
     secret = settings.signing_key()
     pages = CompletionPages(url, secret, today or _local_today, base_url=settings.base_url)
+    admin = AdminPages(settings, secret, plan_pages(url, settings, prefect), clock=clock)
     app = Starlette(
         routes=[
             Route("/healthz", Endpoint(server.health)),
             Route("/feeds/{rest:path}", Endpoint(server.feed)),
             Route("/done/{token}", Endpoint(lambda request: completion(pages, request))),
+            *(Route(path, Endpoint(handler)) for path, handler in admin.handlers()),
         ]
     )
     app.router.redirect_slashes = False
     return app
+
+
+def plan_pages(database_url: str, settings: Settings, prefect: PrefectRuns | None) -> PlanPages:
+    ui_url = (settings.prefect_ui_url or "http://127.0.0.1:4200").rstrip("/")
+    if prefect is None:
+        prefect = PrefectRuns(os.environ.get("PREFECT_API_URL") or f"{ui_url}/api", ui_url)
+    limit = settings.max_upload_mb * 1024 * 1024
+    return PlanPages(database_url, prefect, max_upload_bytes=limit)
 
 
 async def completion(pages: CompletionPages, request: Request) -> Answer:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.requests import Request
+from starlette.types import Message
 
 from dondoc.core.ids import is_ascii_number
 
@@ -40,7 +41,11 @@ def cross_site(headers: Headers, base_url: str) -> bool:
 
 
 def is_form(headers: Headers) -> bool:
-    return headers.get("content-type", "").split(";")[0].strip().lower() == FORM_TYPE
+    return media_type(headers) == FORM_TYPE
+
+
+def media_type(headers: Headers) -> str:
+    return headers.get("content-type", "").split(";")[0].strip().lower()
 
 
 async def bounded_body(request: Request, limit: int) -> bytes | None:
@@ -56,3 +61,31 @@ async def bounded_body(request: Request, limit: int) -> bytes | None:
         if len(body) > limit:
             return None
     return bytes(body)
+
+
+class BodyTooLarge(Exception):
+    """Raised from the request's body stream once it passes its limit."""
+
+
+def bounded_request(request: Request, limit: int) -> Request | None:
+    """The request with a body stream that raises BodyTooLarge once past `limit` bytes (a
+    multipart parser then stops at the limit, whatever it reads into), or None when its
+    declared length is already past it: then not a byte is read."""
+    declared = request.headers.get("content-length")
+    if declared is not None and not (
+        is_ascii_number(declared) and len(declared) <= len(str(limit)) and int(declared) <= limit
+    ):
+        return None
+    seen = 0
+    receive = request.receive
+
+    async def bounded_receive() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge(f"body past {limit} bytes")
+        return message
+
+    return Request(request.scope, bounded_receive)
