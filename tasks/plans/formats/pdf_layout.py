@@ -1,0 +1,215 @@
+"""A PDF's pages as one flow of parts: running headers, footers and page numbers dropped, a
+table cut by a page break joined again (its repeated heading row dropped, a row split over
+the break made whole), and printed lines given paragraph breaks where the layout shows them
+(a line that stopped short, a wider gap, bold turning off)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from tasks.plans.formats.parts import Line, Part, Table, TableCell
+from tasks.plans.formats.pdf_lines import PrintedLine, ends_paragraph
+from tasks.plans.formats.pdf_tables import SNAP, PageCell, PageTable
+
+Item = PrintedLine | PageTable
+
+# Running text sits in the top or bottom MARGIN of the page's height.
+MARGIN = 0.12
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—]?\s*\d{1,4}\s*[-–—]?|(?:trang|page)\s+\d{1,4}(?:\s*/\s*\d{1,4})?|\d{1,4}\s*/\s*\d{1,4})$",
+    re.IGNORECASE,
+)
+_TERMINAL = (".", ";", ":", "!", "?")
+
+
+@dataclass
+class PageItems:
+    number: int
+    height: float
+    items: list[Item]
+
+
+def drop_running_text(pages: list[PageItems]) -> None:
+    """Lines in the page's top or bottom margin that recur (digits aside) at the same height
+    on most pages, and a lone page number there."""
+    seen: Counter[tuple[str, int]] = Counter()
+    for page in pages:
+        seen.update({_running_key(line) for line in _margin_lines(page)})
+    repeated = {key for key, count in seen.items() if len(pages) >= 2 and count > len(pages) / 2}
+    for page in pages:
+        marginal = {id(line) for line in _margin_lines(page)}
+        page.items = [
+            item
+            for item in page.items
+            if id(item) not in marginal
+            or not isinstance(item, PrintedLine)
+            or (_running_key(item) not in repeated and not _PAGE_NUMBER.match(item.text))
+        ]
+
+
+def _margin_lines(page: PageItems) -> list[PrintedLine]:
+    lines = []
+    for item in page.items:
+        if isinstance(item, PrintedLine) and (
+            item.bottom < page.height * MARGIN or item.top > page.height * (1 - MARGIN)
+        ):
+            lines.append(item)
+    return lines
+
+
+def _running_key(line: PrintedLine) -> tuple[str, int]:
+    return re.sub(r"\d+", "#", line.text.casefold()), round(line.top / 4)
+
+
+def join_tables(pages: list[PageItems]) -> list[tuple[Item, bool]]:
+    """All items in order, each with whether a page break comes before it; a table that
+    goes on at the top of the next page, in the same columns, is one table."""
+    flow: list[tuple[Item, bool]] = []
+    for page in pages:
+        for index, item in enumerate(page.items):
+            new_page = index == 0
+            previous = flow[-1][0] if flow else None
+            if (
+                new_page
+                and isinstance(item, PageTable)
+                and isinstance(previous, PageTable)
+                and _same_columns(previous, item)
+            ):
+                _append(previous, item)
+                continue
+            flow.append((item, new_page))
+    return flow
+
+
+def _same_columns(first: PageTable, second: PageTable) -> bool:
+    """The same table's borders: its outer edges where they were (a row on the new page may
+    merge cells the rows before did not)."""
+    return abs(first.x0 - second.x0) <= 3.0 and abs(first.x1 - second.x1) <= 3.0
+
+
+def _texts(row: list[PageCell]) -> list[tuple[str, ...]]:
+    return [cell.paragraphs for cell in row]
+
+
+def _append(table: PageTable, more: PageTable) -> None:
+    rows = list(more.rows)
+    for size in range(min(3, len(table.rows)), 0, -1):  # the heading rows, repeated
+        if len(rows) > size and [_texts(row) for row in rows[:size]] == [
+            _texts(row) for row in table.rows[:size]
+        ]:
+            rows = rows[size:]
+            break
+    if rows and table.rows and _continues(table.rows[-1], rows[0]):
+        table.rows[-1] = _merged(table.rows[-1], rows.pop(0))
+    table.rows.extend(rows)
+    table.bottom = more.bottom
+
+
+def _overlap(a: PageCell, b: PageCell) -> float:
+    return min(a.x1, b.x1) - max(a.x0, b.x0)
+
+
+def _continues(last: list[PageCell], first: list[PageCell]) -> bool:
+    """The row split by the page break: its number cell empty on the new page, and the text
+    of a cell going on mid-sentence."""
+    if not first or first[0].paragraphs or not last or not last[0].paragraphs:
+        return False
+    for below in first[1:]:
+        above = max(last, key=lambda cell: _overlap(cell, below))
+        if above.paragraphs and below.paragraphs and _cut(above.paragraphs, below.paragraphs):
+            return True
+    return False
+
+
+def _cut(above: tuple[str, ...], below: tuple[str, ...]) -> bool:
+    return below[0][:1].islower() or not above[-1].endswith(_TERMINAL)
+
+
+def _merged(last: list[PageCell], first: list[PageCell]) -> list[PageCell]:
+    """The row's cells over the break, each taking the text under it on the new page."""
+    cells = list(last)
+    for below in first:
+        if not below.paragraphs:
+            continue
+        at = max(range(len(cells)), key=lambda index: _overlap(cells[index], below))
+        above = cells[at].paragraphs
+        if above and _cut(above, below.paragraphs):
+            joined = (*above[:-1], f"{above[-1]} {below.paragraphs[0]}", *below.paragraphs[1:])
+        else:
+            joined = above + below.paragraphs
+        cells[at] = PageCell(cells[at].x0, cells[at].x1, joined)
+    return cells
+
+
+def _table(table: PageTable) -> Table:
+    """The table in the grid of all its rows' borders: a cell's span is the grid columns
+    between its borders."""
+    borders: list[float] = []
+    for edge in sorted({edge for row in table.rows for cell in row for edge in (cell.x0, cell.x1)}):
+        if not borders or edge - borders[-1] > SNAP:
+            borders.append(edge)
+    rows = []
+    for row in table.rows:
+        cells = []
+        for cell in row:
+            span = sum(1 for border in borders[1:] if cell.x0 + SNAP < border <= cell.x1 + SNAP)
+            cells.append(TableCell(cell.paragraphs, span=max(span, 1)))
+        rows.append(tuple(cells))
+    return Table(tuple(rows), table.page)
+
+
+def to_parts(flow: list[tuple[Item, bool]]) -> list[Part]:
+    """Tables as they are; printed lines with an empty line at each paragraph break."""
+    lines = [item for item, _ in flow if isinstance(item, PrintedLine)]
+    left, right, gap = _measure(lines)
+    parts: list[Part] = []
+    previous: PrintedLine | None = None
+    for item, new_page in flow:
+        if isinstance(item, PageTable):
+            parts.append(_table(item))
+            previous = None
+            continue
+        if previous is not None and _breaks(previous, item, new_page, left, right, gap):
+            parts.append(Line("", previous.page))
+        parts.append(Line(item.text, item.page, item.bold))
+        previous = item
+    return parts
+
+
+def _measure(lines: list[PrintedLine]) -> tuple[float, float, float]:
+    """The text column's left and right edges (where most lines start and the full lines
+    end) and the usual gap between two lines of a paragraph."""
+    if not lines:
+        return 0.0, 0.0, 0.0
+    starts = sorted(line.x0 for line in lines)
+    ends = sorted(line.x1 for line in lines)
+    gaps = [
+        following.top - line.bottom
+        for line, following in itertools.pairwise(lines)
+        if following.page == line.page and following.top > line.bottom - line.height * 0.5
+    ]
+    gap = statistics.median(gaps) if gaps else 0.0
+    return starts[len(starts) // 20], ends[len(ends) * 19 // 20], gap
+
+
+def _breaks(
+    line: PrintedLine,
+    following: PrintedLine,
+    new_page: bool,
+    left: float,
+    right: float,
+    gap: float,
+) -> bool:
+    if line.bold != following.bold:
+        return True
+    if not new_page and following.top - line.bottom > gap + line.height * 0.5:
+        return True
+    middle = (left + right) / 2
+    centered = line.x0 > left + 12 and abs((line.x0 + line.x1) / 2 - middle) < 12
+    if centered:
+        return False
+    return line.x0 < middle and ends_paragraph(line, following, right)

@@ -1,0 +1,125 @@
+"""Printed lines from a PDF's words, and a cell's or a page's lines joined into paragraphs by
+where they end: a line that stops short of the right edge by more than the next line's first
+word ended its paragraph (the first word would have fitted on it), as Word and LibreOffice
+wrap text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tasks.plans.formats.pdf_page import Word
+
+# Words further apart than this many line heights are in different columns of the page
+# (a borderless header: the agency on the left, the motto on the right).
+COLUMN_GAP = 4.0
+
+
+@dataclass
+class PrintedLine:
+    words: list[Word]
+    page: int = 0
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(word.top for word in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(word.bottom for word in self.words)
+
+    @property
+    def height(self) -> float:
+        return max(word.bottom - word.top for word in self.words)
+
+    @property
+    def bold(self) -> bool:
+        """Mostly bold: a heading's automatic number ("1.", "Điều 3.") may not be."""
+        letters = [sum(char.isalpha() for char in word.text) for word in self.words]
+        bold = sum(count for count, word in zip(letters, self.words, strict=True) if word.bold)
+        return sum(letters) > 0 and bold >= 0.7 * sum(letters)
+
+
+def printed_lines(words: Iterable[Word], page: int = 0, *, split: bool = True) -> list[PrintedLine]:
+    """Words grouped into lines by their baselines (the bottoms of their boxes: accents make
+    the tops uneven), top to bottom, each line left to right; with `split`, a line whose
+    words stand COLUMN_GAP line heights apart is two lines, left first."""
+    ordered = sorted(words, key=lambda word: (word.bottom, word.x0))
+    rows: list[list[Word]] = []
+    for word in ordered:
+        tolerance = (word.bottom - word.top) * 0.3
+        if rows and abs(rows[-1][-1].bottom - word.bottom) <= tolerance:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    lines: list[PrintedLine] = []
+    for row in rows:
+        row.sort(key=lambda word: word.x0)
+        start = 0
+        for index in range(1, len(row) if split else 0):
+            height = row[index].bottom - row[index].top
+            if row[index].x0 - row[index - 1].x1 > COLUMN_GAP * height:
+                lines.append(PrintedLine(row[start:index], page))
+                start = index
+        lines.append(PrintedLine(row[start:], page))
+    return lines
+
+
+def ends_paragraph(line: PrintedLine, following: PrintedLine, right: float) -> bool:
+    """Whether `line` ended its paragraph, text wrapping against `right`: the following
+    line's first word would have fitted after it."""
+    space = line.height * 0.3
+    first = following.words[0]
+    return line.x1 + space + (first.x1 - first.x0) < right - 1.0
+
+
+def glue_broken_words(lines: list[PrintedLine], left: float, right: float) -> list[PrintedLine]:
+    """A word broken over two lines made whole again: after a hyphen ("1441/QĐ-" / "UBND"),
+    and a word too long for the line, cut where the line was full ("25/9/202" / "5")."""
+    glued: list[PrintedLine] = []
+    for line in lines:
+        if glued and _broken(glued[-1], line, left, right):
+            last, first = glued[-1].words[-1], line.words[0]
+            whole = Word(last.text + first.text, last.x0, last.top, last.x1, last.bottom, last.bold)
+            glued[-1] = PrintedLine([*glued[-1].words[:-1], whole], glued[-1].page)
+            line = PrintedLine(line.words[1:], line.page)
+            if not line.words:
+                continue
+        glued.append(line)
+    return glued
+
+
+def _broken(line: PrintedLine, following: PrintedLine, left: float, right: float) -> bool:
+    last, first = line.words[-1], following.words[0]
+    if len(last.text) > 1 and last.text.endswith("-") and first.text[:1].isalnum():
+        return True
+    too_long = (last.x1 - last.x0) + (first.x1 - first.x0) > right - left
+    return too_long and line.x1 >= right - 1.5 and last.text[-1:].isalnum()
+
+
+def cell_paragraphs(words: list[Word], right: float) -> tuple[str, ...]:
+    """A table cell's text as its paragraphs: its lines joined where the text wrapped."""
+    lines = printed_lines(words, split=False)
+    if lines:
+        lines = glue_broken_words(lines, min(line.x0 for line in lines), right)
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for index, line in enumerate(lines):
+        current.append(line.text)
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if following is None or ends_paragraph(line, following, right):
+            paragraphs.append(" ".join(current))
+            current = []
+    return tuple(paragraphs)
