@@ -11,6 +11,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from tasks.plans.document.markers import read_marker
 from tasks.plans.formats.parts import Line, Part, Table, TableCell
 from tasks.plans.formats.pdf_lines import PrintedLine, ends_paragraph
 from tasks.plans.formats.pdf_tables import SNAP, PageCell, PageTable
@@ -163,21 +164,28 @@ def _table(table: PageTable) -> Table:
 
 
 def to_parts(flow: list[tuple[Item, bool]]) -> list[Part]:
-    """Tables as they are; printed lines with an empty line at each paragraph break."""
+    """Tables as they are; printed lines joined into the paragraphs the layout shows."""
     lines = [item for item, _ in flow if isinstance(item, PrintedLine)]
     left, right, gap = _measure(lines)
     parts: list[Part] = []
-    previous: PrintedLine | None = None
+    run: list[PrintedLine] = []
     for item, new_page in flow:
         if isinstance(item, PageTable):
+            _paragraph(run, parts)
             parts.append(_table(item))
-            previous = None
             continue
-        if previous is not None and _breaks(previous, item, new_page, left, right, gap):
-            parts.append(Line("", previous.page))
-        parts.append(Line(item.text, item.page, item.bold))
-        previous = item
+        if run and _breaks(run, item, new_page, left, right, gap):
+            _paragraph(run, parts)
+        run.append(item)
+    _paragraph(run, parts)
     return parts
+
+
+def _paragraph(run: list[PrintedLine], parts: list[Part]) -> None:
+    if run:
+        text = " ".join(line.text for line in run)
+        parts.append(Line(text, run[0].page, all(line.bold for line in run)))
+        run.clear()
 
 
 def _measure(lines: list[PrintedLine]) -> tuple[float, float, float]:
@@ -197,17 +205,23 @@ def _measure(lines: list[PrintedLine]) -> tuple[float, float, float]:
 
 
 def _breaks(
-    line: PrintedLine,
+    run: list[PrintedLine],
     following: PrintedLine,
     new_page: bool,
     left: float,
     right: float,
     gap: float,
 ) -> bool:
+    """Whether `following` starts a new paragraph after the lines of `run`."""
+    line = run[-1]
     if line.bold != following.bold:
         return True
     if not new_page and following.top - line.bottom > gap + line.height * 0.5:
         return True
+    if line.text.endswith(_TERMINAL) and read_marker(following.text) is not None:
+        return True  # "… lao động." / "c) Chủ trì …": a full last line, then the next item
+    if len(run) > 1 and following.x0 < line.x0 - 3:
+        return True  # back out of a hanging indent: the next numbered paragraph
     middle = (left + right) / 2
     centered = line.x0 > left + 12 and abs((line.x0 + line.x1) / 2 - middle) < 12
     if centered:

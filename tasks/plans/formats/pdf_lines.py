@@ -5,6 +5,7 @@ wrap text."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from tasks.plans.formats.pdf_page import Word
 # Words further apart than this many line heights are in different columns of the page
 # (a borderless header: the agency on the left, the motto on the right).
 COLUMN_GAP = 4.0
+_GLUED_MARKER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*\.|[a-zđ]\)|[IVX]{1,5}\.)(?=[^\W\d_])")
 
 
 @dataclass
@@ -67,6 +69,7 @@ def printed_lines(words: Iterable[Word], page: int = 0, *, split: bool = True) -
     lines: list[PrintedLine] = []
     for row in rows:
         row.sort(key=lambda word: word.x0)
+        row[:1] = _unglued_marker(row[0])
         start = 0
         for index in range(1, len(row) if split else 0):
             height = row[index].bottom - row[index].top
@@ -75,6 +78,20 @@ def printed_lines(words: Iterable[Word], page: int = 0, *, split: bool = True) -
                 start = index
         lines.append(PrintedLine(row[start:], page))
     return lines
+
+
+def _unglued_marker(word: Word) -> list[Word]:
+    """An automatic number and its text, printed without a gap ("13.Đề nghị": the label
+    filled the indent its tab would have reached), as two words."""
+    found = _GLUED_MARKER.match(word.text)
+    if found is None:
+        return [word]
+    share = (word.x1 - word.x0) * len(found.group(1)) / len(word.text)
+    cut = word.x0 + share
+    return [
+        Word(found.group(1), word.x0, word.top, cut, word.bottom, word.bold),
+        Word(word.text[len(found.group(1)) :], cut, word.top, word.x1, word.bottom, word.bold),
+    ]
 
 
 def ends_paragraph(line: PrintedLine, following: PrintedLine, right: float) -> bool:
