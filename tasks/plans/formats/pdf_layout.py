@@ -115,11 +115,13 @@ def _overlap(a: PageCell, b: PageCell) -> float:
 
 
 def _continues(last: list[PageCell], first: list[PageCell]) -> bool:
-    """The row split by the page break: its number cell empty on the new page, and the text
-    of a cell going on mid-sentence."""
-    if not first or first[0].paragraphs or not last or not last[0].paragraphs:
+    """The row split by the page break: its number cell empty on the new page (or going on
+    mid-sentence, in a table without one), and the text of a cell going on mid-sentence."""
+    if not first or not last or not last[0].paragraphs:
         return False
-    for below in first[1:]:
+    if first[0].paragraphs and not first[0].paragraphs[0][:1].islower():
+        return False
+    for below in first:
         above = max(last, key=lambda cell: _overlap(cell, below))
         if above.paragraphs and below.paragraphs and _cut(above.paragraphs, below.paragraphs):
             return True
