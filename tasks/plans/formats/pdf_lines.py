@@ -122,8 +122,11 @@ def _broken(line: PrintedLine, following: PrintedLine, left: float, right: float
     last, first = line.words[-1], following.words[0]
     if len(last.text) > 1 and last.text.endswith("-") and first.text[:1].isalnum():
         return True
+    # A Vietnamese syllable always fits a line: only a long number or code is cut mid-way
+    # ("52/2015/NĐ-" / "CP", "28/5/201" / "5"), where the line was full.
     too_long = (last.x1 - last.x0) + (first.x1 - first.x0) > right - left
-    return too_long and line.x1 >= right - 1.5 and last.text[-1:].isalnum()
+    coded = last.text[-1:].isdigit() or last.text.endswith("/")
+    return too_long and coded and line.x1 >= right - 1.5 and first.text[:1].isalnum()
 
 
 def cell_paragraphs(words: list[Word], right: float) -> tuple[str, ...]:
