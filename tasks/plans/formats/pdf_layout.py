@@ -141,7 +141,11 @@ def _merged(last: list[PageCell], first: list[PageCell]) -> list[PageCell]:
         at = max(range(len(cells)), key=lambda index: _overlap(cells[index], below))
         above = cells[at].paragraphs
         if above and _cut(above, below.paragraphs):
-            joined = (*above[:-1], f"{above[-1]} {below.paragraphs[0]}", *below.paragraphs[1:])
+            # a date or number cut by the break ("28/5/201" / "5 của …") is one word again
+            glue = (
+                "" if re.search(r"[\d/]$", above[-1]) and below.paragraphs[0][:1].isdigit() else " "
+            )
+            joined = (*above[:-1], f"{above[-1]}{glue}{below.paragraphs[0]}", *below.paragraphs[1:])
         else:
             joined = above + below.paragraphs
         cells[at] = PageCell(cells[at].x0, cells[at].x1, joined)

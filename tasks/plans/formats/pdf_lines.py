@@ -122,11 +122,18 @@ def _broken(line: PrintedLine, following: PrintedLine, left: float, right: float
     last, first = line.words[-1], following.words[0]
     if len(last.text) > 1 and last.text.endswith("-") and first.text[:1].isalnum():
         return True
-    # A Vietnamese syllable always fits a line: only a long number or code is cut mid-way
-    # ("52/2015/NĐ-" / "CP", "28/5/201" / "5"), where the line was full.
+    # A Vietnamese syllable (at most 7 letters) always fits a line: only a long number, code
+    # or foreign word is cut mid-way ("28/5/201" / "5", "infograp" / "hic"), the line full
+    # up to the next letter.
     too_long = (last.x1 - last.x0) + (first.x1 - first.x0) > right - left
-    coded = last.text[-1:].isdigit() or last.text.endswith("/")
-    return too_long and coded and line.x1 >= right - 1.5 and first.text[:1].isalnum()
+    coded = (
+        (last.text[-1:].isdigit() and first.text[:1].isdigit())
+        or last.text.endswith("/")
+        or (len(last.text) >= 8 and last.text.isalpha() and first.text[:1].islower())
+    )
+    letter = (first.x1 - first.x0) / max(len(first.text), 1)
+    full = line.x1 >= right - letter - 1.5
+    return too_long and coded and full and first.text[:1].isalnum()
 
 
 def cell_paragraphs(words: list[Word], right: float) -> tuple[str, ...]:
