@@ -117,7 +117,7 @@ def _overlap(a: PageCell, b: PageCell) -> float:
 def _continues(last: list[PageCell], first: list[PageCell]) -> bool:
     """The row split by the page break: its number cell empty on the new page (or going on
     mid-sentence, in a table without one), and the text of a cell going on mid-sentence."""
-    if not first or not last or not last[0].paragraphs:
+    if not first or not last:
         return False
     if first[0].paragraphs and not first[0].paragraphs[0][:1].islower():
         return False
