@@ -136,6 +136,13 @@ def _broken(line: PrintedLine, following: PrintedLine, left: float, right: float
     return too_long and coded and full and first.text[:1].isalnum()
 
 
+def _sentence_ends(line: PrintedLine, following: PrintedLine) -> bool:
+    """A sentence ended with its line and the next begins with a capital: taken as a new
+    paragraph (a cell's two tasks, "… quy hoạch." / "Bố trí …"); if it was not, the cell's
+    text is the same, and a task's sentences are told apart by their full stops anyway."""
+    return line.text.endswith(".") and following.text[:1].isupper()
+
+
 def cell_paragraphs(words: list[Word], right: float) -> tuple[str, ...]:
     """A table cell's text as its paragraphs: its lines joined where the text wrapped."""
     lines = printed_lines(words, split=False)
@@ -146,7 +153,11 @@ def cell_paragraphs(words: list[Word], right: float) -> tuple[str, ...]:
     for index, line in enumerate(lines):
         current.append(line.text)
         following = lines[index + 1] if index + 1 < len(lines) else None
-        if following is None or ends_paragraph(line, following, right):
+        if (
+            following is None
+            or ends_paragraph(line, following, right)
+            or _sentence_ends(line, following)
+        ):
             paragraphs.append(" ".join(current))
             current = []
     return tuple(paragraphs)
