@@ -189,7 +189,10 @@ def to_parts(flow: list[tuple[Item, bool]]) -> list[Part]:
 
 def _paragraph(run: list[PrintedLine], parts: list[Part]) -> None:
     if run:
-        text = " ".join(line.text for line in run)
+        text = run[0].text
+        for line in run[1:]:  # "2021–" / "2030", "số 12/KH-" / "UBND": one word again
+            broken = re.search(r"\S[-–]$", text) and line.text[:1].isalnum()
+            text = f"{text}{'' if broken else ' '}{line.text}"
         parts.append(Line(text, run[0].page, all(line.bold for line in run)))
         run.clear()
 

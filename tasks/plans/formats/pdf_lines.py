@@ -55,17 +55,21 @@ class PrintedLine:
 
 
 def printed_lines(words: Iterable[Word], page: int = 0, *, split: bool = True) -> list[PrintedLine]:
-    """Words grouped into lines by their baselines (the bottoms of their boxes: accents make
-    the tops uneven), top to bottom, each line left to right; with `split`, a line whose
-    words stand COLUMN_GAP line heights apart is two lines, left first."""
-    ordered = sorted(words, key=lambda word: (word.bottom, word.x0))
+    """Words grouped into lines where their boxes overlap by half their height (pdfium's
+    boxes follow each glyph: accents raise a word's top, a dash sits low), top to bottom,
+    each line left to right; with `split`, a line whose words stand COLUMN_GAP line heights
+    apart is two lines, left first."""
+    ordered = sorted(words, key=lambda word: (word.middle, word.x0))
     rows: list[list[Word]] = []
+    top = bottom = 0.0
     for word in ordered:
-        tolerance = (word.bottom - word.top) * 0.3
-        if rows and abs(rows[-1][-1].bottom - word.bottom) <= tolerance:
+        height = min(word.bottom - word.top, bottom - top)
+        if rows and min(bottom, word.bottom) - max(top, word.top) >= 0.5 * height:
             rows[-1].append(word)
+            top, bottom = min(top, word.top), max(bottom, word.bottom)
         else:
             rows.append([word])
+            top, bottom = word.top, word.bottom
     lines: list[PrintedLine] = []
     for row in rows:
         row.sort(key=lambda word: word.x0)
@@ -120,7 +124,7 @@ def glue_broken_words(lines: list[PrintedLine], left: float, right: float) -> li
 
 def _broken(line: PrintedLine, following: PrintedLine, left: float, right: float) -> bool:
     last, first = line.words[-1], following.words[0]
-    if len(last.text) > 1 and last.text.endswith("-") and first.text[:1].isalnum():
+    if len(last.text) > 1 and last.text.endswith(("-", "–")) and first.text[:1].isalnum():
         return True
     # A Vietnamese syllable (at most 7 letters) always fits a line: only a long number, code
     # or foreign word is cut mid-way ("28/5/201" / "5", "infograp" / "hic"), the line full
