@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tasks.plans.document.markers import read_marker
 from tasks.plans.formats.parts import Line, Part, Table, TableCell
-from tasks.plans.formats.pdf_lines import PrintedLine, ends_paragraph
+from tasks.plans.formats.pdf_lines import PrintedLine, cut_in_word, ends_paragraph
 from tasks.plans.formats.pdf_tables import SNAP, PageCell, PageTable
 
 Item = PrintedLine | PageTable
@@ -141,10 +141,10 @@ def _merged(last: list[PageCell], first: list[PageCell]) -> list[PageCell]:
         at = max(range(len(cells)), key=lambda index: _overlap(cells[index], below))
         above = cells[at].paragraphs
         if above and _cut(above, below.paragraphs):
-            # a date or number cut by the break ("28/5/201" / "5 của …") is one word again
-            glue = (
-                "" if re.search(r"[\d/]$", above[-1]) and below.paragraphs[0][:1].isdigit() else " "
-            )
+            # a date, number or word cut by the break ("28/5/201" / "5 của …") is one again
+            last, first = above[-1].rsplit(" ", 1)[-1], below.paragraphs[0].split(" ", 1)[0]
+            numbered = re.search(r"[\d/]$", last) and first[:1].isdigit()
+            glue = "" if numbered or cut_in_word(last, first) else " "
             joined = (*above[:-1], f"{above[-1]}{glue}{below.paragraphs[0]}", *below.paragraphs[1:])
         else:
             joined = above + below.paragraphs
@@ -191,7 +191,7 @@ def _paragraph(run: list[PrintedLine], parts: list[Part]) -> None:
     if run:
         text = run[0].text
         for line in run[1:]:  # "2021–" / "2030", "số 12/KH-" / "UBND": one word again
-            broken = re.search(r"\S[-–]$", text) and line.text[:1].isalnum()
+            broken = cut_in_word(text.rsplit(" ", 1)[-1], line.text.split(" ", 1)[0])
             text = f"{text}{'' if broken else ' '}{line.text}"
         parts.append(Line(text, run[0].page, all(line.bold for line in run)))
         run.clear()

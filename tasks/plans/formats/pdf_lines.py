@@ -6,6 +6,7 @@ wrap text."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -124,7 +125,7 @@ def glue_broken_words(lines: list[PrintedLine], left: float, right: float) -> li
 
 def _broken(line: PrintedLine, following: PrintedLine, left: float, right: float) -> bool:
     last, first = line.words[-1], following.words[0]
-    if len(last.text) > 1 and last.text.endswith(("-", "–")) and first.text[:1].isalnum():
+    if cut_in_word(last.text, first.text):
         return True
     # A Vietnamese syllable (at most 7 letters) always fits a line: only a long number, code
     # or foreign word is cut mid-way ("28/5/201" / "5", "infograp" / "hic"), the line full
@@ -145,6 +146,23 @@ def _sentence_ends(line: PrintedLine, following: PrintedLine) -> bool:
     paragraph (a cell's two tasks, "… quy hoạch." / "Bố trí …"); if it was not, the cell's
     text is the same, and a task's sentences are told apart by their full stops anyway."""
     return line.text.endswith(".") and following.text[:1].isupper()
+
+
+def cut_in_word(last: str, first: str) -> bool:
+    """Whether the word `last` ending a line and `first` starting the next are one word cut:
+    after a dash ("12/KH-" / "UBND"), or a piece with no vowel ("Nghiê" / "n", "phươn" /
+    "g"), as every Vietnamese syllable has one."""
+    if len(last) > 1 and last.endswith(("-", "–")) and first[:1].isalnum():
+        return True
+    if last[-1:].isalpha() and first[:1].islower():
+        return _without_vowel(first) or (not last.isupper() and _without_vowel(last))
+    return False
+
+
+def _without_vowel(text: str) -> bool:
+    letters = [char for char in text if char.isalpha()]
+    bases = (unicodedata.normalize("NFD", char)[0].lower() for char in letters)
+    return bool(letters) and not any(base in "aeiouy" for base in bases)
 
 
 def cell_paragraphs(words: list[Word], right: float) -> tuple[str, ...]:
