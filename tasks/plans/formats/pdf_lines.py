@@ -15,6 +15,8 @@ from tasks.plans.formats.pdf_page import Word
 # Words further apart than this many line heights are in different columns of the page
 # (a borderless header: the agency on the left, the motto on the right).
 COLUMN_GAP = 4.0
+_TAIL = re.compile(r"[^\W\d_]+$")
+_HEAD = re.compile(r"^[^\W\d_]+")
 _GLUED_MARKER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*\.|[a-zđ]\)|[IVX]{1,5}\.)(?=[^\W\d_])")
 
 
@@ -154,9 +156,14 @@ def cut_in_word(last: str, first: str) -> bool:
     "g"), as every Vietnamese syllable has one."""
     if len(last) > 1 and last.endswith(("-", "–")) and first[:1].isalnum():
         return True
-    if last[-1:].isalpha() and first[:1].islower():
-        return _without_vowel(first) or (not last.isupper() and _without_vowel(last))
-    return False
+    tail, head = _TAIL.search(last), _HEAD.match(first)
+    if len(last) < 2 or tail is None or head is None:
+        return False
+    end, start = tail.group(), head.group()
+    if start.islower():  # "Nghiê" / "n", "tỉnh/t" / "hành"
+        return _without_vowel(start) or (not end.isupper() and _without_vowel(end))
+    short = len(start) <= 2 < len(end) + len(start) <= 6  # "UBN" / "D", not "HĐND" / "UBND"
+    return short and end.isupper() and start.isupper() and _without_vowel(start)
 
 
 def _without_vowel(text: str) -> bool:
