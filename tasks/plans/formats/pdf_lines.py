@@ -152,16 +152,19 @@ def _sentence_ends(line: PrintedLine, following: PrintedLine) -> bool:
 
 def cut_in_word(last: str, first: str) -> bool:
     """Whether the word `last` ending a line and `first` starting the next are one word cut:
-    after a dash ("12/KH-" / "UBND"), or a piece with no vowel ("Nghiê" / "n", "phươn" /
+    after a dash ("12/KH-" / "UBND"), before a comma, or a piece with no vowel ("Nghiê" / "n", "phươn" /
     "g"), as every Vietnamese syllable has one."""
     if len(last) > 1 and last.endswith(("-", "–")) and first[:1].isalnum():
         return True
+    if first[:1] in ",.;:)" and last[-1:].isalnum():
+        return True  # a comma carried over to the next line of a narrow cell
     tail, head = _TAIL.search(last), _HEAD.match(first)
     if len(last) < 2 or tail is None or head is None:
         return False
     end, start = tail.group(), head.group()
     if start.islower():  # "Nghiê" / "n", "tỉnh/t" / "hành"
-        return _without_vowel(start) or (not end.isupper() and _without_vowel(end))
+        capitals = sum(char.isupper() for char in end)
+        return _without_vowel(start) or (capitals <= int(end[0].isupper()) and _without_vowel(end))
     short = len(start) <= 2 < len(end) + len(start) <= 6  # "UBN" / "D", not "HĐND" / "UBND"
     return short and end.isupper() and start.isupper() and _without_vowel(start)
 
