@@ -152,8 +152,8 @@ def _sentence_ends(line: PrintedLine, following: PrintedLine) -> bool:
 
 def cut_in_word(last: str, first: str) -> bool:
     """Whether the word `last` ending a line and `first` starting the next are one word cut:
-    after a dash ("12/KH-" / "UBND"), before a comma, or a piece with no vowel ("Nghiê" / "n", "phươn" /
-    "g"), as every Vietnamese syllable has one."""
+    after a dash ("12/KH-" / "UBND"), before a comma, or a piece with no vowel ("Nghiê" /
+    "n", "phươn" / "g"), as every Vietnamese syllable has one."""
     if len(last) > 1 and last.endswith(("-", "–")) and first[:1].isalnum():
         return True
     if first[:1] in ",.;:)" and last[-1:].isalnum():
