@@ -142,6 +142,13 @@ def test_a_page_with_absurdly_many_objects_is_refused() -> None:
     assert "drawing.pdf" in message and "page 1 holds 100,001 drawn objects" in message
 
 
+def test_a_pdf_with_more_text_than_a_plan_is_refused_as_its_pages_are_read(settings_env) -> None:  # type: ignore[no-untyped-def]
+    settings_env.set(max_plan_chars=1_000)
+    message = _refusal(TABLE_PDF.read_bytes(), "long.pdf")
+    assert "long.pdf: over 1,000 characters by page 2" in message
+    assert "DONDOC_MAX_PLAN_CHARS" in message
+
+
 def test_a_pdf_without_text_goes_to_the_ocr_reader(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[bytes, str]] = []
     ocr = types.ModuleType("tasks.plans.formats.ocr")
