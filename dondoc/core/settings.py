@@ -123,6 +123,12 @@ class Settings(BaseSettings):
         description="The most characters a plan's text may have (real plans: up to about "
         "110,000); a longer text is refused before it is read.",
     )
+    max_pdf_pages: int = Field(
+        default=500,
+        ge=1,
+        description="The most pages a PDF plan may have (the longest real plans have about "
+        "60); a longer PDF is refused before its pages are read.",
+    )
     secret_key: SecretStr | None = Field(
         default=None,
         description="Signs completion links and derives feed tokens; unset: a random key made "
