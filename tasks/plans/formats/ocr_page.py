@@ -5,29 +5,20 @@ page number and running head left out."""
 
 from __future__ import annotations
 
-import io
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from statistics import fmean, median
 
-import numpy as np
-from PIL import Image
-
-from tasks.plans.formats.ocr_tables import Grid, blank_cells, find_grids, grid_table
-from tasks.plans.formats.parts import Line, Part
+from tasks.plans.formats.ocr_cells import pnm, read_cells
+from tasks.plans.formats.ocr_tables import find_grids, grid_cells, grid_table, tidy
+from tasks.plans.formats.parts import Line, Part, Table
 from tasks.plans.formats.scan import DPI, Page
 from tasks.plans.formats.tesseract import Word, recognise
-
-Box = tuple[int, int, int, int]
 
 # the top and bottom of a page where page numbers and running heads are printed
 _MARGIN = 0.08
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:trang\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?[-–—\s.]*$", re.I)
 _HAS_TEXT = re.compile(r"\w")
-# a cell Tesseract found empty is read again when it holds this many dark pixels (300 dpi):
-# a digit at 13 pt has about 300, a speck of scanner noise a few
-_INK, _MIN_INK = 140, 120
-_STRIP_GAP = 40
 
 
 @dataclass
@@ -36,7 +27,7 @@ class _Printed:
 
     @property
     def text(self) -> str:
-        return " ".join(word.text for word in self.words)
+        return tidy(" ".join(word.text for word in self.words))
 
     @property
     def top(self) -> int:
@@ -62,75 +53,30 @@ def furniture_key(text: str) -> str:
 
 def read_page(page: Page, source: str, heads: set[str]) -> list[Part]:
     """The page's parts. `heads` holds the texts seen at the top or bottom of earlier pages
-    (as `furniture_key`): seen again there, a line is a running head and is dropped."""
+    (as `furniture_key`): seen again there, a line is a running head and is dropped.
+
+    Text outside tables is read as a page (Tesseract finds its blocks and lines); each table
+    cell is read on its own, so no line runs across a ruling and a lone "8" in a cell is not
+    passed over as a speck."""
     near = max(round(12 * page.dpi / DPI), 3)
     grids = find_grids(page.horizontal, page.vertical, near)
-    words = recognise(_pnm(page.image), page.dpi, source, page.number)
+    text = page.image
     if grids:
-        boxes = [box for grid in grids for box in blank_cells(grid, words, near)]
-        words += _read_cells(page, _inked(page, boxes, near), source)
-    return page_parts(page, grids, words, heads)
-
-
-def _inked(page: Page, boxes: list[Box], near: int) -> list[Box]:
-    """The boxes, drawn in from their rulings, that hold ink (more than a speck of noise)."""
-    pixels = np.asarray(page.image)
-    inked = []
-    for left, top, right, bottom in boxes:
-        box = (left + near, top + near, right - near, bottom - near)
-        if box[2] - box[0] < 2 * near or box[3] - box[1] < 2 * near:
-            continue
-        dark = int((pixels[box[1] : box[3], box[0] : box[2]] < _INK).sum())
-        if dark >= _MIN_INK * (page.dpi / DPI) ** 2:
-            inked.append(box)
-    return inked
-
-
-def _read_cells(page: Page, boxes: list[Box], source: str) -> list[Word]:
-    """The words in `boxes`, in page coordinates: the boxes are stacked into one strip and
-    read in one run of Tesseract (one run per cell would cost its start-up each time)."""
-    if not boxes:
-        return []
-    gap = _STRIP_GAP
-    width = max(right - left for left, _, right, _ in boxes) + 2 * gap
-    height = sum(bottom - top + gap for _, top, _, bottom in boxes) + gap
-    strip = Image.new("L", (width, height), 255)
-    placed: list[tuple[int, Box]] = []
-    y = gap
-    for box in boxes:
-        strip.paste(page.image.crop(box), (gap, y))
-        placed.append((y, box))
-        y += box[3] - box[1] + gap
-    found = recognise(_pnm(strip), page.dpi, source, page.number, layout="6")
-    words = []
-    for word in found:
-        middle = word.center[1]
-        for at, (left, top, _, bottom) in placed:
-            if at <= middle <= at + bottom - top:
-                words.append(replace(word, left=word.left - gap + left, top=word.top - at + top))
-                break
-    return words
-
-
-def _pnm(image: Image.Image) -> bytes:
-    """The page as a PGM file: Tesseract reads it from stdin, and it costs nothing to write."""
-    buffer = io.BytesIO()
-    image.save(buffer, format="PPM")
-    return buffer.getvalue()
-
-
-def page_parts(page: Page, grids: list[Grid], words: list[Word], heads: set[str]) -> list[Part]:
-    """The page's words as parts: those in a table's grid its cells, the others lines."""
-    loose: list[Word] = []
-    for word in words:
-        grid = next((grid for grid in grids if grid.holds(word)), None)
-        if grid is None:
-            loose.append(word)
-        else:
-            grid.words.append(word)
-    printed = _printed_lines(loose)
+        text = page.image.copy()
+        for grid in grids:
+            text.paste(255, grid.box)
+    words = recognise(pnm(text), page.dpi, source, page.number)
+    del text
+    layouts = [grid_cells(grid, near) for grid in grids]
+    boxes = [place.box for rows in layouts for cells in rows for place in cells if place]
+    in_cells = read_cells(page, boxes, source)
+    tables = [
+        (grid.top, grid_table(rows, in_cells, page.number))
+        for grid, rows in zip(grids, layouts, strict=True)
+    ]
+    printed = _printed_lines([word for word in words if not any(g.holds(word) for g in grids)])
     printed = _without_furniture(printed, page.image.height, heads)
-    return _in_order(printed, grids, page.number)
+    return _in_order(printed, tables, page.number)
 
 
 def _printed_lines(words: list[Word]) -> list[_Printed]:
@@ -158,19 +104,17 @@ def _without_furniture(lines: list[_Printed], height: int, heads: set[str]) -> l
     return kept
 
 
-def _in_order(lines: list[_Printed], grids: list[Grid], page: int) -> list[Part]:
+def _in_order(lines: list[_Printed], tables: list[tuple[int, Table]], page: int) -> list[Part]:
     """Lines in Tesseract's order with each table put before the first line below it, and an
     empty Line (a paragraph break) where a blank line's height is left or the text goes back
     up the page (the next column of a letterhead)."""
     tall = median(line.height for line in lines) if lines else 0
     parts: list[Part] = []
-    waiting = [grid for grid in grids if grid.words]
+    waiting = list(tables)
     previous: _Printed | None = None
     for line in lines:
-        due = [grid for grid in waiting if grid.top < line.top]
-        for grid in due:
-            parts.append(grid_table(grid, page))
-            waiting.remove(grid)
+        while waiting and waiting[0][0] < line.top:
+            parts.append(waiting.pop(0)[1])
             previous = None
         if previous is not None:
             gap = line.top - previous.bottom
@@ -178,5 +122,5 @@ def _in_order(lines: list[_Printed], grids: list[Grid], page: int) -> list[Part]
                 parts.append(Line("", page))
         parts.append(Line(line.text, page, confidence=round(line.confidence, 1)))
         previous = line
-    parts.extend(grid_table(grid, page) for grid in waiting)
+    parts.extend(table for _, table in waiting)
     return parts

@@ -2,14 +2,14 @@
 rulings, columns between vertical ones, a cell wider than one column where a vertical ruling
 stops (a merged header) and a cell taller than one row where a horizontal ruling does (merged
 down: its words go to the cell it started in, the rows below get an empty cell, as a copy of
-the table would leave them). Words go to the cell their middle falls in; a cell's printed
-lines are its paragraphs."""
+the table would leave them). Each cell is read on its own (`ocr_page`), so no text line runs
+across a ruling; a cell's printed lines are its paragraphs."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise
 from statistics import fmean
 
@@ -30,7 +30,6 @@ class Grid:
     ys: list[int]
     across: list[Rule]
     down: list[Rule]
-    words: list[Word] = field(default_factory=list)
 
     @property
     def top(self) -> int:
@@ -43,6 +42,10 @@ class Grid:
     def holds(self, word: Word) -> bool:
         x, y = word.center
         return self.xs[0] <= x <= self.xs[-1] and self.ys[0] <= y <= self.ys[-1]
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
 
 
 def find_grids(across: Sequence[Rule], down: Sequence[Rule], near: int = _NEAR) -> list[Grid]:
@@ -77,7 +80,7 @@ def find_grids(across: Sequence[Rule], down: Sequence[Rule], near: int = _NEAR) 
             ys.insert(0, top)
         if bottom > ys[-1] + 3 * near:
             ys.append(bottom)
-        if len(xs) >= 2 and len(ys) >= 2:
+        if len(xs) >= 2 and len(ys) >= 2 and len(xs) + len(ys) >= 5:  # a framed box is no table
             grids.append(Grid(xs, ys, flats, uprights))
     return sorted(grids, key=lambda grid: grid.top)
 
@@ -120,39 +123,68 @@ def _row_cells(grid: Grid, row: int, near: int) -> list[tuple[int, int]]:
     return [(start, end - start) for start, end in pairwise(edges)]
 
 
-def grid_table(grid: Grid, page: int, near: int = _NEAR) -> Table:
-    """The table part: each row's cells with their paragraphs, spans and confidence."""
+Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class CellPlace:
+    """Where a cell is: its row, first grid column and span, and its box on the page (rows
+    merged down into it included)."""
+
+    row: int
+    start: int
+    span: int
+    box: Box
+
+
+def grid_cells(grid: Grid, near: int = _NEAR) -> list[list[CellPlace | None]]:
+    """Each row's cells; None for a cell merged down from the row above (no ruling divides
+    them), whose box the cell above grows into."""
     layout = [_row_cells(grid, row, near) for row in range(len(grid.ys) - 1)]
-    # (row, first column) → the cell whose words it holds: itself, or the cell above it when
-    # no ruling divides them
-    owner: dict[tuple[int, int], tuple[int, int]] = {}
+    rows: list[list[CellPlace | None]] = []
+    owners: dict[tuple[int, int], CellPlace] = {}
     for row, cells in enumerate(layout):
+        built: list[CellPlace | None] = []
         for start, span in cells:
-            here = (row, start)
             middle = (grid.xs[start] + grid.xs[start + span]) / 2
-            above = (row - 1, start)
             joined = (
                 row > 0
                 and (start, span) in layout[row - 1]
                 and not _drawn(grid.across, grid.ys[row], middle, near)
             )
-            owner[here] = owner[above] if joined else here
-    held: dict[tuple[int, int], list[Word]] = {}
-    for word in grid.words:
-        x, y = word.center
-        row = min(max(bisect_right(grid.ys, y) - 1, 0), len(layout) - 1)
-        column = min(max(bisect_right(grid.xs, x) - 1, 0), len(grid.xs) - 2)
-        start = next(s for s, span in layout[row] if s <= column < s + span)
-        held.setdefault(owner[(row, start)], []).append(word)
-    rows = []
-    for row, cells in enumerate(layout):
+            if joined:
+                above = owners[(row - 1, start)]
+                left, top, right, _ = above.box
+                owner = CellPlace(above.row, start, span, (left, top, right, grid.ys[row + 1]))
+                owners[(row, start)] = owners[(above.row, start)] = owner
+                built.append(None)
+            else:
+                box = (grid.xs[start], grid.ys[row], grid.xs[start + span], grid.ys[row + 1])
+                owners[(row, start)] = CellPlace(row, start, span, box)
+                built.append(owners[(row, start)])
+        rows.append(built)
+    # the boxes grown by merging are the owners' final ones
+    return [
+        [owners[(place.row, place.start)] if place else None for place in built] for built in rows
+    ]
+
+
+def grid_table(
+    rows: list[list[CellPlace | None]], words: dict[Box, list[Word]], page: int
+) -> Table:
+    """The table part from the cells and the words read in each cell's box."""
+    built_rows = []
+    for cells in rows:
         built = []
-        for start, span in cells:
-            words = held.get((row, start), []) if owner[(row, start)] == (row, start) else []
-            confidence = fmean(word.confidence for word in words) if words else None
-            built.append(TableCell(tuple(printed_lines(words)), span, confidence))
-        rows.append(tuple(built))
-    return Table(tuple(rows), page)
+        for place in cells:
+            if place is None:
+                built.append(TableCell((), 1))
+                continue
+            found = words.get(place.box, [])
+            confidence = fmean(word.confidence for word in found) if found else None
+            built.append(TableCell(tuple(printed_lines(found)), place.span, confidence))
+        built_rows.append(tuple(built))
+    return Table(tuple(built_rows), page)
 
 
 def printed_lines(words: Sequence[Word]) -> list[str]:
@@ -170,30 +202,22 @@ def printed_lines(words: Sequence[Word]) -> list[str]:
         else:
             lines.append([word])
     lines.sort(key=lambda line: fmean(w.center[1] for w in line))
-    return [" ".join(w.text for w in sorted(line, key=lambda w: w.left)) for line in lines]
+    return [tidy(" ".join(w.text for w in sorted(line, key=lambda w: w.left))) for line in lines]
 
 
-def blank_cells(
-    grid: Grid, words: Sequence[Word], near: int = _NEAR
-) -> list[tuple[int, int, int, int]]:
-    """The boxes (left, top, right, bottom) of the grid's cells no word fell in: Tesseract's
-    page layout passes over a lone short word in a cell (an item's number "8", a year), so
-    these are read again on their own (`ocr.py` checks they hold ink first)."""
-    taken = {_cell_at(grid, word) for word in words if grid.holds(word)}
-    boxes = []
-    for row in range(len(grid.ys) - 1):
-        for start, span in _row_cells(grid, row, near):
-            middle = (grid.xs[start] + grid.xs[start + span]) / 2
-            merged = row > 0 and not _drawn(grid.across, grid.ys[row], middle, near)
-            if (row, start) not in taken and not merged:
-                box = (grid.xs[start], grid.ys[row], grid.xs[start + span], grid.ys[row + 1])
-                boxes.append(box)
-    return boxes
+_NO_SPACE_AFTER = re.compile(r"(?<=[^\W\d_][,;])(?=[^\W\d_])")
+_SPLIT_YEAR = re.compile(r"\b(\d{1,2}[/.-]\d{1,2}[/.-])(\d{1,3}) (\d{1,3})\b")
 
 
-def _cell_at(grid: Grid, word: Word, near: int = _NEAR) -> tuple[int, int]:
-    x, y = word.center
-    row = min(max(bisect_right(grid.ys, y) - 1, 0), len(grid.ys) - 2)
-    column = min(max(bisect_right(grid.xs, x) - 1, 0), len(grid.xs) - 2)
-    start = next(s for s, span in _row_cells(grid, row, near) if s <= column < s + span)
-    return row, start
+def tidy(text: str) -> str:
+    """What OCR gets wrong in the spacing of a line: the space after a comma lost ("Sở,ban,
+    ngành") and a year split by one ("01/01/203 0")."""
+    text = _NO_SPACE_AFTER.sub(" ", text)
+    return _SPLIT_YEAR.sub(_join_year, text)
+
+
+def _join_year(match: re.Match[str]) -> str:
+    day, left, right = match.groups()
+    if len(left) + len(right) == 4:
+        return f"{day}{left}{right}"
+    return match.group(0)

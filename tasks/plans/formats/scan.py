@@ -25,6 +25,9 @@ _SKEW_WIDTH = 900
 # A ruling is a dark run this long (pixels at 300 dpi: 1.5 cm); text strokes are shorter.
 _RULE_LENGTH = 180
 _DARK = 140
+# a ruling's pixels: lighter than text's (a thin line scans grey), most of a run's length
+_RULE_DARK = 200
+_RULE_INK = 0.9
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ def prepare(image: Image.Image, number: int, dpi: int) -> Page:
     if abs(skew) >= 0.05:
         image = image.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor=255)
     pixels = np.asarray(image)
-    dark = pixels < _DARK
+    dark = pixels < _RULE_DARK
     scale = dpi / DPI
     length = max(int(_RULE_LENGTH * scale), 20)
     across, across_mask = _rules(dark, length)
@@ -152,12 +155,15 @@ def _rules(dark: np.ndarray, length: int) -> tuple[list[Rule], np.ndarray]:
     height, width = dark.shape
     if width < length:
         return [], np.zeros_like(dark)
-    # close one-pixel breaks along the row, and let a line tilted by a pixel stay one line
+    # a thin ruling, tilted by a pixel or greyed by the scanner, wanders between two rows
+    # and breaks: a row counts its neighbours' ink, and a run may miss a few pixels
     bridged = dark.copy()
-    bridged[:, 1:-1] |= dark[:, :-2] & dark[:, 2:]
+    bridged[1:] |= dark[:-1]
+    bridged[:-1] |= dark[1:]
     runs = np.zeros((height, width + 1), np.int32)
     np.cumsum(bridged, axis=1, out=runs[:, 1:])
-    full = (runs[:, length:] - runs[:, :-length]) == length  # window starting at x is all ink
+    # a window starting at x is (nearly) all ink
+    full = (runs[:, length:] - runs[:, :-length]) >= length * _RULE_INK
     rows = np.flatnonzero(full.any(axis=1))
     mask = np.zeros_like(dark)
     if rows.size == 0:

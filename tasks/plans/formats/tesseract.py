@@ -61,7 +61,7 @@ def program(source: str) -> str:
         raise PlanParseError.one(
             source, f"a scan needs OCR, and Tesseract is not installed (apt install {PACKAGES})"
         )
-    if not _has_model():
+    if not has_model(LANGUAGE):
         raise PlanParseError.one(
             source,
             "a scan needs OCR, and Tesseract's Vietnamese model is not installed "
@@ -70,16 +70,19 @@ def program(source: str) -> str:
     return found
 
 
-def _has_model() -> bool:
+def has_model(language: str) -> bool:
+    """Whether Tesseract has the model for `language` ("vie", "eng")."""
     prefix = os.environ.get("TESSDATA_PREFIX")
     places = ([Path(prefix), Path(prefix) / "tessdata"] if prefix else []) + list(_TESSDATA)
-    return any((place / f"{LANGUAGE}.traineddata").is_file() for place in places)
+    return any((place / f"{language}.traineddata").is_file() for place in places)
 
 
-def recognise(image: bytes, dpi: int, source: str, page: int, layout: str = "3") -> list[Word]:
+def recognise(
+    image: bytes, dpi: int, source: str, page: int, layout: str = "3", language: str = LANGUAGE
+) -> list[Word]:
     """The words Tesseract reads on one page (`image` a PNG or PNM file's bytes); `layout`
     its page segmentation mode: 3 finds the blocks of a page, 6 reads one block."""
-    command = [program(source), "stdin", "stdout", "-l", LANGUAGE, "--psm", layout]
+    command = [program(source), "stdin", "stdout", "-l", language, "--psm", layout]
     command += ["--dpi", str(dpi), "tsv"]
     environment = {**os.environ, "OMP_THREAD_LIMIT": THREADS}
     try:
