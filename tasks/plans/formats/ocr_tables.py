@@ -206,13 +206,15 @@ def printed_lines(words: Sequence[Word]) -> list[str]:
 
 
 _NO_SPACE_AFTER = re.compile(r"(?<=[^\W\d_][,;])(?=[^\W\d_])")
+_GLUED_MARKER = re.compile(r"^([IVX]{1,5}\.)(?=[^\W\d_])")
 _SPLIT_YEAR = re.compile(r"\b(\d{1,2}[/.-]\d{1,2}[/.-])(\d{1,3}) (\d{1,3})\b")
 
 
 def tidy(text: str) -> str:
     """What OCR gets wrong in the spacing of a line: the space after a comma lost ("Sở,ban,
-    ngành") and a year split by one ("01/01/203 0")."""
+    ngành") or after a section's number ("III.TỔ CHỨC"), and a year split by one ("01/01/203 0")."""
     text = _NO_SPACE_AFTER.sub(" ", text)
+    text = _GLUED_MARKER.sub(r"\1 ", text)
     return _SPLIT_YEAR.sub(_join_year, text)
 
 

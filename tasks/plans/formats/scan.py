@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageFilter, ImageSequence, UnidentifiedImageError
 
 from tasks.plans.parsed import PlanParseError
 
@@ -67,7 +67,8 @@ def open_pages(data: bytes, source: str) -> Iterator[tuple[Image.Image, int]]:
     except PlanParseError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise PlanParseError.one(source, f"the image is too large to read: {error}") from error
+        reason = "the image is too large to be a scanned page (a decompression bomb?)"
+        raise PlanParseError.one(source, reason) from error
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as error:
         reason = f"the image cannot be read (corrupt or truncated?): {error}"
         raise PlanParseError.one(source, reason) from error
@@ -124,6 +125,8 @@ def prepare(image: Image.Image, number: int, dpi: int) -> Page:
         cleaned = pixels.copy()
         cleaned[across_mask | down_mask.T] = 255
         image = Image.fromarray(cleaned, "L")
+    # a scan's specks and grain, gone before OCR (Tesseract reads them as accents and dots)
+    image = image.filter(ImageFilter.MedianFilter(3))
     return Page(image, number, dpi, skew, across, down)
 
 

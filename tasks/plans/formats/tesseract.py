@@ -95,7 +95,7 @@ def recognise(
             check=False,
         )
     except subprocess.TimeoutExpired as error:
-        message = f"page {page}: OCR took over {PAGE_TIMEOUT:.0f} s and was stopped"
+        message = f"page {page}: OCR took over {PAGE_TIMEOUT:g} s and was stopped"
         raise PlanParseError.one(source, message) from error
     except OSError as error:
         raise PlanParseError.one(source, f"cannot run tesseract: {error.strerror}") from error
