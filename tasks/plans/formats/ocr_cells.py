@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import replace
+from statistics import fmean
 
 import numpy as np
 from PIL import Image
@@ -27,11 +28,15 @@ _STRIP_GAP = 40
 _STRIP_HEIGHT = 8000
 # a short cell: one line of a few characters (pixels at 300 dpi)
 _SHORT_HEIGHT, _SHORT_WIDTH = 75, 170
+# a word read with less confidence than this has its line or cell read again alone, at
+# most REREAD times a page (each is a run of Tesseract, a fifth of a second)
+UNSURE = 80.0
+REREAD = 15
 _NUMBER = re.compile(r"^(?:\d{1,3}|[IVXLivx]{1,5}|[a-zđ])[.)]?$")
 
 
 def read_cells(page: Page, boxes: list[Box], source: str) -> dict[Box, list[Word]]:
-    """The words in each box that holds text, in coordinates of its ink's box."""
+    """The words in each box that holds text."""
     scale = page.dpi / DPI
     pixels = np.asarray(page.image)
     inked: list[tuple[Box, Box]] = []
@@ -42,6 +47,7 @@ def read_cells(page: Page, boxes: list[Box], source: str) -> dict[Box, list[Word
     found: dict[Box, list[Word]] = {}
     for strip in _strips(inked, scale):
         found.update(_read_strip(page, strip, source, "vie"))
+    _reread_unsure(page, inked, found, source)
     short = [
         (box, ink)
         for box, ink in inked
@@ -54,6 +60,25 @@ def read_cells(page: Page, boxes: list[Box], source: str) -> dict[Box, list[Word
                 if _NUMBER.match(text) and " ".join(w.text for w in found.get(box, [])) != text:
                     found[box] = words
     return found
+
+
+def _reread_unsure(
+    page: Page, inked: list[tuple[Box, Box]], found: dict[Box, list[Word]], source: str
+) -> None:
+    """Cells with a word Tesseract was unsure of, read again alone (a strip sizes letters by
+    the other cells': a bold heading cell loses its accents); the better-trusted reading is
+    kept."""
+    unsure = [
+        (box, ink)
+        for box, ink in inked
+        if found.get(box) and min(word.confidence for word in found[box]) < UNSURE
+    ]
+    unsure.sort(key=lambda cell: fmean(word.confidence for word in found[cell[0]]))
+    for box, ink in unsure[:REREAD]:
+        image = pnm(page.image.crop(ink))
+        words = recognise(image, page.dpi, source, page.number, layout="6")
+        if words and fmean(w.confidence for w in words) > fmean(w.confidence for w in found[box]):
+            found[box] = [replace(w, left=w.left + ink[0], top=w.top + ink[1]) for w in words]
 
 
 def _ink_box(pixels: np.ndarray, box: Box, scale: float) -> Box | None:
@@ -110,10 +135,23 @@ def _read_strip(
     found: dict[Box, list[Word]] = {}
     for word in words:
         middle = word.center[1]
-        for top, bottom, box in placed:
+        for (top, bottom, box), (_, ink) in zip(placed, cells, strict=True):
             if top <= middle <= bottom:
-                found.setdefault(box, []).append(replace(word, top=word.top - top))
+                # back in page coordinates
+                moved = replace(word, left=word.left - gap + ink[0], top=word.top - top + ink[1])
+                found.setdefault(box, []).append(moved)
                 break
+    return found
+
+
+def read_lines(page: Page, boxes: list[Box], source: str) -> dict[Box, list[Word]]:
+    """The words in each box, each box read alone as one line (in a strip of others its
+    letters are sized by its neighbours', and a heading in capitals loses its accents)."""
+    found: dict[Box, list[Word]] = {}
+    for box in boxes:
+        image = pnm(page.image.crop(box))
+        words = recognise(image, page.dpi, source, page.number, layout="7")
+        found[box] = [replace(w, left=w.left + box[0], top=w.top + box[1]) for w in words]
     return found
 
 

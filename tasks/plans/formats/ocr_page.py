@@ -6,10 +6,10 @@ page number and running head left out."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import fmean, median
 
-from tasks.plans.formats.ocr_cells import pnm, read_cells
+from tasks.plans.formats.ocr_cells import REREAD, UNSURE, pnm, read_cells, read_lines
 from tasks.plans.formats.ocr_tables import find_grids, grid_cells, grid_table, tidy
 from tasks.plans.formats.parts import Line, Part, Table
 from tasks.plans.formats.scan import DPI, Page
@@ -19,6 +19,7 @@ from tasks.plans.formats.tesseract import Word, recognise
 _MARGIN = 0.08
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:trang\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?[-–—\s.]*$", re.I)
 _HAS_TEXT = re.compile(r"\w")
+_LINE_PAD = 20
 
 
 @dataclass
@@ -75,6 +76,7 @@ def read_page(page: Page, source: str, heads: set[str]) -> list[Part]:
         for grid, rows in zip(grids, layouts, strict=True)
     ]
     printed = _printed_lines([word for word in words if not any(g.holds(word) for g in grids)])
+    printed = _reread_unsure(page, printed, source)
     printed = _without_furniture(printed, page.image.height, heads)
     return _in_order(printed, tables, page.number)
 
@@ -87,6 +89,37 @@ def _printed_lines(words: list[Word]) -> list[_Printed]:
         lines.setdefault((word.block, word.paragraph, word.line), []).append(word)
     printed = [_Printed(sorted(found, key=lambda word: word.left)) for found in lines.values()]
     return [line for line in printed if _HAS_TEXT.search(line.text)]
+
+
+def _reread_unsure(page: Page, lines: list[_Printed], source: str) -> list[_Printed]:
+    """Lines with a word Tesseract was unsure of, read again cut out of the page: read in
+    the page, a bold heading in capitals loses its accents ("TỔ CHÚC THỤC HIỆN"), read
+    alone it keeps them ("TỔ CHỨC THỰC HIỆN"). The better-trusted reading is kept."""
+    unsure = [line for line in lines if min(w.confidence for w in line.words) < UNSURE]
+    unsure = sorted(unsure, key=lambda line: line.confidence)[:REREAD]
+    if not unsure:
+        return lines
+    pad = round(_LINE_PAD * page.dpi / DPI)
+    width, height = page.image.size
+    boxes = {
+        id(line): (
+            max(min(w.left for w in line.words) - pad, 0),
+            max(line.top - pad, 0),
+            min(max(w.right for w in line.words) + pad, width),
+            min(line.bottom + pad, height),
+        )
+        for line in unsure
+    }
+    again = read_lines(page, list(dict.fromkeys(boxes.values())), source)
+    better = []
+    for line in lines:
+        words = again.get(boxes[id(line)], []) if id(line) in boxes else []
+        if words and fmean(w.confidence for w in words) > line.confidence:
+            first = line.words[0]
+            ids = {"block": first.block, "paragraph": first.paragraph, "line": first.line}
+            line = _Printed([replace(word, **ids) for word in sorted(words, key=lambda w: w.left)])
+        better.append(line)
+    return better
 
 
 def _without_furniture(lines: list[_Printed], height: int, heads: set[str]) -> list[_Printed]:
