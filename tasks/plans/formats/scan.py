@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
-from PIL import Image, ImageFilter, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageFilter, UnidentifiedImageError
 
 from tasks.plans.parsed import PlanParseError
 
+_T = TypeVar("_T")
 # A 300-dpi A3 page is 3508 × 4961 (17 Mpx); 60 Mpx is past any page, short of a bomb.
 MAX_PIXELS = 60_000_000
 MAX_SIDE = 20_000
@@ -54,21 +56,32 @@ class Page:
 
 def open_pages(data: bytes, source: str) -> Iterator[tuple[Image.Image, int]]:
     """Each frame of an image file (a multi-page TIFF has several), grey, with its dpi;
-    PlanParseError for a file that is not an image or is too big to decode."""
+    PlanParseError for a file that is not an image or is too big to decode. A frame is
+    decoded only when it is asked for: a 100-page TIFF is never all in memory."""
+    image = _decoded(source, lambda: Image.open(io.BytesIO(data)))
+    _check_size(image.size, source)
+    frames = getattr(image, "n_frames", 1)
+    for index in range(frames):
+        yield _decoded(source, lambda index=index: _frame(image, index, source))
+
+
+def _frame(image: Image.Image, index: int, source: str) -> tuple[Image.Image, int]:
+    image.seek(index)
+    _check_size(image.size, source, index + 1)
+    return grey(image), _dpi(image)
+
+
+def _decoded(source: str, decode: Callable[[], _T]) -> _T:
+    """`decode()`'s result; its failures said as a PlanParseError naming the file."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            _check_size(image.size, source)
-            for index, frame in enumerate(ImageSequence.Iterator(image)):
-                _check_size(frame.size, source, index + 1)
-                dpi = _dpi(frame)
-                yield grey(frame), dpi
-    except PlanParseError:
-        raise
+            return decode()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         reason = "the image is too large to be a scanned page (a decompression bomb?)"
         raise PlanParseError.one(source, reason) from error
+    except PlanParseError:
+        raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as error:
         reason = f"the image cannot be read (corrupt or truncated?): {error}"
         raise PlanParseError.one(source, reason) from error
