@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
-from PIL import Image, ImageFilter, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from tasks.plans.parsed import PlanParseError
 
@@ -138,8 +138,6 @@ def prepare(image: Image.Image, number: int, dpi: int) -> Page:
         cleaned = pixels.copy()
         cleaned[across_mask | down_mask.T] = 255
         image = Image.fromarray(cleaned, "L")
-    # a scan's grain smoothed before OCR (Tesseract reads specks as accents and dots)
-    image = image.filter(ImageFilter.BoxBlur(1))
     return Page(image, number, dpi, skew, across, down)
 
 
