@@ -15,6 +15,7 @@ Scans are cached in $DONDOC_BENCH_CACHE (default /tmp/dondoc-ocr-bench)."""
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import resource
@@ -138,11 +139,11 @@ def memory(pages: int) -> None:
     target = pdfium.PdfDocument.new()
     while len(target) < pages:
         target.import_pages(source, list(range(min(len(source), pages - len(target)))))
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
-        target.save(file)
-        target.close()
-        source.close()
-        data = Path(file.name).read_bytes()
+    buffer = io.BytesIO()
+    target.save(buffer)
+    target.close()
+    source.close()
+    data = buffer.getvalue()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start = time.perf_counter()
     read = read_pdf(data, f"{pages}-page scan")
