@@ -78,7 +78,7 @@ def _zip_kind(data: bytes) -> Kind:
                 return "xlsx"
             if "mimetype" in names and "content.xml" in names:
                 return "odf"
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
         # a truncated zip whose first files are a Word document's: the DOCX reader says
         # what is damaged; any other is refused as damaged here
         if b"word/document.xml" in data[:65536]:

@@ -48,7 +48,13 @@ def open_package(data: bytes, source: str) -> Package:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as error:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        ValueError,
+        NotImplementedError,
+    ) as error:
         raise PlanParseError.one(
             source, f"not a readable Word file: the zip is corrupt or truncated ({error})"
         ) from error
