@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -27,36 +26,11 @@ import pypdfium2 as pdfium
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.support (the fixture makers) and the benchmarks' helpers
 
+from benchmarks.documents import SOURCE_PLAN, long_plan  # noqa: E402
 from benchmarks.parse import best_of, machine  # noqa: E402
 from tasks.plans.formats import read_document  # noqa: E402
 from tasks.plans.parse import parse_document  # noqa: E402
 from tests.support.make_pdf import plan_pdfs  # noqa: E402
-
-SOURCE_PLAN = (
-    ROOT / "tests" / "corpus" / "documents" / "d27-ubnd-lamdong-2026-docx-tab-appendix-yearly.txt"
-)
-_ROW = re.compile(r"^(\d{1,3})\t")
-Row = tuple[str, ...]
-
-
-def long_plan(text: str, rows: int) -> str:
-    """`text` with its task table's numbered rows repeated and renumbered up to `rows`."""
-    lines = text.splitlines()
-    numbered = [index for index, line in enumerate(lines) if _ROW.match(line)]
-    first, last = numbered[0], numbered[-1]
-    block = lines[first : last + 1]
-    out = lines[:first]
-    count = 0
-    while count < rows:
-        for line in block:
-            if _ROW.match(line):
-                if count == rows:
-                    break
-                count += 1
-                line = _ROW.sub(f"{count}\t", line, count=1)
-            out.append(line)
-    out += lines[last + 1 :]
-    return "\n".join(out) + "\n"
 
 
 def _pdf_of(text: str, folder: Path) -> tuple[bytes, int]:
@@ -67,6 +41,9 @@ def _pdf_of(text: str, folder: Path) -> tuple[bytes, int]:
         return data, len(document)
     finally:
         document.close()
+
+
+Row = tuple[str, ...]
 
 
 def pdf_case(repeat: int = 5, target_pages: int = 30) -> list[Row]:
