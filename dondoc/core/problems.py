@@ -70,15 +70,35 @@ def read_input(path: Path, kind: type[InputFileError] = InputFileError) -> bytes
         raise kind.one(str(path), f"cannot read the file: {exc.strerror or exc}") from exc
 
 
-def read_bounded(path: Path, kind: type[InputFileError] = InputFileError) -> bytes:
-    """The file's bytes; a file over DONDOC_MAX_INPUT_MB is a `kind` error before a byte of it
-    is read. OSError is the caller's to word."""
+# the settings that bound a file's size, and the variable each is set by
+SIZE_LIMITS = {"max_input_mb": "DONDOC_MAX_INPUT_MB", "max_upload_mb": "DONDOC_MAX_UPLOAD_MB"}
+_MB = 1024 * 1024
+
+
+def check_size(
+    size: int, source: str, kind: type[InputFileError], limit: str = "max_input_mb"
+) -> None:
+    """A `kind` error when `size` bytes pass the `limit` setting: DONDOC_MAX_INPUT_MB for text
+    (held in memory and parsed line by line), DONDOC_MAX_UPLOAD_MB for any file handed in (a
+    scanned PDF is large, but only its pages are held)."""
     from dondoc.core.settings import get_settings
 
-    limit = get_settings().max_input_mb * 1024 * 1024
+    megabytes = getattr(get_settings(), limit)
+    if size > megabytes * _MB:
+        message = f"{size / _MB:.1f} MB, over the {megabytes} MB limit ({SIZE_LIMITS[limit]})"
+        raise kind.one(source, message)
+
+
+def read_bounded(
+    path: Path,
+    kind: type[InputFileError] = InputFileError,
+    *,
+    limit: str = "max_input_mb",
+    source: str | None = None,
+) -> bytes:
+    """The file's bytes; a file over the `limit` setting is a `kind` error (naming it as
+    `source`, default its path) before a byte of it is read. OSError is the caller's to word."""
     with path.open("rb") as file:
         size = os.fstat(file.fileno()).st_size
-        if size > limit:
-            message = f"{size / 1024 / 1024:.1f} MB, over the {limit // 1024 // 1024} MB limit"
-            raise kind.one(str(path), message + " (DONDOC_MAX_INPUT_MB)")
-        return file.read(limit + 1)
+        check_size(size, source or str(path), kind, limit)
+        return file.read(size + 1)  # a file growing as it is read stops just past the check

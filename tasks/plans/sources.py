@@ -4,12 +4,11 @@ only tells YAML from CSV from plain text, which bytes cannot."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from dondoc.core.settings import get_settings
+from dondoc.core.problems import check_size, read_bounded
 from tasks.plans.formats import is_document, media_type, read_document, sniff
 from tasks.plans.parse import check_plan_size, parse_document, read_plan_bytes
 from tasks.plans.parsed import ParsedPlan, ParseWarning, PlanParseError
@@ -32,15 +31,12 @@ class PlanReading:
 
 
 def read_plan_path(path: Path, source: str | None = None) -> bytes:
-    """A plan file's bytes, refused before reading when over its limit: DONDOC_MAX_UPLOAD_MB
-    for any file (a scanned PDF is large), DONDOC_MAX_INPUT_MB again for text once it is
-    known to be text. Messages name the file as `source` (default: its path)."""
+    """A plan file's bytes, refused before reading when over DONDOC_MAX_UPLOAD_MB (text is
+    held to DONDOC_MAX_INPUT_MB again once it is known to be text). Messages name the file as
+    `source` (default: its path)."""
     source = source or str(path)
     try:
-        with Path(path).open("rb") as file:
-            size = os.fstat(file.fileno()).st_size
-            check_upload_size(size, source)
-            return file.read(size + 1)
+        return read_bounded(Path(path), PlanParseError, limit="max_upload_mb", source=source)
     except IsADirectoryError as error:
         raise PlanParseError.one(source, "a folder, not a file") from error
     except FileNotFoundError as error:
@@ -48,13 +44,6 @@ def read_plan_path(path: Path, source: str | None = None) -> bytes:
     except OSError as error:
         message = f"cannot open the file: {error.strerror or error}"
         raise PlanParseError.one(source, message) from error
-
-
-def check_upload_size(size: int, source: str) -> None:
-    limit = get_settings().max_upload_mb
-    if size > limit * 1024 * 1024:
-        message = f"{size / 1024 / 1024:.1f} MB, over the {limit} MB limit (DONDOC_MAX_UPLOAD_MB)"
-        raise PlanParseError.one(source, message)
 
 
 def read_plan_data(
@@ -65,17 +54,17 @@ def read_plan_data(
     before: BeforeRule = "on",
 ) -> PlanReading:
     """The plan in `data`, from a file called `source` (a path or an uploaded file's name)."""
-    check_upload_size(len(data), source)
+    check_size(len(data), source, PlanParseError, "max_upload_mb")
     suffix = Path(source).suffix.lower()
     kind = sniff(data)
     if kind == "xlsx" or (suffix in STRUCTURED_SUFFIXES and not is_document(data)):
-        _check_input_size(len(data), source)
+        check_size(len(data), source, PlanParseError)
         parsed, text = read_structured_bytes(
             data, source, ".xlsx" if kind == "xlsx" else suffix, before=before
         )
         return PlanReading(parsed, text)
     if not is_document(data) and kind == "text":
-        _check_input_size(len(data), source)
+        check_size(len(data), source, PlanParseError)
         parsed, text = read_plan_bytes(data, source, known_names=known_names, before=before)
         return PlanReading(parsed, text)
     read = read_document(data, source)
@@ -83,10 +72,3 @@ def read_plan_data(
     parsed = parse_document(read.document, known_names, before)
     parsed.warnings[:0] = [ParseWarning(line, message) for line, message in read.warnings]
     return PlanReading(parsed, read.text, data)
-
-
-def _check_input_size(size: int, source: str) -> None:
-    limit = get_settings().max_input_mb
-    if size > limit * 1024 * 1024:
-        message = f"{size / 1024 / 1024:.1f} MB, over the {limit} MB limit (DONDOC_MAX_INPUT_MB)"
-        raise PlanParseError.one(source, message)
