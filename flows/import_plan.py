@@ -8,6 +8,8 @@ flow run's parameters are stored by Prefect, so a large document is better passe
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
@@ -24,7 +26,10 @@ def store_plan_file(
         if document is not None:
             name = filename or "document"
             return import_plan_document(session, document, name, auto_agencies=auto_agencies)
-        return import_plan_file(session, path, auto_agencies=auto_agencies)
+        name = filename or None
+        return import_plan_file(
+            session, path, source=name, filename=name, auto_agencies=auto_agencies
+        )
 
 
 @task
@@ -43,12 +48,18 @@ def import_plan(
     auto_agencies: bool = False,
     document: bytes | None = None,
     filename: str = "",
+    uploaded: bool = False,
 ) -> int:
     """Import a plan as a draft (Word, PDF, a scan, a web page, text, YAML, CSV or XLSX) from
-    `path`, or from `document`'s bytes named `filename`; returns the plan id."""
+    `path`, or from `document`'s bytes, named `filename`; returns the plan id. `uploaded`: the
+    path is an upload the admin page staged (a scan), removed once read or refused."""
     if not path and document is None:
         raise ValueError("import-plan needs a path, or a document's bytes")
-    summary = store_plan_file(path, document, filename, auto_agencies)
+    try:
+        summary = store_plan_file(path, document, filename, auto_agencies)
+    finally:
+        if uploaded and path:
+            Path(path).unlink(missing_ok=True)
     publish_import_summary(summary)
     print(f"plan {summary.plan_id} ({'new' if summary.created else 'already imported'})")
     return summary.plan_id

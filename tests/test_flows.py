@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from dondoc.core.db import session_scope
@@ -49,3 +51,28 @@ def test_import_plan_flow_takes_a_documents_bytes_and_keeps_the_original(
         stored = session.scalars(select(SourceDocument)).one()
         assert stored.content == page and stored.filename == "45-KH-UBND.html"
         assert plan.source_document_id == stored.id
+
+
+def test_import_plan_flow_reads_a_staged_upload_under_its_sent_name_and_removes_it(
+    prefect_server: None, database_url: str, settings_env: SettingsEnv, tmp_path: Path
+) -> None:
+    import pytest
+
+    from flows.import_plan import import_plan
+    from tasks.plans import PlanParseError
+    from tests.conftest import FIXTURES
+
+    settings_env.set(database_url=database_url)
+    page = (FIXTURES / "documents" / "layout-table-merged-cells.html").read_bytes()
+    staged = tmp_path / "0a1b.upload"
+    staged.write_bytes(page)
+    plan_id = import_plan(path=str(staged), filename="45-KH-UBND.html", uploaded=True)
+    assert not staged.exists()
+    with session_scope(database_url) as session:
+        assert session.get_one(Plan, plan_id).source_name == "45-KH-UBND.html"
+
+    refused = tmp_path / "0c2d.upload"
+    refused.write_bytes(b"PK\x03\x04 not a document")
+    with pytest.raises(PlanParseError, match=r"^hỏng\.docx: a damaged or truncated file"):
+        import_plan(path=str(refused), filename="hỏng.docx", uploaded=True)
+    assert not refused.exists()

@@ -78,6 +78,7 @@ class AdminPages:
             ("/admin/plans/new", private(plans.new_form)),
             ("/admin/plans", private(plans.upload)),
             ("/admin/plans/{plan_id:int}", private(plans.review)),
+            ("/admin/plans/reading/{digest}", private(plans.scans.reading)),
             ("/admin/plans/{plan_id:int}/document", private(plans.document)),
             ("/admin/plans/{plan_id:int}/approval", private(plans.start_approval)),
             ("/admin/plans/{plan_id:int}/compile", private(plans.start_compile)),

@@ -1,7 +1,8 @@
 """Admins hand plan documents in: /admin/plans/new takes a file, the importer reads it as a
-draft, /admin/plans/{id} shows what was read (low-confidence fields marked, as
-tasks.plans.review judges them) with the stored original, and one button starts approve-plan
-in Prefect (then compile-plan once approved), linking to the run in the Prefect UI.
+draft (a scan goes to an import-plan run instead: `admin_scans`), /admin/plans/{id} shows
+what was read (low-confidence fields marked, as tasks.plans.review judges them) with the
+stored original, and one button starts approve-plan in Prefect (then compile-plan once
+approved), linking to the run in the Prefect UI.
 
 The upload is bounded before it is read: a declared length past DONDOC_MAX_UPLOAD_MB is
 refused unread, and the body stream stops the multipart parser at the limit. A document the
@@ -14,6 +15,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -27,11 +29,13 @@ from starlette.requests import Request
 
 from dondoc.core.db import session_scope
 from dondoc.web.admin_render import BAD_TOKEN, Answer, checked_form, message, page, redirect
+from dondoc.web.admin_scans import ScanImports
 from dondoc.web.guard import BodyTooLarge, bounded_request, media_type
-from dondoc.web.prefect_runs import FlowRun, PrefectRuns, PrefectUnavailable
+from dondoc.web.prefect_runs import FlowRun, PrefectRuns, PrefectUnavailable, plan_tag
 from dondoc.web.sessions import AdminSession, same_token
 from models import Occurrence, Plan, PlanItem
 from tasks.plans import PlanParseError, import_plan_document, item_doubts
+from tasks.plans.formats import needs_ocr
 
 log = logging.getLogger("dondoc.admin")
 
@@ -68,12 +72,14 @@ class PlanPages:
         runs: PrefectRuns,
         *,
         max_upload_bytes: int,
+        staging: Path,
         importer: Importer = import_document,
     ) -> None:
         self.database_url = database_url
         self.runs = runs
         self.max_upload_bytes = max_upload_bytes
         self.importer = importer
+        self.scans = ScanImports(database_url, runs, staging)
         self._starting: dict[tuple[str, int], asyncio.Lock] = {}
 
     def _form(self, status: int, session: AdminSession, problem: str = "") -> Answer:
@@ -108,6 +114,8 @@ class PlanPages:
             return self._form(413, session, too_large)
         except (MultiPartException, HTTPException):
             return self._form(400, session, "Không đọc được tệp gửi lên: hãy chọn lại một tệp.")
+        if await run_in_threadpool(needs_ocr, data):
+            return await self.scans.hand_over(data, filename, session)
         try:
             plan_id = await run_in_threadpool(self._import, data, filename)
         except PlanParseError as error:
@@ -131,8 +139,8 @@ class PlanPages:
         """The plan's runs started here, for the page; a Prefect that does not answer is
         said on the page, which shows the plan anyway."""
         try:
-            approval = self.runs.runs(APPROVE, plan_id)
-            compiling = self.runs.runs(COMPILE, plan_id)
+            approval = self.runs.runs(APPROVE, plan_tag(plan_id))
+            compiling = self.runs.runs(COMPILE, plan_tag(plan_id))
         except PrefectUnavailable as error:
             return {"runs_problem": str(error), "approval_runs": [], "compile_runs": []}
         return {"runs_problem": "", "approval_runs": approval, "compile_runs": compiling}
@@ -226,7 +234,9 @@ class PlanPages:
         lock = self._starting.setdefault((deployment, plan_id), asyncio.Lock())
         async with lock:
             try:
-                run, created = await run_in_threadpool(self.runs.start, deployment, plan_id)
+                run, created = await run_in_threadpool(
+                    self.runs.start, deployment, plan_tag(plan_id), {"plan_id": plan_id}
+                )
             except PrefectUnavailable as error:
                 log.warning("admin %r: %s not started: %s", session.user, deployment, error)
                 problem = f"Chưa bắt đầu được: {error}. Hãy kiểm tra Prefect rồi thử lại."

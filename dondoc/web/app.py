@@ -305,7 +305,8 @@ def plan_pages(database_url: str, settings: Settings, prefect: PrefectRuns | Non
     if prefect is None:
         prefect = PrefectRuns(os.environ.get("PREFECT_API_URL") or f"{ui_url}/api", ui_url)
     limit = settings.max_upload_mb * 1024 * 1024
-    return PlanPages(database_url, prefect, max_upload_bytes=limit)
+    staging = (settings.data_dir / "uploads").resolve()  # scans, for the import-plan workers
+    return PlanPages(database_url, prefect, max_upload_bytes=limit, staging=staging)
 
 
 async def completion(pages: CompletionPages, request: Request) -> Answer:

@@ -1,8 +1,9 @@
 """Starting a deployment's flow run from an admin page, through the Prefect REST API (as the
-UI's Run button and dondoc.stack do), at most once at a time per plan.
+UI's Run button and dondoc.stack do), at most once at a time per plan or per upload.
 
-Each run started here carries the tag `dondoc-plan-<id>`. Before creating one, the runs of the
-deployment with that tag are read: one not yet finished (scheduled, pending, running, paused)
+Each run started here carries a tag: `dondoc-plan-<id>` (approving, compiling a plan) or
+`dondoc-upload-<hash>` (importing a scan). Before creating one, the runs of the deployment
+with that tag are read: one not yet finished (scheduled, pending, running, paused)
 is answered instead of a new run, so a double click or a second tab starts nothing more. Two
 requests racing past that check send the same idempotency key (the tag and how many runs it
 had), and Prefect creates one run for both. A run started elsewhere (the Prefect UI, the CLI)
@@ -33,6 +34,7 @@ class FlowRun:
     name: str
     state: str  # Prefect's state type: SCHEDULED, PENDING, RUNNING, PAUSED, COMPLETED, …
     state_name: str
+    message: str = ""  # the state's message: why a run failed
 
     @property
     def finished(self) -> bool:
@@ -41,6 +43,10 @@ class FlowRun:
 
 def plan_tag(plan_id: int) -> str:
     return f"dondoc-plan-{plan_id}"
+
+
+def upload_tag(sha256: str) -> str:
+    return f"dondoc-upload-{sha256[:32]}"
 
 
 class PrefectRuns:
@@ -56,24 +62,23 @@ class PrefectRuns:
     def link(self, run_id: str) -> str:
         return f"{self.ui_url}/runs/flow-run/{run_id}"
 
-    def runs(self, deployment: str, plan_id: int) -> list[FlowRun]:
-        """The plan's runs of the deployment started here, newest first; asked once (a page
+    def runs(self, deployment: str, tag: str) -> list[FlowRun]:
+        """The deployment's runs started here with `tag`, newest first; asked once (a page
         shows them, and a Prefect that is down must not hold the page)."""
         with self._client() as client:
             deployment_id = self._deployment_id(client, deployment, delays=())
-            return self._runs(client, deployment_id, plan_id, delays=())
+            return self._runs(client, deployment_id, tag, delays=())
 
-    def start(self, deployment: str, plan_id: int) -> tuple[FlowRun, bool]:
-        """The plan's unfinished run, or a new one (True when it was created now)."""
+    def start(self, deployment: str, tag: str, parameters: dict[str, Any]) -> tuple[FlowRun, bool]:
+        """The unfinished run with `tag`, or a new one (True when it was created now)."""
         with self._client() as client:
             deployment_id = self._deployment_id(client, deployment)
-            runs = self._runs(client, deployment_id, plan_id)
+            runs = self._runs(client, deployment_id, tag)
             going = [run for run in runs if not run.finished]
             if going:
                 return going[0], False
-            tag = plan_tag(plan_id)
             body = {
-                "parameters": {"plan_id": plan_id},
+                "parameters": parameters,
                 "tags": [tag],
                 "idempotency_key": f"{tag}-{len(runs)}",
             }
@@ -92,13 +97,13 @@ class PrefectRuns:
         self,
         client: httpx.Client,
         deployment_id: str,
-        plan_id: int,
+        tag: str,
         delays: tuple[float, ...] = _DELAYS,
     ) -> list[FlowRun]:
         body = {
             "flow_runs": {
                 "deployment_id": {"any_": [deployment_id]},
-                "tags": {"all_": [plan_tag(plan_id)]},
+                "tags": {"all_": [tag]},
             },
             "sort": "EXPECTED_START_TIME_DESC",
             "limit": 50,
@@ -110,7 +115,9 @@ class PrefectRuns:
 def _flow_run(run: dict[str, Any]) -> FlowRun:
     state = run.get("state") or {}
     name, kind, shown = run.get("name", ""), state.get("type", ""), state.get("name", "")
-    return FlowRun(str(run["id"]), str(name), str(kind), str(shown))
+    return FlowRun(
+        str(run["id"]), str(name), str(kind), str(shown), str(state.get("message") or "")
+    )
 
 
 def _call(

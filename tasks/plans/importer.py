@@ -202,15 +202,17 @@ def import_plan_file(
     path: Path | str,
     *,
     source: str | None = None,
+    filename: str | None = None,
     auto_agencies: bool = False,
 ) -> PlanFileImport:
     """Read a plan file and store it, in the caller's transaction; messages name the file as
-    `source` (default: its path)."""
+    `source` (default: its path), and the plan keeps `filename` (default: the path's name; an
+    upload staged under its hash keeps the name it was sent with)."""
     path = Path(path)
     source = source or str(path)
     data = read_plan_path(path, source)
     return import_plan_document(
-        session, data, path.name, source=source, auto_agencies=auto_agencies
+        session, data, filename or path.name, source=source, auto_agencies=auto_agencies
     )
 
 

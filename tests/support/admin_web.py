@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -127,9 +128,12 @@ def admin_app(
 
 
 @pytest.fixture(name="admin")
-def admin_fixture(database_url: str, settings_env: SettingsEnv) -> Iterator[Admin]:
+def admin_fixture(database_url: str, settings_env: SettingsEnv, tmp_path: Path) -> Iterator[Admin]:
     settings_env.set(
-        secret_key="admin-test-secret-0123456789", admin_password_hash=HASH, max_upload_mb=1
+        secret_key="admin-test-secret-0123456789",
+        admin_password_hash=HASH,
+        max_upload_mb=1,
+        data_dir=tmp_path,  # scans are staged under it
     )
     with session_scope(database_url) as session:
         import_directory(session, load_directory(EXAMPLES / "directories" / "tuy-phuoc.yaml"))

@@ -27,13 +27,34 @@ READERS = {
     "image": "ocr",
     "html": "html",
 }
-__all__ = ["READERS", "ReadDocument", "is_document", "media_type", "read_document", "sniff"]
+__all__ = [
+    "READERS",
+    "ReadDocument",
+    "is_document",
+    "media_type",
+    "needs_ocr",
+    "read_document",
+    "sniff",
+]
 
 
 def is_document(data: bytes) -> bool:
     """Whether `data` is a published document for `read_document` (not text, CSV or YAML,
     and not a workbook, which is a structured plan)."""
     return sniff(data) in READERS
+
+
+def needs_ocr(data: bytes) -> bool:
+    """Whether reading `data` means OCR (an image, or a PDF that is a scan): seconds a page,
+    so a web page hands it to a flow run rather than waiting on it."""
+    kind = sniff(data)
+    if kind == "image":
+        return True
+    if kind == "pdf":
+        from tasks.plans.formats.pdf import is_scan
+
+        return is_scan(data)
+    return False
 
 
 def read_document(data: bytes, source: str) -> ReadDocument:

@@ -38,12 +38,43 @@ def read(data: bytes, source: str) -> ReadDocument:
         pages, chars = _pages(document, source)
     finally:
         document.close()
-    if pages and sum(count < SCANNED_PAGE_CHARS for count in chars) > len(pages) / 2:
+    if _scanned(chars):
         ocr = importlib.import_module("tasks.plans.formats.ocr")
         result: ReadDocument = ocr.read_pdf(data, source)
         return result
     drop_running_text(pages)
     return build_document(to_parts(join_tables(pages)), source)
+
+
+def is_scan(data: bytes) -> bool:
+    """Whether the PDF is a scan (its pages mostly without text), told from pdfium's character
+    counts without laying a page out: a scan is read for minutes, not seconds. A PDF that
+    cannot be opened, or has more pages than a plan, is not: its reader says why."""
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return False
+    try:
+        if len(document) > get_settings().max_pdf_pages:
+            return False
+        chars = []
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                text = page.get_textpage()
+                chars.append(text.count_chars())
+                text.close()
+            except pdfium.PdfiumError:
+                return False
+            finally:
+                page.close()
+        return _scanned(chars)
+    finally:
+        document.close()
+
+
+def _scanned(chars: list[int]) -> bool:
+    return bool(chars) and sum(count < SCANNED_PAGE_CHARS for count in chars) > len(chars) / 2
 
 
 def _check_complete(data: bytes, source: str) -> None:
