@@ -10,6 +10,7 @@ import asyncio
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from dondoc.cli.app import app
@@ -110,6 +111,33 @@ def test_a_wrong_password_is_refused_and_after_five_the_right_one_waits_too(admi
     assert 0 < int(throttled.headers["retry-after"]) <= 900
     assert "quá nhiều lần" in throttled.text
     assert admin.client.get("/admin/plans/new").status_code == 303
+
+
+def _from(admin: Admin, address: str) -> Admin:
+    """The same admin pages, seen from another client address."""
+    client = TestClient(
+        admin.client.app,
+        base_url="http://testserver",
+        follow_redirects=False,
+        client=(address, 5000),
+    )
+    return Admin(client, admin.prefect, admin.clock, admin.url)
+
+
+def test_a_stranger_failing_as_admin_does_not_lock_the_admin_out(admin: Admin) -> None:
+    stranger = _from(admin, "203.0.113.9")
+    for _ in range(5):
+        assert stranger.login("guessing").status_code == 401
+    assert stranger.login().status_code == 429  # the guesser waits, even with the password
+    assert admin.login().status_code == 303  # the admin, from their own address, does not
+
+
+def test_one_address_trying_many_names_is_made_to_wait(admin: Admin) -> None:
+    guesser = _from(admin, "198.51.100.7")
+    for number in range(20):
+        assert guesser.login("guess", user=f"user{number}").status_code == 401
+    assert guesser.login(user="someone-else").status_code == 429
+    assert admin.login().status_code == 303
 
 
 def test_an_unknown_user_is_refused_like_a_wrong_password(admin: Admin) -> None:

@@ -38,6 +38,7 @@ from dondoc.web.sessions import (
     AdminSession,
     LoginThrottle,
     SessionCookies,
+    login_keys,
     same_token,
 )
 
@@ -131,7 +132,7 @@ class AdminPages:
             return self._login_form(request, 403, wanted, BAD_TOKEN)
         user = fields.get("user", "").strip()[:64]
         client = request.client.host if request.client else "?"
-        keys = [f"user:{user.casefold()}", f"ip:{client}"]
+        keys = login_keys(user, client)
         if wait := self.throttle.wait(keys):
             log.warning("admin login throttled: user %r from %s", user, client)
             minutes = math.ceil(wait / 60)
@@ -143,7 +144,7 @@ class AdminPages:
             self.throttle.failed(keys)
             log.warning("admin login failed: user %r from %s", user, client)
             return self._login_form(request, 401, wanted, WRONG, user)
-        self.throttle.succeeded(keys[:1])
+        self.throttle.succeeded(keys[:1])  # its own count; not the address's, nor the name's
         log.info("admin login: %r from %s", user, client)
         _, cookie = self.cookies.issue(user, secure=secure(request, self.base_url))
         return redirect(wanted, {"Set-Cookie": cookie})

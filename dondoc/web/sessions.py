@@ -7,9 +7,12 @@ for the forms and a fingerprint of the user's hash, so changing a password ends 
 made with the old one. The cookie is HttpOnly and SameSite=Lax (a link from an email or the
 Prefect UI still arrives logged in; another site's POST does not), Secure over https.
 
-Failed logins are counted in memory, per user name and per client address: a process
-restart forgets them, and several processes count separately (each still refuses after
-`LIMIT` failures in `WINDOW` seconds, which is what keeps guessing slow)."""
+Failed logins are counted in memory, in a sliding window: per user name from one address
+(5), per address whatever the names (20), and per user name from anywhere (100, a guesser
+spread over many addresses). So a stranger who fails five times as `admin` slows only
+themselves: the admin, from their own address, still logs in. A process restart forgets the
+counts, and several processes count separately (each still refuses past its limits, which is
+what keeps guessing slow)."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 from argon2 import PasswordHasher, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -187,10 +191,17 @@ def _cookie_header(value: str, max_age: int, secure: bool) -> str:
     return f"{COOKIE}={value}; {flags}" + ("; Secure" if secure else "")
 
 
-class LoginThrottle:
-    """Failed logins per key (a user name, a client address) within a sliding window."""
+def login_keys(user: str, client: str) -> list[str]:
+    """The counters a login from `client` as `user` is held to (see LoginThrottle.LIMITS)."""
+    name = user.casefold()
+    return [f"pair:{name}@{client}", f"ip:{client}", f"user:{name}"]
 
-    LIMIT = 5
+
+class LoginThrottle:
+    """Failed logins per key (`login_keys`) within a sliding window."""
+
+    # failures allowed in WINDOW, by the key's kind
+    LIMITS: ClassVar[dict[str, int]] = {"pair": 5, "ip": 20, "user": 100}
     WINDOW = 900.0
     MOST_KEYS = 10_000  # random user names must not fill the memory
 
@@ -203,9 +214,10 @@ class LoginThrottle:
         now = self.clock()
         longest = 0.0
         for key in keys:
+            limit = self._limit(key)
             recent = [t for t in self._failures.get(key, []) if now - t < self.WINDOW]
-            if len(recent) >= self.LIMIT:
-                longest = max(longest, self.WINDOW - (now - recent[-self.LIMIT]))
+            if len(recent) >= limit:
+                longest = max(longest, self.WINDOW - (now - recent[-limit]))
         return longest
 
     def failed(self, keys: list[str]) -> None:
@@ -218,7 +230,10 @@ class LoginThrottle:
                 del self._failures[next(iter(self._failures))]
         for key in keys:
             times = [t for t in self._failures.pop(key, []) if now - t < self.WINDOW]
-            self._failures[key] = [*times, now][-self.LIMIT :]
+            self._failures[key] = [*times, now][-self._limit(key) :]
+
+    def _limit(self, key: str) -> int:
+        return self.LIMITS[key.split(":", 1)[0]]
 
     def succeeded(self, keys: list[str]) -> None:
         for key in keys:
