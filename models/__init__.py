@@ -3,6 +3,7 @@ outbox), the queries over them (`*_queries`, functions taking a session), bulk w
 and the schema's Alembic migrations (`schema`, `migrations/`). Models import only dondoc.core;
 revisions import nothing of dondoc and carry frozen copies of what they compute."""
 
+from models.admin_session import EndedAdminSession
 from models.agency import Agency, AgencyGroup, agency_group_member
 from models.base import Base
 from models.feed import FEED_KINDS, FeedToken
@@ -32,6 +33,7 @@ __all__ = [
     "AgencyGroup",
     "Assignment",
     "Base",
+    "EndedAdminSession",
     "FeedToken",
     "Occurrence",
     "OccurrenceEvent",

@@ -174,11 +174,22 @@ def test_after_login_the_browser_goes_only_to_an_admin_page(admin: Admin) -> Non
         admin.client.cookies.clear()
 
 
-def test_logout_ends_the_session(admin: Admin) -> None:
+def test_logout_ends_the_session_even_for_a_copy_of_its_cookie(admin: Admin) -> None:
     admin.login()
-    out = admin.client.post("/admin/logout", data={"csrf": admin.csrf()})
+    copied = admin.client.cookies["dondoc_admin"]  # the cookie, as another browser holds it
+    csrf = admin.csrf()
+    elsewhere = _from(admin, "192.0.2.44")
+    elsewhere.client.cookies.set("dondoc_admin", copied, path="/admin")
+    assert elsewhere.client.get("/admin/plans/new").status_code == 200
+    out = admin.client.post("/admin/logout", data={"csrf": csrf})
     assert out.status_code == 303 and "Max-Age=0" in out.headers["set-cookie"]
     assert admin.client.get("/admin/plans/new").status_code == 303
+    refused = elsewhere.client.get("/admin/plans/new")
+    assert refused.status_code == 303 and refused.headers["location"].startswith("/admin/login")
+    # its logout too is sent to the login page: the session is over
+    assert elsewhere.client.post("/admin/logout", data={"csrf": csrf}).status_code == 303
+    assert admin.login().status_code == 303  # a new login is a new session
+    assert admin.client.get("/admin/plans/new").status_code == 200
 
 
 def test_a_form_without_the_sessions_csrf_token_is_refused(admin: Admin) -> None:

@@ -13,10 +13,12 @@ import logging
 import math
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from dondoc.core.db import session_scope
 from dondoc.core.settings import Settings
 from dondoc.web.admin_plans import PlanPages
 from dondoc.web.admin_render import (
@@ -41,6 +43,7 @@ from dondoc.web.sessions import (
     login_keys,
     same_token,
 )
+from models.admin_session import admin_session_ended, end_admin_session
 
 log = logging.getLogger("dondoc.admin")
 
@@ -59,6 +62,8 @@ class AdminPages:
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        self.database_url = plans.database_url
+        self.clock = clock
         self.accounts = AdminAccounts.from_settings(settings)
         self.cookies = SessionCookies(secret, self.accounts, settings.admin_session_hours, clock)
         self.throttle = LoginThrottle()
@@ -90,7 +95,7 @@ class AdminPages:
         if not self.accounts.configured:
             return message(503, NOT_CONFIGURED)
         session = self.cookies.session(request.cookies)
-        if session is None:
+        if session is None or await run_in_threadpool(self._ended, session):
             return login_redirect(request)
         if request.method == "POST" and cross_site(request.headers, self.base_url):
             return message(403, "Chỉ gửi được biểu mẫu từ chính trang quản trị.", session)
@@ -108,8 +113,19 @@ class AdminPages:
         fields = await checked_form(request, session)
         if not isinstance(fields, dict):
             return fields
+        await run_in_threadpool(self._end, session)
+        log.info("admin logout: %r", session.user)
         cleared = self.cookies.cleared(secure=secure(request, self.base_url))
         return redirect("/admin/login", {"Set-Cookie": cleared})
+
+    def _ended(self, session: AdminSession) -> bool:
+        with session_scope(self.database_url) as db:
+            return admin_session_ended(db, session.token)
+
+    def _end(self, session: AdminSession) -> None:
+        expires = datetime.fromtimestamp(session.expires, UTC)
+        with session_scope(self.database_url) as db:
+            end_admin_session(db, session.token, expires, datetime.fromtimestamp(self.clock(), UTC))
 
     async def login(self, request: Request) -> Answer:
         if not self.accounts.configured:

@@ -4,8 +4,10 @@ Accounts are argon2 hashes in the settings (`dondoc admin hash-password` makes o
 configured the admin pages are closed, never open. A login becomes a signed cookie (the
 project's secret key, its own salt) that carries the user, when it was issued, a CSRF token
 for the forms and a fingerprint of the user's hash, so changing a password ends every session
-made with the old one. The cookie is HttpOnly and SameSite=Lax (a link from an email or the
-Prefect UI still arrives logged in; another site's POST does not), Secure over https.
+made with the old one; logging out records the session's token as ended in the database
+(models.admin_session), so a copy of the cookie elsewhere is refused too. The cookie is
+HttpOnly and SameSite=Lax (a link from an email or the Prefect UI still arrives logged in;
+another site's POST does not), Secure over https.
 
 Failed logins are counted in memory, in a sliding window: per user name from one address
 (5), per address whatever the names (20), and per user name from anywhere (100, a guesser
@@ -107,6 +109,8 @@ class AdminAccounts:
 class AdminSession:
     user: str
     csrf: str
+    token: str = ""  # names the session, so logging out can end it (models.admin_session)
+    expires: float = 0.0  # when its cookie expires, in seconds since the epoch
 
 
 def same_token(expected: str, given: str | None) -> bool:
@@ -145,14 +149,16 @@ class SessionCookies:
         data = self._read(cookies)
         if data is None or not isinstance(data.get("u"), str):
             return None
-        user, issued, csrf = data["u"], data.get("t"), data.get("c")
+        user, issued, csrf, token = data["u"], data.get("t"), data.get("c"), data.get("s")
         if not isinstance(issued, int | float) or not isinstance(csrf, str):
+            return None
+        if not isinstance(token, str) or not token:
             return None
         if not 0 <= self.clock() - issued < self.seconds:
             return None
         if data.get("f") != self.accounts.fingerprint(str(user)):
             return None
-        return AdminSession(str(user), csrf)
+        return AdminSession(str(user), csrf, token, issued + self.seconds)
 
     def login_nonce(self, cookies: Mapping[str, str]) -> str | None:
         """The nonce of the login form this browser was given, while it is fresh."""
@@ -168,10 +174,12 @@ class SessionCookies:
 
     def issue(self, user: str, *, secure: bool) -> tuple[AdminSession, str]:
         """A new session (a fresh CSRF token) and its Set-Cookie value."""
-        csrf = secrets.token_urlsafe(24)
+        csrf, token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
         fingerprint = self.accounts.fingerprint(user)
-        data = {"u": user, "t": int(self.clock()), "c": csrf, "f": fingerprint}
-        return AdminSession(user, csrf), self._cookie(data, self.seconds, secure)
+        issued = int(self.clock())
+        data = {"u": user, "t": issued, "c": csrf, "f": fingerprint, "s": token}
+        session = AdminSession(user, csrf, token, issued + self.seconds)
+        return session, self._cookie(data, self.seconds, secure)
 
     def login_form(self, *, secure: bool) -> tuple[str, str]:
         """A nonce for a login form and its Set-Cookie value."""
