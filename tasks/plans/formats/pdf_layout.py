@@ -165,7 +165,7 @@ def _table(table: PageTable) -> Table:
         cells = []
         for cell in row:
             span = sum(1 for border in borders[1:] if cell.x0 + SNAP < border <= cell.x1 + SNAP)
-            cells.append(TableCell(cell.paragraphs, span=max(span, 1)))
+            cells.append(TableCell(cell.paragraphs, span=max(span, 1), continues=cell.merged))
         rows.append(tuple(cells))
     return Table(tuple(rows), table.page)
 

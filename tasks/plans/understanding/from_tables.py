@@ -54,7 +54,7 @@ def header_of(row: Row) -> _Header | None:
     return None
 
 
-def _unstack(row: Row, header: _Header) -> list[Row]:
+def unstack_row(row: Row, header: _Header) -> list[Row]:
     """Two tasks stacked in one row (merged cells in the source): the lead cell holds one agency
     per line, the content cell as many sentences, the coordinating cell one line each."""
     lead_at, content_at = header.column("lead"), header.column("content")
@@ -150,14 +150,14 @@ def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
                 continue
             if header is None:
                 continue
-            if not block.loose and (stacked := _unstack(row, header)):
+            if not block.loose and (stacked := unstack_row(row, header)):
                 rows[position - 1 : position] = stacked
                 row = stacked[0]
             texts = split_row(row, header.roles) if block.loose else _texts(row, header)
             filled = [text for text in texts if text]
             if not filled or all(_COLUMN_NUMBER.match(text) for text in filled):
                 continue
-            cells = _align(texts, header)
+            cells = align_cells(texts, header)
             _merged_above(cells, row)
             if block.loose:
                 _merged_below(cells)
@@ -219,7 +219,7 @@ def _merged_above(cells: list[str | None], row: Row) -> None:
                 cells[at] = None
 
 
-def _align(texts: list[str], header: _Header) -> list[str | None]:
+def align_cells(texts: list[str], header: _Header) -> list[str | None]:
     """Cells placed under their columns. A row short of cells lost some to cells merged with
     the row above: its number, its trailing columns or its leading ones; the placement whose
     cells read most like their columns wins (left-aligned on a tie)."""
