@@ -212,7 +212,8 @@ def test_the_corpus_as_pdf_reads_to_the_fields_of_its_text(
         f"out of a PDF (make_docx lays them out in columns again): "
         f"{kept.same}/{kept.total} ({kept.share:.2%})"
     )
-    # what is measured, held so it cannot widen unnoticed: 99.55 % as the text (issue 15's
-    # 99 %), 99.65 % without the PDF-copied tables
-    assert against_text.share >= 0.995, "\n".join(against_text.differences[:40])
-    assert kept.share >= 0.995, "\n".join(kept.differences[:40])
+    # what is measured, held so it cannot widen unnoticed: 99.70 % as the text (issue 15's
+    # 99 %), 99.79 % as the Word document's, 99.79 % without the PDF-copied tables
+    assert against_text.share >= 0.996, "\n".join(against_text.differences[:40])
+    assert against_word.share >= 0.997, "\n".join(against_word.differences[:40])
+    assert kept.share >= 0.997, "\n".join(kept.differences[:40])

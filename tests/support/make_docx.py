@@ -24,7 +24,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from tasks.plans.document import read_text
 from tasks.plans.document.model import Block, Cell, Row
 from tasks.plans.parse import normalize_plan_text
-from tasks.plans.understanding.from_tables import align_cells, header_of, unstack_row
+from tasks.plans.understanding.from_tables import TableHeader, align_cells, header_of, unstack_row
 from tasks.plans.understanding.loose_rows import AGENCY_ROLES, loose_heading_row, split_row
 from tasks.plans.understanding.vocabulary import role_of
 from tests.support.word_numbering import Numbering
@@ -32,6 +32,7 @@ from tests.support.word_numbering import Numbering
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _SEQUENCE = re.compile(r"^\d{1,3}\.?$")
 _PART = re.compile(r"^(?:\d{1,2}[.)]\s|[-+•]\s?)")
+_SECTION = re.compile(r"^(?:[IVX]{1,5}|[A-H])\.?$")  # "II", "A.": a section row's number
 _MARKER = re.compile(r"^(?:[IVX]{1,5}|[A-Z]|\d{1,3})[.)]?$")  # "I", "A.", "2" alone
 MERGED = -1  # the line of a cell merged down from the row above (Word's vMerge)
 # Twips: the text width of a portrait page, a cell's two margins with a little air, and a
@@ -258,8 +259,8 @@ def laid_out(rows: list[Row]) -> tuple[list[str], list[Row]]:
         elif stacked := unstack_row(row, header):
             out += _sub_rows(stacked)
             continue
-        elif len(row.cells) < header.width and sum(bool(text) for text in row.texts()) > 2:
-            row = _placed(row, align_cells(row.texts(), header), out[-1] if out else None)
+        elif len(row.cells) < header.width and (placed := _task_cells(row, header)):
+            row = _placed(row, placed, out[-1] if out else None)
         out.append(row)
     return above, out
 
@@ -276,6 +277,21 @@ def _heading_start(row: Row) -> int | None:
 
 def _cell_paragraphs(cell: Cell) -> tuple[str, ...]:
     return cell.parts or ((cell.text,) if cell.text else ())
+
+
+def _task_cells(row: Row, header: TableHeader) -> list[str | None] | None:
+    """A short row's cells under their columns when it is a task's row (more than two cells,
+    or a lead agency among them), None for a section row ("A." | "BỘ TÀI CHÍNH", "I" | its
+    title), which spans the table, as understanding tells them apart."""
+    filled = [text for text in row.texts() if text]
+    if not filled or _SECTION.match(filled[0]):
+        return None
+    placed = align_cells(row.texts(), header)
+    lead = header.column("lead")
+    lead = header.column("executor") if lead is None else lead
+    if len(filled) > 2 or (lead is not None and placed[lead]):
+        return placed
+    return None
 
 
 def _sub_rows(stacked: list[Row]) -> list[Row]:
