@@ -79,6 +79,7 @@ def test_a_merged_heading_cell_spans_its_columns() -> None:
         ("Thời gian thực hiện", 1),
     ]
     assert sub.texts() == ["", "", "Chủ trì", "Phối hợp", ""]  # merged down: empty below
+    assert [cell.merged for cell in sub.cells] == [True, True, False, False, True]
 
 
 def test_a_row_cut_by_a_page_break_is_one_row_and_the_repeated_heading_is_dropped() -> None:
