@@ -2,7 +2,10 @@
 blocks become Word paragraphs (headings bold), numbered items get Word's *automatic* numbering
 (the marker lives in numbering.xml, not in the paragraph's text, as in agencies' files: the
 reader has to render it), and tables become real Word tables with merged cells (a cell's
-`span` as gridSpan, a two-row heading's cells merged across and down).
+`span` as gridSpan, a two-row heading's cells merged across and down) laid out as their
+author would: what a text copy lost of the layout (a table copied out of a PDF, sub-rows whose
+merged cells the copy dropped, the signature block run into the heading row) put back the way
+understanding reads the text, and columns sized to their longest word and their content.
 
 usage: python -m tests.support.make_docx IN.txt OUT.docx"""
 
