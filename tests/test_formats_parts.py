@@ -37,6 +37,13 @@ def test_a_title_typed_as_two_bold_paragraphs_is_one_title_and_the_prose_after_i
     assert (plan.number, plan.issued_on.isoformat()) == ("7/KH-UBND", "2026-02-03")
 
 
+def test_a_printed_title_in_bold_ends_where_the_plain_text_after_it_begins() -> None:
+    printed = [Line(part.text, bold=part.bold) for part in HEAD]
+    table = Table((HEADING, _row("1", "Tuyên truyền", "Công an xã", "", "Quý I")))
+    plan = parse_document(build_document([*printed, table], "x.pdf").document)
+    assert plan.title == "Tuyên truyền pháp luật năm 2026"
+
+
 def test_each_paragraph_printed_line_and_table_row_is_one_line_of_the_stored_text() -> None:
     read = build_document(
         [Paragraph("Một"), Line("hai dòng"), Line("in ra"), Table((_row("a", "b"),))], "x.pdf"

@@ -1,22 +1,22 @@
 """PDF fixtures as agencies make them: a plan's text as a Word document (`make_docx`) exported
 to PDF by LibreOffice, many documents in one `soffice` run (it starts in ~10 s, then takes
-about a second a document). Also the field-by-field comparison of a plan read from a
-document with the same plan read from its text, which the accuracy tests count.
+about a second a document); and what a perfect reader of the Word document would hand over,
+to tell the PDF reader's losses from the round trip's (fields compared by same_fields).
 
 usage: python -m tests.support.make_pdf OUT_DIR IN.txt…"""
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from tasks.plans.document import read_text
+from tasks.plans.document.model import Row
 from tasks.plans.formats.parts import (
     Paragraph,
     Part,
@@ -26,8 +26,7 @@ from tasks.plans.formats.parts import (
     build_document,
 )
 from tasks.plans.parse import normalize_plan_text
-from tasks.plans.parsed import ParsedPlan, PlanParseError, PlanWithoutTasks
-from tests.support.make_docx import plan_docx
+from tests.support.make_docx import MERGED, laid_out, plan_docx, table_columns
 
 SOFFICE_TIMEOUT = 900  # seconds, for the whole corpus on a busy machine
 
@@ -72,68 +71,40 @@ def plan_pdfs(texts: dict[str, str], out_dir: Path) -> dict[str, Path]:
     return {name: out_dir / f"{name}.pdf" for name in texts}
 
 
-# --- comparing what two readers made of one plan -------------------------------------------
+def as_written(text: str) -> ReadDocument:
+    """What a perfect reader of `plan_docx(text)` would hand over: its paragraphs and tables
+    as make_docx lays them out, read without loss. Parsing it tells the PDF reader's own losses
+    from what the round trip through a Word document changes whatever the format's reader."""
+    parts: list[Part] = []
+    for block in read_text(normalize_plan_text(text)).blocks:
+        if block.kind == "table":
+            above, rows = ([], table_columns(block.rows)) if block.loose else laid_out(block.rows)
+            parts += [Paragraph(paragraph) for paragraph in above]
+            parts.append(Table(_grid(rows)))
+        else:
+            written = f"{block.written_marker} {block.text}".strip()
+            parts.append(Paragraph(written, bold=block.kind == "heading"))
+    return build_document(parts)
 
 
-def _norm(text: str | None) -> str:
-    return re.sub(r"\s+", " ", text or "").strip()
-
-
-@dataclass
-class Comparison:
-    right: int = 0
-    total: int = 0
-    misses: list[str] = field(default_factory=list)
-
-    def count(self, ok: bool, miss: str) -> None:
-        self.total += 1
-        self.right += ok
-        if not ok:
-            self.misses.append(miss)
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.right / max(self.total, 1)
-
-
-def outcome(parse: Callable[[], ParsedPlan]) -> ParsedPlan | None:
-    """The plan read, None when it was refused (not a plan, or no task in it)."""
-    try:
-        return parse()
-    except (PlanWithoutTasks, PlanParseError):
-        return None
-
-
-def compare(name: str, want: ParsedPlan | None, got: ParsedPlan | None, into: Comparison) -> None:
-    """Fields of `got` equal to `want`'s: the refusal, then number, title, date, and each
-    item's content, lead, coordinating agencies and timeframe (an item missing or extra
-    counts its four fields wrong)."""
-    into.count(
-        (want is None) == (got is None), f"{name}: refused {got is None}, text {want is None}"
-    )
-    if want is None or got is None:
-        return
-    for key in ("number", "title", "issued_on"):
-        mine, theirs = getattr(got, key), getattr(want, key)
-        into.count(_norm(str(mine)) == _norm(str(theirs)), f"{name}: {key} {mine!r} vs {theirs!r}")
-    for index in range(max(len(want.items), len(got.items))):
-        label = f"{name}: item {index + 1}"
-        if index >= len(want.items) or index >= len(got.items):
-            for _ in range(4):
-                into.count(False, f"{label} only in {'text' if index < len(want.items) else 'pdf'}")
-            continue
-        a, b = got.items[index], want.items[index]
-        into.count(
-            _norm(a.content) == _norm(b.content), f"{label} content {a.content!r} vs {b.content!r}"
-        )
-        into.count(a.lead == b.lead, f"{label} lead {a.lead} vs {b.lead}")
-        into.count(
-            a.coordinating == b.coordinating,
-            f"{label} coordinating {a.coordinating} vs {b.coordinating}",
-        )
-        tf_a, tf_b = a.timeframe.to_json(), b.timeframe.to_json()
-        tf_a["text"], tf_b["text"] = _norm(tf_a.get("text")), _norm(tf_b.get("text"))
-        into.count(tf_a == tf_b, f"{label} timeframe {tf_a} vs {tf_b}")
+def _grid(rows: list[Row]) -> tuple[tuple[TableCell, ...], ...]:
+    """Rows as Word's grid holds them: a short row's last cell spanning the rest."""
+    width = max(sum(max(cell.span, 1) for cell in row.cells) for row in rows)
+    grid = []
+    for row in rows:
+        cells = [
+            TableCell(
+                cell.parts or ((cell.text,) if cell.text else ()),
+                max(cell.span, 1),
+                continues=cell.line == MERGED,
+            )
+            for cell in row.cells
+        ]
+        short = width - sum(cell.span for cell in cells)
+        if short > 0:
+            cells[-1] = replace(cells[-1], span=cells[-1].span + short)
+        grid.append(tuple(cells))
+    return tuple(grid)
 
 
 def main(argv: list[str]) -> int:
@@ -149,25 +120,3 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
-
-
-def as_written(text: str) -> ReadDocument:
-    """What a perfect reader of `plan_docx(text)` would hand over: the text reader's blocks
-    as whole paragraphs and tables. Parsing it tells what the round trip through a Word
-    document loses whatever the format's reader does (a PDF-copied table whose cells are
-    its lines cannot become a Word table in columns)."""
-    parts: list[Part] = []
-    for block in read_text(normalize_plan_text(text)).blocks:
-        if block.kind == "table":
-            rows = tuple(
-                tuple(
-                    TableCell(cell.parts or ((cell.text,) if cell.text else ()), max(cell.span, 1))
-                    for cell in row.cells
-                )
-                for row in block.rows
-            )
-            parts.append(Table(rows))
-        else:
-            written = f"{block.written_marker} {block.text}".strip()
-            parts.append(Paragraph(written, bold=block.kind == "heading"))
-    return build_document(parts)

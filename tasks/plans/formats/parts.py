@@ -127,6 +127,8 @@ class _Builder:
     def add(self, part: Part) -> None:
         if isinstance(part, Line):
             text = _clean(part.text)
+            if text and self._bold_changes(part.bold):  # a blank line there, as in text
+                self.run.append(CleanLine(self._line("", part.page), "", blank=True))
             number = self._line(text, part.page)
             if part.confidence is not None and text:
                 self.confidence[number] = part.confidence
@@ -173,9 +175,13 @@ class _Builder:
         """A blank line where paragraphs change from bold to plain or back: a title typed as
         two bold paragraphs is one title, and the plain paragraph after it is not part of it
         (the header reader ends a title at a blank line, as in text)."""
-        if self.last_bold is not None and bold != self.last_bold:
+        if self._bold_changes(bold):
             self._line("", self.pages[-1] if self.pages else 0)
+
+    def _bold_changes(self, bold: bool) -> bool:
+        changes = self.last_bold is not None and bold != self.last_bold
         self.last_bold = bold
+        return changes
 
     def _flush(self) -> None:
         if not self.run:

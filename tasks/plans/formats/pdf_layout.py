@@ -106,7 +106,7 @@ def _append(table: PageTable, more: PageTable) -> None:
             rows = rows[size:]
             break
     if rows and table.rows and _continues(table.rows[-1], rows[0]):
-        table.rows[-1] = _merged(table.rows[-1], rows.pop(0))
+        _merged(table.rows, rows.pop(0))
     table.rows.extend(rows)
     table.bottom = more.bottom
 
@@ -133,24 +133,36 @@ def _cut(above: tuple[str, ...], below: tuple[str, ...]) -> bool:
     return below[0][:1].islower() or not above[-1].endswith(_TERMINAL)
 
 
-def _merged(last: list[PageCell], first: list[PageCell]) -> list[PageCell]:
-    """The row's cells over the break, each taking the text under it on the new page."""
-    cells = list(last)
+def _merged(rows: list[list[PageCell]], first: list[PageCell]) -> None:
+    """The last row's cells over the break, each taking the text under it on the new page; a
+    cell merged down from a row above takes it into that row's cell, whose text it is (a
+    lead's list longer than its first row, cut by the break)."""
     for below in first:
         if not below.paragraphs:
             continue
-        at = max(range(len(cells)), key=lambda index: _overlap(cells[index], below))
-        above = cells[at].paragraphs
+        row, at = _owner(rows, below)
+        cell = rows[row][at]
+        above = cell.paragraphs
         if above and _cut(above, below.paragraphs):
             # a date, number or word cut by the break ("28/5/201" / "5 của …") is one again
-            last, first = above[-1].rsplit(" ", 1)[-1], below.paragraphs[0].split(" ", 1)[0]
-            numbered = re.search(r"[\d/]$", last) and first[:1].isdigit()
-            glue = "" if numbered or cut_in_word(last, first) else " "
+            last, first_word = above[-1].rsplit(" ", 1)[-1], below.paragraphs[0].split(" ", 1)[0]
+            numbered = re.search(r"[\d/]$", last) and first_word[:1].isdigit()
+            glue = "" if numbered or cut_in_word(last, first_word) else " "
             joined = (*above[:-1], f"{above[-1]}{glue}{below.paragraphs[0]}", *below.paragraphs[1:])
         else:
             joined = above + below.paragraphs
-        cells[at] = PageCell(cells[at].x0, cells[at].x1, joined)
-    return cells
+        rows[row][at] = PageCell(cell.x0, cell.x1, joined)
+
+
+def _owner(rows: list[list[PageCell]], below: PageCell) -> tuple[int, int]:
+    """The row and cell the text `below` goes on: the last row's cell over it, or, when that
+    is merged down, the cell above it holds the text."""
+    row = len(rows) - 1
+    while True:
+        at = max(range(len(rows[row])), key=lambda index: _overlap(rows[row][index], below))
+        if not rows[row][at].merged or row == 0:
+            return row, at
+        row -= 1
 
 
 def _table(table: PageTable) -> Table:
@@ -165,7 +177,7 @@ def _table(table: PageTable) -> Table:
         cells = []
         for cell in row:
             span = sum(1 for border in borders[1:] if cell.x0 + SNAP < border <= cell.x1 + SNAP)
-            cells.append(TableCell(cell.paragraphs, span=max(span, 1)))
+            cells.append(TableCell(cell.paragraphs, span=max(span, 1), continues=cell.merged))
         rows.append(tuple(cells))
     return Table(tuple(rows), table.page)
 

@@ -17,6 +17,7 @@ from tasks.plans.formats.pdf_page import Word
 COLUMN_GAP = 4.0
 _TAIL = re.compile(r"[^\W\d_]+$")
 _HEAD = re.compile(r"^[^\W\d_]+")
+_NUMBERED_PART = re.compile(r"^\d{1,2}[.)]\s")  # "2. Bộ Tư pháp …", a cell's next part
 _GLUED_MARKER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*\.|[a-zđ]\)|[IVX]{1,5}\.)(?=[^\W\d_])")
 
 
@@ -144,10 +145,13 @@ def _broken(line: PrintedLine, following: PrintedLine, left: float, right: float
 
 
 def _sentence_ends(line: PrintedLine, following: PrintedLine) -> bool:
-    """A sentence ended with its line and the next begins with a capital: taken as a new
-    paragraph (a cell's two tasks, "… quy hoạch." / "Bố trí …"); if it was not, the cell's
-    text is the same, and a task's sentences are told apart by their full stops anyway."""
-    return line.text.endswith(".") and following.text[:1].isupper()
+    """A sentence ended with its line and the next begins with a capital or a numbered part:
+    taken as a new paragraph (a cell's two tasks, "… quy hoạch." / "Bố trí …", or its parts,
+    "… (trong Quý II/2026)." / "2. Bộ Tư pháp …"); if it was not, the cell's text is the same,
+    and a task's sentences are told apart by their full stops anyway."""
+    return line.text.endswith(".") and (
+        following.text[:1].isupper() or bool(_NUMBERED_PART.match(following.text))
+    )
 
 
 def cut_in_word(last: str, first: str) -> bool:

@@ -20,12 +20,14 @@ PADDING = 5.4  # Word's and LibreOffice's default cell margin (0.19 cm), when no
 
 @dataclass(frozen=True)
 class PageCell:
-    """A cell's left and right borders and its paragraphs (none for a cell merged down from
-    the row above); spans are counted once a table cut by page breaks is whole again."""
+    """A cell's left and right borders and its paragraphs; `merged` for a cell merged down
+    from the row above (no border between them: its text is the above's, and the row shares
+    it, as a Word vMerge); spans are counted once a table cut by page breaks is whole again."""
 
     x0: float
     x1: float
     paragraphs: tuple[str, ...] = ()
+    merged: bool = False
 
 
 @dataclass
@@ -156,7 +158,7 @@ def _grid_table(group: list[Ruling], words: list[Word], page: int) -> PageTable 
             if c != first:
                 continue  # covered by a cell spanning from the left
             if root[0] != r:
-                cells.append(PageCell(xs[first], xs[last + 1]))  # merged down
+                cells.append(PageCell(xs[first], xs[last + 1], merged=True))
                 continue
             inside = found.get(root, [])
             right = xs[last + 1] - _padding(inside, xs[first])

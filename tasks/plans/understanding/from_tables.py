@@ -32,7 +32,7 @@ _INHERITED: set[Role] = {"lead", "executor", "coordinating", "timeframe", "produ
 
 
 @dataclass
-class _Header:
+class TableHeader:
     roles: list[Role | None]
     line: int
     names: list[str]
@@ -45,16 +45,16 @@ class _Header:
         return self.roles.index(role) if role in self.roles else None
 
 
-def header_of(row: Row) -> _Header | None:
+def header_of(row: Row) -> TableHeader | None:
     roles = [role_of(text) if text else None for text in row.texts()]
     known = {role for role in roles if role}
     agencies = known & {"lead", "executor"}
     if agencies and known & {"content", "timeframe"} and len(known) >= 3:
-        return _Header(roles, row.line, row.texts())
+        return TableHeader(roles, row.line, row.texts())
     return None
 
 
-def _unstack(row: Row, header: _Header) -> list[Row]:
+def unstack_row(row: Row, header: TableHeader) -> list[Row]:
     """Two tasks stacked in one row (merged cells in the source): the lead cell holds one agency
     per line, the content cell as many sentences, the coordinating cell one line each."""
     lead_at, content_at = header.column("lead"), header.column("content")
@@ -104,7 +104,7 @@ def _other_heading(row: Row) -> bool:
     )
 
 
-def _expand(header: _Header, row: Row) -> bool:
+def _expand(header: TableHeader, row: Row) -> bool:
     """A second heading row ("Chủ trì" | "Phối hợp" under "Cơ quan thực hiện")."""
     sub = [role_of(text) for text in row.texts() if text]
     if not sub or None in sub or not set(sub) & {"lead", "coordinating"}:
@@ -121,7 +121,7 @@ def _expand(header: _Header, row: Row) -> bool:
 
 def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
     reading = Reading()
-    header: _Header | None = None
+    header: TableHeader | None = None
     for index, block in enumerate(blocks):
         if block.kind != "table":
             continue
@@ -150,14 +150,14 @@ def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
                 continue
             if header is None:
                 continue
-            if not block.loose and (stacked := _unstack(row, header)):
+            if not block.loose and (stacked := unstack_row(row, header)):
                 rows[position - 1 : position] = stacked
                 row = stacked[0]
             texts = split_row(row, header.roles) if block.loose else _texts(row, header)
             filled = [text for text in texts if text]
             if not filled or all(_COLUMN_NUMBER.match(text) for text in filled):
                 continue
-            cells = _align(texts, header)
+            cells = align_cells(texts, header)
             _merged_above(cells, row)
             if block.loose:
                 _merged_below(cells)
@@ -188,7 +188,7 @@ def read_table_items(blocks: list[Block], sections: list[Section]) -> Reading:
     return reading
 
 
-def _texts(row: Row, header: _Header) -> list[str]:
+def _texts(row: Row, header: TableHeader) -> list[str]:
     """The row's cell texts; an agency cell's lines keep their breaks, as a loose row's do: the
     agency splitter tells a wrapped name from a new one ("Bộ Khoa học và Công nghệ" over
     "Cơ quan, tổ chức liên quan" is two names, with no comma between)."""
@@ -219,7 +219,7 @@ def _merged_above(cells: list[str | None], row: Row) -> None:
                 cells[at] = None
 
 
-def _align(texts: list[str], header: _Header) -> list[str | None]:
+def align_cells(texts: list[str], header: TableHeader) -> list[str | None]:
     """Cells placed under their columns. A row short of cells lost some to cells merged with
     the row above: its number, its trailing columns or its leading ones; the placement whose
     cells read most like their columns wins (left-aligned on a tie)."""
@@ -244,7 +244,7 @@ def _names_agencies(cell: str) -> bool:
     return names_an_agency(text.strip(" ,;"))
 
 
-def _fit(cells: list[str | None], header: _Header) -> int:
+def _fit(cells: list[str | None], header: TableHeader) -> int:
     score = 0
     for cell, role in zip(cells, header.roles, strict=True):
         if not cell:
@@ -260,7 +260,7 @@ def _fit(cells: list[str | None], header: _Header) -> int:
     return score
 
 
-def _move_timeframe(cells: list[str | None], header: _Header) -> None:
+def _move_timeframe(cells: list[str | None], header: TableHeader) -> None:
     """A short row's last cell that reads as a timeframe belongs under the timeframe column."""
     at = header.column("timeframe")
     filled = [index for index, cell in enumerate(cells) if cell]
@@ -271,7 +271,7 @@ def _move_timeframe(cells: list[str | None], header: _Header) -> None:
         cells[at], cells[last] = cells[last], None
 
 
-def _is_section(cells: list[str | None], header: _Header, filled: list[str]) -> bool:
+def _is_section(cells: list[str | None], header: TableHeader, filled: list[str]) -> bool:
     lead_at = header.column("lead")
     if lead_at is None:
         lead_at = header.column("executor")
@@ -281,14 +281,14 @@ def _is_section(cells: list[str | None], header: _Header, filled: list[str]) -> 
     return not has_lead and len(filled) <= 2
 
 
-def _cell(cells: list[str | None], header: _Header, role: Role) -> str | None:
+def _cell(cells: list[str | None], header: TableHeader, role: Role) -> str | None:
     at = header.column(role)
     return cells[at] if at is not None else None
 
 
 def _item(
     cells: list[str | None],
-    header: _Header,
+    header: TableHeader,
     previous: dict[Role, str],
     row: Row,
     section: str | None,
