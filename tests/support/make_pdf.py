@@ -35,9 +35,10 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_pdf(documents: Iterable[Path], out_dir: Path) -> None:
+def convert_to_pdf(documents: Iterable[Path], out_dir: Path, export: str = "pdf") -> None:
     """Each document (DOCX, ODT …) as out_dir/<stem>.pdf, in one LibreOffice run with a
-    throwaway profile (a shared one is locked by any LibreOffice already running)."""
+    throwaway profile (a shared one is locked by any LibreOffice already running); `export`
+    is LibreOffice's filter, with its options ("pdf:writer_pdf_Export:{…}")."""
     program = soffice()
     if program is None:
         raise RuntimeError("LibreOffice (soffice) is not installed")
@@ -48,7 +49,7 @@ def convert_to_pdf(documents: Iterable[Path], out_dir: Path) -> None:
                 f"-env:UserInstallation=file://{profile}",
                 "--headless",
                 "--convert-to",
-                "pdf",
+                export,
                 "--outdir",
                 str(out_dir),
                 *map(str, documents),

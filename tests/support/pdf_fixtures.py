@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -20,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from tests.support.make_docx import plan_docx
-from tests.support.make_pdf import convert_to_pdf, soffice
+from tests.support.make_pdf import convert_to_pdf
 
 HEADER = "Kế hoạch số 12/KH-UBND ngày 15/3/2026 của UBND huyện Mẫu"
 PASSWORD = "mat-khau"
@@ -93,31 +92,13 @@ def plan_with_running_text(text: str) -> bytes:
 
 def encrypted_pdf(document: Path, out_dir: Path) -> Path:
     """`document` exported to PDF with an open password (LibreOffice's export option)."""
-    program = soffice()
-    if program is None:
-        raise RuntimeError("LibreOffice (soffice) is not installed")
     options = json.dumps(
         {
             "EncryptFile": {"type": "boolean", "value": "true"},
             "DocumentOpenPassword": {"type": "string", "value": PASSWORD},
         }
     )
-    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
-        subprocess.run(
-            [
-                program,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                f"pdf:writer_pdf_Export:{options}",
-                "--outdir",
-                str(out_dir),
-                str(document),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
+    convert_to_pdf([document], out_dir, f"pdf:writer_pdf_Export:{options}")
     return out_dir / f"{document.stem}.pdf"
 
 
