@@ -1,8 +1,9 @@
 """Scans read by OCR (tasks.plans.formats.ocr): a scanned appendix table of a real corpus plan
 (d09, Lào Cai 2026: its text made into Word by tests.support.make_docx, a PDF by LibreOffice,
 pages 14–15 as 1-bit 300-dpi scans turned +1.2° and −0.8°, by
-`python -m tests.support.make_scan PLAN.pdf OUT.png PAGE ANGLE`), and files that are not
-scans to read. OCR takes seconds a page, so the two pages are read once for the module."""
+`python -m tests.support.make_scan PLAN.pdf OUT.png PAGE ANGLE`; c501's appendix, Bắc Ninh
+2025, page 26 turned +0.9°, the same way), and files that are not scans to read. OCR takes
+seconds a page, so the two pages are read once for the module."""
 
 from __future__ import annotations
 
@@ -11,19 +12,22 @@ import struct
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
 from tasks.plans.formats import is_document, read_document, tesseract
 from tasks.plans.formats import ocr as ocr_reader
+from tasks.plans.formats.ocr_tables import find_grids, grid_cells, tidy, with_row_uprights
 from tasks.plans.formats.parts import ReadDocument
-from tasks.plans.formats.scan import skew_angle
+from tasks.plans.formats.scan import grey, prepare, skew_angle
 from tasks.plans.parse import parse_document
 from tasks.plans.parsed import PlanParseError
 from tests.conftest import FIXTURES, require
 
 SCANS = FIXTURES / "documents"
 FIRST, SECOND = SCANS / "scan-d09-appendix-1.png", SCANS / "scan-d09-appendix-2.png"
+C501_APPENDIX = SCANS / "scan-c501-appendix.png"
 
 
 def _needs_tesseract() -> None:
@@ -106,6 +110,29 @@ def test_a_page_fed_askew_is_straightened() -> None:
         assert skew_angle(page.convert("L")) == pytest.approx(-1.2, abs=0.15)
     with Image.open(SECOND) as page:
         assert skew_angle(page.convert("L")) == pytest.approx(0.8, abs=0.15)
+
+
+def test_a_heading_row_whose_column_lines_are_a_row_tall_is_cut_into_its_cells() -> None:
+    """c501's heading row "TT | Chỉ tiêu | Chủ trì": its column lines do not run on into the
+    body's, too short to be found as the page's rulings; read as one cell the heading was
+    "TT | Chỉ tiêu | Chủ trì" and no column said who leads."""
+    with Image.open(C501_APPENDIX) as image:
+        page = prepare(grey(image), 1, 300)
+    (grid,) = find_grids(page.horizontal, page.vertical)
+    heading = grid_cells(grid)[0]
+    assert len([cell for cell in heading if cell]) == 1  # what the page's rulings alone give
+    cut = grid_cells(with_row_uprights(grid, np.asarray(page.image)))
+    assert [[(cell.start, cell.span) for cell in row if cell] for row in cut[:3]] == [
+        [(0, 1), (1, 1), (2, 1)],
+        [(0, 3)],  # "I. Kinh tế số": a section row across the table stays one cell
+        [(0, 1), (1, 1), (2, 1)],
+    ]
+
+
+def test_a_speck_read_as_a_word_of_its_own_is_dropped_from_the_line() -> None:
+    assert tidy("Các Bộ, „ ngành") == "Các Bộ, ngành"  # d07's scan, a coordinating cell
+    assert tidy("TM. ỦY BAN NHÂN DÂN „") == "TM. ỦY BAN NHÂN DÂN"
+    assert tidy("Chủ tịch „Ủy ban") == "Chủ tịch „Ủy ban"  # a quote opening a word stays
 
 
 def test_a_scanned_pdf_is_read_page_by_page() -> None:

@@ -9,8 +9,16 @@ import re
 from dataclasses import dataclass, replace
 from statistics import fmean, median
 
+import numpy as np
+
 from tasks.plans.formats.ocr_cells import REREAD, UNSURE, pnm, read_cells, read_lines
-from tasks.plans.formats.ocr_tables import find_grids, grid_cells, grid_table, tidy
+from tasks.plans.formats.ocr_tables import (
+    find_grids,
+    grid_cells,
+    grid_table,
+    tidy,
+    with_row_uprights,
+)
 from tasks.plans.formats.parts import Line, Part, Table
 from tasks.plans.formats.scan import DPI, Page
 from tasks.plans.formats.tesseract import Word, recognise
@@ -63,6 +71,9 @@ def read_page(page: Page, source: str, heads: set[str]) -> list[Part]:
     grids = find_grids(page.horizontal, page.vertical, near)
     text = page.image
     if grids:
+        pixels = np.asarray(page.image)
+        grids = [with_row_uprights(grid, pixels, near) for grid in grids]
+        del pixels
         text = page.image.copy()
         for grid in grids:
             text.paste(255, grid.box)

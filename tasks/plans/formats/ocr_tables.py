@@ -13,12 +13,16 @@ from dataclasses import dataclass
 from itertools import pairwise
 from statistics import fmean
 
+import numpy as np
+
 from tasks.plans.formats.parts import Table, TableCell
 from tasks.plans.formats.scan import Rule
 from tasks.plans.formats.tesseract import Word
 
 # rulings within this many pixels (at 300 dpi) are one ruling drawn twice, or a joint
 _NEAR = 12
+# a row's column line: dark (grey below _DARK) down this share of the row, top to bottom
+_DARK, _DOWN_THE_ROW = 140, 0.9
 
 
 @dataclass
@@ -83,6 +87,28 @@ def find_grids(across: Sequence[Rule], down: Sequence[Rule], near: int = _NEAR) 
         if len(xs) >= 2 and len(ys) >= 2 and len(xs) + len(ys) >= 5:  # a framed box is no table
             grids.append(Grid(xs, ys, flats, uprights))
     return sorted(grids, key=lambda grid: grid.top)
+
+
+def with_row_uprights(grid: Grid, pixels: np.ndarray, near: int = _NEAR) -> Grid:
+    """The grid with the column lines only one row tall: a one-line heading row whose
+    columns do not line up with the body's has rulings too short to be found on the page,
+    and read as text they turn into "|" and leave the heading one cell. A letter never
+    runs from a row's top ruling to its bottom one; such a line does."""
+    found: list[Rule] = []
+    left, right = grid.xs[0] + near, grid.xs[-1] - near
+    for top, bottom in pairwise(grid.ys):
+        band = pixels[top + near // 2 : bottom - near // 2, left:right] < _DARK
+        if band.shape[0] < near or band.shape[1] < near:
+            continue
+        full = np.flatnonzero(band.mean(axis=0) >= _DOWN_THE_ROW)
+        for run in np.split(full, np.flatnonzero(np.diff(full) > 1) + 1):
+            at = left + round(float(run.mean())) if 0 < run.size <= near else None
+            if at is not None and not _drawn(grid.down, at, (top + bottom) / 2, near):
+                found.append(Rule(at, top, bottom))
+    if not found:
+        return grid
+    xs = _lines([*grid.xs, *(rule.at for rule in found)], near)
+    return Grid(xs, grid.ys, grid.across, [*grid.down, *found])
 
 
 def _cross(flat: Rule, upright: Rule, near: int) -> bool:
@@ -208,11 +234,16 @@ def printed_lines(words: Sequence[Word]) -> list[str]:
 _NO_SPACE_AFTER = re.compile(r"(?<=[^\W\d_][,;])(?=[^\W\d_])")
 _GLUED_MARKER = re.compile(r"^([IVX]{1,5}\.)(?=[^\W\d_])")
 _SPLIT_YEAR = re.compile(r"\b(\d{1,2}[/.-]\d{1,2}[/.-])(\d{1,3}) (\d{1,3})\b")
+# a speck read as a word of its own: low quotes and accents alone, which Vietnamese text never
+# writes between words ("Các Bộ, „ ngành")
+_SPECK_WORD = re.compile(r"(?<!\S)[„‚`´¨]+(?:\s+|$)")
 
 
 def tidy(text: str) -> str:
     """What OCR gets wrong in the spacing of a line: the space after a comma lost ("Sở,ban,
-    ngành") or after a section's number ("III.TỔ CHỨC"), and a year split by one ("01/01/203 0")."""
+    ngành") or after a section's number ("III.TỔ CHỨC"), a year split by one ("01/01/203 0"),
+    and a speck read as a word ("Trung „ ương")."""
+    text = _SPECK_WORD.sub("", text).rstrip()
     text = _NO_SPACE_AFTER.sub(" ", text)
     text = _GLUED_MARKER.sub(r"\1 ", text)
     return _SPLIT_YEAR.sub(_join_year, text)
