@@ -16,6 +16,7 @@ from tasks.plans.formats.ocr_tables import (
     find_grids,
     grid_cells,
     grid_table,
+    one_row_grids,
     tidy,
     with_row_uprights,
 )
@@ -69,11 +70,14 @@ def read_page(page: Page, source: str, heads: set[str]) -> list[Part]:
     passed over as a speck."""
     near = max(round(12 * page.dpi / DPI), 3)
     grids = find_grids(page.horizontal, page.vertical, near)
-    text = page.image
-    if grids:
+    if len(page.horizontal) >= 2:  # column lines a row tall, seen only in the pixels
         pixels = np.asarray(page.image)
         grids = [with_row_uprights(grid, pixels, near) for grid in grids]
+        grids += one_row_grids(page.horizontal, grids, pixels, near)
+        grids.sort(key=lambda grid: grid.top)
         del pixels
+    text = page.image
+    if grids:
         text = page.image.copy()
         for grid in grids:
             text.paste(255, grid.box)

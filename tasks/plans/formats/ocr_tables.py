@@ -23,6 +23,8 @@ from tasks.plans.formats.tesseract import Word
 _NEAR = 12
 # a row's column line: dark (grey below _DARK) down this share of the row, top to bottom
 _DARK, _DOWN_THE_ROW = 140, 0.9
+# a one-row table (`one_row_grids`) is no taller than a few lines of text (pixels at 300 dpi)
+_ROW_TALLEST = 400
 
 
 @dataclass
@@ -109,6 +111,33 @@ def with_row_uprights(grid: Grid, pixels: np.ndarray, near: int = _NEAR) -> Grid
         return grid
     xs = _lines([*grid.xs, *(rule.at for rule in found)], near)
     return Grid(xs, grid.ys, grid.across, [*grid.down, *found])
+
+
+def one_row_grids(
+    across: Sequence[Rule], grids: Sequence[Grid], pixels: np.ndarray, near: int = _NEAR
+) -> list[Grid]:
+    """Tables one row tall, which `find_grids` cannot see: two rulings of one length, one
+    above the other, and column lines between them a row tall (the first line of a heading
+    row a page break cut off, "TT | Tên nhiệm vụ | Sở, | Đơn vị phối"). A framed line of text
+    has no column line inside its frame and is no table."""
+    in_grids = {id(rule) for grid in grids for rule in grid.across}
+    loose = sorted((rule for rule in across if id(rule) not in in_grids), key=lambda r: r.at)
+    found: list[Grid] = []
+    for upper, lower in pairwise(loose):
+        level = abs(upper.start - lower.start) <= near and abs(upper.end - lower.end) <= near
+        if not level or lower.at - upper.at > _ROW_TALLEST or lower.at - upper.at < 2 * near:
+            continue
+        left, right = min(upper.start, lower.start), max(upper.end, lower.end)
+        ys = [upper.at, lower.at]
+        lines = with_row_uprights(Grid([left, right], ys, [upper, lower], []), pixels, near).down
+        # the frame's own sides (the rulings may run a little past them) are its ends
+        ats = sorted(rule.at for rule in lines)
+        inner = [at for at in ats if at - left > 3 * near and right - at > 3 * near]
+        if inner:
+            first = min((at for at in ats if at < inner[0]), default=left)
+            last = max((at for at in ats if at > inner[-1]), default=right)
+            found.append(Grid([first, *inner, last], ys, [upper, lower], lines))
+    return found
 
 
 def _cross(flat: Rule, upright: Rule, near: int) -> bool:
@@ -233,16 +262,16 @@ def printed_lines(words: Sequence[Word]) -> list[str]:
 
 _NO_SPACE_AFTER = re.compile(r"(?<=[^\W\d_][,;])(?=[^\W\d_])")
 _GLUED_MARKER = re.compile(r"^([IVX]{1,5}\.)(?=[^\W\d_])")
-_SPLIT_YEAR = re.compile(r"\b(\d{1,2}[/.-]\d{1,2}[/.-])(\d{1,3}) (\d{1,3})\b")
+_SPLIT_YEAR = re.compile(r"(?<=[/.-])(\d{1,3}) (\d{1,3})\b")
 # a speck read as a word of its own: low quotes and accents alone, which Vietnamese text never
 # writes between words ("Các Bộ, „ ngành")
-_SPECK_WORD = re.compile(r"(?<!\S)[„‚`´¨]+(?:\s+|$)")
+_SPECK_WORD = re.compile(r"(?<!\S)[„‚`´¨ˆ˜]+(?:\s+|$)")
 
 
 def tidy(text: str) -> str:
     """What OCR gets wrong in the spacing of a line: the space after a comma lost ("Sở,ban,
-    ngành") or after a section's number ("III.TỔ CHỨC"), a year split by one ("01/01/203 0"),
-    and a speck read as a word ("Trung „ ương")."""
+    ngành") or after a section's number ("III.TỔ CHỨC"), a year split by one ("01/01/203 0",
+    "Quý I/202 6"), and a speck read as a word ("Trung „ ương")."""
     text = _SPECK_WORD.sub("", text).rstrip()
     text = _NO_SPACE_AFTER.sub(" ", text)
     text = _GLUED_MARKER.sub(r"\1 ", text)
@@ -250,7 +279,7 @@ def tidy(text: str) -> str:
 
 
 def _join_year(match: re.Match[str]) -> str:
-    day, left, right = match.groups()
-    if len(left) + len(right) == 4:
-        return f"{day}{left}{right}"
+    left, right = match.groups()
+    if len(left) + len(right) == 4 and left.startswith(("19", "20")):
+        return f"{left}{right}"
     return match.group(0)
