@@ -23,6 +23,7 @@ from tasks.plans.formats.ocr_tables import (
     find_grids,
     grid_cells,
     one_row_grids,
+    rejoined,
     tidy,
     with_row_uprights,
 )
@@ -157,7 +158,15 @@ def test_a_speck_read_as_a_word_of_its_own_is_dropped_from_the_line() -> None:
     assert tidy("Các Bộ, „ ngành") == "Các Bộ, ngành"  # d07's scan, a coordinating cell
     assert tidy("TM. ỦY BAN NHÂN DÂN „") == "TM. ỦY BAN NHÂN DÂN"
     assert tidy("Chủ tịch „Ủy ban") == "Chủ tịch „Ủy ban"  # a quote opening a word stays
-    assert tidy("Thườn g ˆ xuyên") == "Thườn g xuyên"
+    assert tidy("Thườn g ˆ xuyên") == "Thường xuyên"  # and the syllable's last letter put back
+
+
+def test_a_word_a_narrow_column_broke_over_two_lines_is_put_together() -> None:
+    # d09's time cells as its scan prints them
+    assert rejoined(["Thườn", "g xuyên"]) == ["Thường xuyên"]
+    assert rejoined(["Xong trong Quý I/202", "6"]) == ["Xong trong Quý I/2026"]
+    assert rejoined(["Sở Tài chính", "Sở Nội vụ"]) == ["Sở Tài chính", "Sở Nội vụ"]
+    assert rejoined(["điểm b", "h khoản 2"]) == ["điểm b", "h khoản 2"]
 
 
 def test_a_year_split_by_a_space_is_joined_after_a_slash() -> None:

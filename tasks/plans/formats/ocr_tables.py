@@ -237,7 +237,7 @@ def grid_table(
                 continue
             found = words.get(place.box, [])
             confidence = fmean(word.confidence for word in found) if found else None
-            built.append(TableCell(tuple(printed_lines(found)), place.span, confidence))
+            built.append(TableCell(tuple(rejoined(printed_lines(found))), place.span, confidence))
         built_rows.append(tuple(built))
     return Table(tuple(built_rows), page)
 
@@ -260,19 +260,37 @@ def printed_lines(words: Sequence[Word]) -> list[str]:
     return [tidy(" ".join(w.text for w in sorted(line, key=lambda w: w.left))) for line in lines]
 
 
+# a word a narrow column broke over two lines: a syllable's last letter ("Thườn" / "g
+# xuyên") or a year's last digits ("Quý I/202" / "6")
+_BROKEN_AT_LINE_END = re.compile(
+    r"(?<=[^\W\d_]n)\n(?=[gh](?![^\W\d_]))"
+    r"|(?<=/20\d)\n(?=\d(?!\d))|(?<=/20)\n(?=\d\d(?!\d))|(?<=/2)\n(?=0\d\d(?!\d))"
+)
+
+
+def rejoined(lines: list[str]) -> list[str]:
+    """A cell's printed lines with a word its column's width broke over two put together."""
+    joined = "\n".join(lines)
+    return _BROKEN_AT_LINE_END.sub("", joined).split("\n") if len(lines) > 1 else lines
+
+
 _NO_SPACE_AFTER = re.compile(r"(?<=[^\W\d_][,;])(?=[^\W\d_])")
 _GLUED_MARKER = re.compile(r"^([IVX]{1,5}\.)(?=[^\W\d_])")
 _SPLIT_YEAR = re.compile(r"(?<=[/.-])(\d{1,3}) (\d{1,3})\b")
 # a speck read as a word of its own: low quotes and accents alone, which Vietnamese text never
 # writes between words ("Các Bộ, „ ngành")
+# a syllable's last letter read as a word of its own ("Thườn g xuyên"): a lone "g" or "h" is
+# no Vietnamese word, and after an "n" it ends the syllable ("ng", "nh")
+_BROKEN_FINAL = re.compile(r"(?<=[^\W\d_]n) (?=[gh](?![^\W\d_]))")
 _SPECK_WORD = re.compile(r"(?<!\S)[„‚`´¨ˆ˜]+(?:\s+|$)")
 
 
 def tidy(text: str) -> str:
     """What OCR gets wrong in the spacing of a line: the space after a comma lost ("Sở,ban,
     ngành") or after a section's number ("III.TỔ CHỨC"), a year split by one ("01/01/203 0",
-    "Quý I/202 6"), and a speck read as a word ("Trung „ ương")."""
-    text = _SPECK_WORD.sub("", text).rstrip()
+    "Quý I/202 6"), a speck read as a word ("Trung „ ương") and a syllable's last letter cut
+    off ("Thườn g xuyên")."""
+    text = _BROKEN_FINAL.sub("", _SPECK_WORD.sub("", text).rstrip())
     text = _NO_SPACE_AFTER.sub(" ", text)
     text = _GLUED_MARKER.sub(r"\1 ", text)
     return _SPLIT_YEAR.sub(_join_year, text)
