@@ -23,9 +23,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -100,13 +100,9 @@ def accuracy(prefixes: list[str], misses: bool) -> None:
             sum(ocr_score.right.values()),
             sum(ocr_score.total.values()),
         )
-        corpus._score_one(path, expected[name], text_score)
-
-        def from_scan(_: Path, read: Any = read, **__: Any) -> tuple[Any, str]:
-            return parse_document(read.document), read.text
-
-        with mock.patch.object(corpus, "read_plan_file", from_scan):
-            corpus._score_one(path, expected[name], ocr_score)
+        corpus.score_file(path, expected[name], text_score)
+        scanned = partial(parse_document, read.document)
+        corpus.score_plan(name, expected[name], ocr_score, scanned)
         got_text = sum(text_score.right.values()) - before[0]
         got_scan = sum(ocr_score.right.values()) - before[1]
         fields = sum(ocr_score.total.values()) - before[2]

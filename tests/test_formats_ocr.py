@@ -1,8 +1,10 @@
 """Scans read by OCR (tasks.plans.formats.ocr): a scanned appendix table of a real corpus plan
 (d09, Lào Cai 2026: its text made into Word by tests.support.make_docx, a PDF by LibreOffice,
 pages 14–15 as 1-bit 300-dpi scans turned +1.2° and −0.8°, by
-`python -m tests.support.make_scan PLAN.pdf OUT.png PAGE ANGLE`), and files that are not
-scans to read. OCR takes seconds a page, so the two pages are read once for the module."""
+`python -m tests.support.make_scan PLAN.pdf OUT.png PAGE ANGLE`; the same way d09's page 13,
+where a page break cuts the appendix's heading row after its first line, turned −0.7°, and
+c501's appendix, Bắc Ninh 2025, page 26 turned +0.9°), and files that are not scans to read.
+OCR takes seconds a page, so the two pages are read once for the module."""
 
 from __future__ import annotations
 
@@ -11,19 +13,30 @@ import struct
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
 from tasks.plans.formats import is_document, read_document, tesseract
 from tasks.plans.formats import ocr as ocr_reader
+from tasks.plans.formats.ocr_tables import (
+    find_grids,
+    grid_cells,
+    one_row_grids,
+    rejoined,
+    tidy,
+    with_row_uprights,
+)
 from tasks.plans.formats.parts import ReadDocument
-from tasks.plans.formats.scan import skew_angle
+from tasks.plans.formats.scan import grey, prepare, skew_angle
 from tasks.plans.parse import parse_document
 from tasks.plans.parsed import PlanParseError
 from tests.conftest import FIXTURES, require
 
 SCANS = FIXTURES / "documents"
 FIRST, SECOND = SCANS / "scan-d09-appendix-1.png", SCANS / "scan-d09-appendix-2.png"
+C501_APPENDIX = SCANS / "scan-c501-appendix.png"
+D09_PAGE_13 = SCANS / "scan-d09-page-13.png"
 
 
 def _needs_tesseract() -> None:
@@ -106,6 +119,60 @@ def test_a_page_fed_askew_is_straightened() -> None:
         assert skew_angle(page.convert("L")) == pytest.approx(-1.2, abs=0.15)
     with Image.open(SECOND) as page:
         assert skew_angle(page.convert("L")) == pytest.approx(0.8, abs=0.15)
+
+
+def test_a_heading_row_whose_column_lines_are_a_row_tall_is_cut_into_its_cells() -> None:
+    """c501's heading row "TT | Chỉ tiêu | Chủ trì": its column lines do not run on into the
+    body's, too short to be found as the page's rulings; read as one cell the heading was
+    "TT | Chỉ tiêu | Chủ trì" and no column said who leads."""
+    with Image.open(C501_APPENDIX) as image:
+        page = prepare(grey(image), 1, 300)
+    (grid,) = find_grids(page.horizontal, page.vertical)
+    heading = grid_cells(grid)[0]
+    assert len([cell for cell in heading if cell]) == 1  # what the page's rulings alone give
+    cut = grid_cells(with_row_uprights(grid, np.asarray(page.image)))
+    assert [[(cell.start, cell.span) for cell in row if cell] for row in cut[:3]] == [
+        [(0, 1), (1, 1), (2, 1)],
+        [(0, 3)],  # "I. Kinh tế số": a section row across the table stays one cell
+        [(0, 1), (1, 1), (2, 1)],
+    ]
+
+
+def test_a_heading_rows_first_line_left_alone_by_a_page_break_is_a_table_row() -> None:
+    """d09's page 13 ends with the first line of its appendix's heading row ("TT | Tên nhiệm
+    vụ | Sở, | Đơn vị phối | Thời | Ghi"), the rest on page 14: a table one row tall, whose
+    column lines are too short to be found as rulings. Read as a row, the next page's table
+    joins it; read as a line of text, the heading lost its first words."""
+    with Image.open(D09_PAGE_13) as image:
+        page = prepare(grey(image), 13, 300)
+    grids = find_grids(page.horizontal, page.vertical)
+    assert len(grids) == 1  # the signature block ("Nơi nhận" | "TM. ỦY BAN NHÂN DÂN")
+    (row,) = one_row_grids(page.horizontal, grids, np.asarray(page.image))
+    assert row.top > grids[0].bottom
+    assert [[(cell.start, cell.span) for cell in cells if cell] for cells in grid_cells(row)] == [
+        [(0, 1), (1, 1), (2, 1), (3, 1), (4, 1), (5, 1)]
+    ]
+
+
+def test_a_speck_read_as_a_word_of_its_own_is_dropped_from_the_line() -> None:
+    assert tidy("Các Bộ, „ ngành") == "Các Bộ, ngành"  # d07's scan, a coordinating cell
+    assert tidy("TM. ỦY BAN NHÂN DÂN „") == "TM. ỦY BAN NHÂN DÂN"
+    assert tidy("Chủ tịch „Ủy ban") == "Chủ tịch „Ủy ban"  # a quote opening a word stays
+    assert tidy("Thườn g ˆ xuyên") == "Thường xuyên"  # and the syllable's last letter put back
+
+
+def test_a_word_a_narrow_column_broke_over_two_lines_is_put_together() -> None:
+    # d09's time cells as its scan prints them
+    assert rejoined(["Thườn", "g xuyên"]) == ["Thường xuyên"]
+    assert rejoined(["Xong trong Quý I/202", "6"]) == ["Xong trong Quý I/2026"]
+    assert rejoined(["Sở Tài chính", "Sở Nội vụ"]) == ["Sở Tài chính", "Sở Nội vụ"]
+    assert rejoined(["điểm b", "h khoản 2"]) == ["điểm b", "h khoản 2"]
+
+
+def test_a_year_split_by_a_space_is_joined_after_a_slash() -> None:
+    assert tidy("Xong trong Quý I/202 6") == "Xong trong Quý I/2026"  # d09's scan, a time cell
+    assert tidy("01/01/203 0") == "01/01/2030"
+    assert tidy("ngày 12/3 2025") == "ngày 12/3 2025"  # not a year cut in two
 
 
 def test_a_scanned_pdf_is_read_page_by_page() -> None:

@@ -228,6 +228,25 @@ def test_duties_in_to_chuc_thuc_hien_are_not_tasks_and_the_refusal_says_what_was
 
 
 @pytest.mark.parametrize(
+    "heading",
+    [
+        "III. TỔ CHÚC THỰC HIỆN",  # as d24's scan reads its bold capitals
+        "III. TÔ CHUC THUC HIÊN",  # every mark lost or wrong
+        "III. TỔ CHỨC THỰC HIỆM",  # one letter wrong in a long heading
+    ],
+)
+def test_a_scanned_heading_with_wrong_marks_still_opens_to_chuc_thuc_hien(heading: str) -> None:
+    """d24's text with its section heading as a scan misreads it: the duties below the
+    heading (the Ban Thường trực's, the bodies') stay duties, and the plan keeps its 15 tasks."""
+    path = CORPUS / "documents" / "d24-mttq-xa-luongminh-2025-label-lines-role-leads.txt"
+    text = path.read_text(encoding="utf-8")
+    assert "III. TỔ CHỨC THỰC HIỆN" in text
+    plan = parse_plan_text(text.replace("III. TỔ CHỨC THỰC HIỆN", heading), source=path.name)
+    assert len(plan.items) == 15
+    assert plan.monitoring_agency == read_plan_file(path)[0].monitoring_agency
+
+
+@pytest.mark.parametrize(
     ("name", "reason"),
     [
         ("d12-news-hue-2025-reject.txt", "news article"),

@@ -244,6 +244,24 @@ def test_nfd_text_reads_like_nfc() -> None:
         assert rule(unicodedata.normalize("NFD", text)) == rule(text)
 
 
+# d07's time cells as its scan reads them: the marks of the time words lost or wrong, and a
+# quarter's roman numeral read as digits
+SCANNED = [
+    ("Hãng năm và từng giai đoạn", "Hằng năm và từng giai đoạn"),
+    ("Quy 1/2027", "Quý I/2027"),
+    ("Quý 11/2028", "Quý II/2028"),
+]
+
+
+@pytest.mark.parametrize(("scanned", "printed"), SCANNED, ids=[s for s, _ in SCANNED])
+def test_a_time_cell_a_scan_misreads_reads_as_the_printed_one(scanned: str, printed: str) -> None:
+    assert rule(scanned) == rule(printed)
+
+
+def test_an_eleventh_month_is_not_taken_for_a_quarter_read_as_digits() -> None:
+    assert rule("Tháng 11/2025") == once(date(2025, 11, 30), date(2025, 11, 1))
+
+
 HOSTILE = {
     "spaces": " " * 100_000 + "x",
     "parentheses": "(" * 50_000 + ")" * 50_000,

@@ -198,3 +198,10 @@ def numbered_csv_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
             raise CsvRowError.one("", message, line=start)
         if len(rows[-1][1]) > MAX_COLUMNS and any(map(str.strip, rows[-1][1][MAX_COLUMNS:])):
             raise CsvRowError.one("", f"data past column {MAX_COLUMNS}", line=start)
+
+
+def without_marks(text: str) -> str:
+    """`text` casefolded with its Vietnamese tone and vowel marks dropped and đ as d: what a
+    word keeps when a scan reads one of its marks wrong ("TỔ CHÚC" for "TỔ CHỨC")."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 
-from dondoc.core.text import clean_name
+from dondoc.core.text import clean_name, without_marks
 from tasks.plans.agency_names import split_agencies, starts_like_agency
 from tasks.plans.document import read_marker
+from tasks.plans.understanding.sections import names_organising
 
 # Words that end a clause's subject: its verb. Lowercase only, as names capitalise their words
 # ("Sở Xây dựng", "Ủy ban Kiểm tra"); "giám sát" and "phụ trách" are left out as they occur in
@@ -47,7 +48,7 @@ _ROLE = re.compile(
 )
 _APPOSITION = re.compile(r"(?:\(.*|\s[-–]\s+(?i:cơ quan)\b.*)$", re.S)
 _RESPONSIBILITY_OF = re.compile(r"(?i)^trách nhiệm\s+(?:của|đối với)\s+")
-_TCTH = re.compile(r"(?i)tổ chức thực hiện")
+_TCTH = re.compile(without_marks("tổ chức thực hiện"))  # marks dropped: a scan misreads them
 
 _URGES = re.compile(r"(?i)đôn đốc")
 _FOLLOWS = re.compile(
@@ -118,7 +119,9 @@ def _is_tcth_heading(line: str) -> bool:
     marker = read_marker(text)
     marked = marker if marker and marker.style in {"roman", "number"} else None
     body = marked.rest if marked else text
-    return bool(_TCTH.search(body)) and len(body.split()) <= 8 and (bool(marked) or body.isupper())
+    if len(body.split()) > 8 or not (marked or body.isupper()):
+        return False
+    return bool(_TCTH.search(without_marks(body))) or names_organising(body)
 
 
 def _candidates(text: str, default: str | None, index: int) -> list[Candidate]:

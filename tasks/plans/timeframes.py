@@ -269,12 +269,23 @@ _CLOCK_TIME = r"\d{1,2}\s*(?:giờ\b|h(?![^\W\d_]))(?:\s*\d{1,2}(?:\s*phút|')?)
 _CLOCK = re.compile(rf"(?:\btừ\s+)?\b{_CLOCK_TIME}(?:\s*[-–]\s*{_CLOCK_TIME})?(?:\s*,)?")
 
 
+# The time words as a scan misreads them: the marks of "hằng"/"hàng" before a unit ("Hãng
+# năm") and of "quý" before its number ("Quy 1/2027"), and a quarter's roman numeral read as
+# digits ("Quý 11/2028": no quarter is the eleventh).
+_SCANNED_EVERY = re.compile(r"\bh[aăâàằầáắấảẳẩãẵẫạặậ]ng (?=(?:năm|tháng|quý|tuần)\b)")
+_SCANNED_QUARTER = re.compile(r"\bqu[yýỳỷỹỵ] (?=[ivx]+\b|\d)")
+_QUARTER_AS_DIGITS = re.compile(r"(?<=quý )(11|111)(?![\d.,])")
+
+
 def _key(text: str, *, clauses: bool = False) -> str:
-    """The comparison form: casefolded, "hằng" as "hàng", "quí" as "quý", no brackets or
-    markdown stars, tight slashes and hyphens, leading filler ("Hoàn thành", "Thời gian thực
-    hiện:") dropped. The whole-text table also drops commas and semicolons; the grammar
-    (`clauses`) keeps them, since they separate a list ("Quý III, IV") and clauses."""
+    """The comparison form: casefolded, "hằng" as "hàng", "quí" as "quý" (and their marks as
+    a scan misreads them), no brackets or markdown stars, tight slashes and hyphens, leading
+    filler ("Hoàn thành", "Thời gian thực hiện:") dropped. The whole-text table also drops
+    commas and semicolons; the grammar (`clauses`) keeps them, since they separate a list
+    ("Quý III, IV") and clauses."""
     key = text.casefold().replace("hằng", "hàng").replace("qúy", "quý").replace("quí", "quý")
+    key = _SCANNED_QUARTER.sub("quý ", _SCANNED_EVERY.sub("hàng ", key))
+    key = _QUARTER_AS_DIGITS.sub(lambda found: "i" * len(found[0]), key)
     key = _CLOCK.sub(" ", key)  # "Từ 20 giờ 15 phút - 20 giờ 45 phút ngày 23 tháng 1": the day
     key = re.sub(r"[()\[\]:*]" if clauses else r"[()\[\],;:*]", " ", key)
     key = key.replace("–", "-").replace("—", "-").replace("ngày tháng", "tháng")

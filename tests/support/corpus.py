@@ -9,11 +9,12 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tasks.plans import PlanParseError, PlanWithoutTasks, read_plan_file
+from tasks.plans import ParsedPlan, PlanParseError, PlanWithoutTasks, read_plan_file
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -71,14 +72,25 @@ def score_corpus(directory: Path = CORPUS) -> Score:
     expected: dict[str, dict[str, Any]] = json.loads((directory / "expected.json").read_text())
     score = Score()
     for name, want in expected.items():
-        _score_one(directory / "documents" / name, want, score)
+        score_file(directory / "documents" / name, want, score)
     return score
 
 
-def _score_one(path: Path, want: dict[str, Any], score: Score) -> None:
-    name, family = path.name, want["family"]
+def score_file(path: Path, want: dict[str, Any], score: Score) -> None:
+    """One corpus plan read from its file (`want` its entry in expected.json), added to
+    `score`."""
+    score_plan(path.name, want, score, lambda: read_plan_file(path)[0])
+
+
+def score_plan(
+    name: str, want: dict[str, Any], score: Score, parse: Callable[[], ParsedPlan]
+) -> None:
+    """One plan scored as `parse` reads it (from its text, or from a scan of it: the OCR
+    benchmark passes its own reading), against `want`, its entry in expected.json. `parse`
+    may refuse the plan as the importer does (PlanParseError, PlanWithoutTasks)."""
+    family = want["family"]
     try:
-        plan, _ = read_plan_file(path)
+        plan = parse()
         got: dict[str, Any] | None = plan.to_json()
     except PlanWithoutTasks as error:  # `plan parse --json` prints what was read, then fails
         got = error.partial.to_json() if error.partial else None

@@ -9,8 +9,17 @@ import re
 from dataclasses import dataclass, replace
 from statistics import fmean, median
 
+import numpy as np
+
 from tasks.plans.formats.ocr_cells import REREAD, UNSURE, pnm, read_cells, read_lines
-from tasks.plans.formats.ocr_tables import find_grids, grid_cells, grid_table, tidy
+from tasks.plans.formats.ocr_tables import (
+    find_grids,
+    grid_cells,
+    grid_table,
+    one_row_grids,
+    tidy,
+    with_row_uprights,
+)
 from tasks.plans.formats.parts import Line, Part, Table
 from tasks.plans.formats.scan import DPI, Page
 from tasks.plans.formats.tesseract import Word, recognise
@@ -61,6 +70,12 @@ def read_page(page: Page, source: str, heads: set[str]) -> list[Part]:
     passed over as a speck."""
     near = max(round(12 * page.dpi / DPI), 3)
     grids = find_grids(page.horizontal, page.vertical, near)
+    if len(page.horizontal) >= 2:  # column lines a row tall, seen only in the pixels
+        pixels = np.asarray(page.image)
+        grids = [with_row_uprights(grid, pixels, near) for grid in grids]
+        grids += one_row_grids(page.horizontal, grids, pixels, near)
+        grids.sort(key=lambda grid: grid.top)
+        del pixels
     text = page.image
     if grids:
         text = page.image.copy()

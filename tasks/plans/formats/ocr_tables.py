@@ -13,12 +13,18 @@ from dataclasses import dataclass
 from itertools import pairwise
 from statistics import fmean
 
+import numpy as np
+
 from tasks.plans.formats.parts import Table, TableCell
 from tasks.plans.formats.scan import Rule
 from tasks.plans.formats.tesseract import Word
 
 # rulings within this many pixels (at 300 dpi) are one ruling drawn twice, or a joint
 _NEAR = 12
+# a row's column line: dark (grey below _DARK) down this share of the row, top to bottom
+_DARK, _DOWN_THE_ROW = 140, 0.9
+# a one-row table (`one_row_grids`) is no taller than a few lines of text (pixels at 300 dpi)
+_ROW_TALLEST = 400
 
 
 @dataclass
@@ -83,6 +89,55 @@ def find_grids(across: Sequence[Rule], down: Sequence[Rule], near: int = _NEAR) 
         if len(xs) >= 2 and len(ys) >= 2 and len(xs) + len(ys) >= 5:  # a framed box is no table
             grids.append(Grid(xs, ys, flats, uprights))
     return sorted(grids, key=lambda grid: grid.top)
+
+
+def with_row_uprights(grid: Grid, pixels: np.ndarray, near: int = _NEAR) -> Grid:
+    """The grid with the column lines only one row tall: a one-line heading row whose
+    columns do not line up with the body's has rulings too short to be found on the page,
+    and read as text they turn into "|" and leave the heading one cell. A letter never
+    runs from a row's top ruling to its bottom one; such a line does."""
+    found: list[Rule] = []
+    left, right = grid.xs[0] + near, grid.xs[-1] - near
+    for top, bottom in pairwise(grid.ys):
+        band = pixels[top + near // 2 : bottom - near // 2, left:right] < _DARK
+        if band.shape[0] < near or band.shape[1] < near:
+            continue
+        full = np.flatnonzero(band.mean(axis=0) >= _DOWN_THE_ROW)
+        for run in np.split(full, np.flatnonzero(np.diff(full) > 1) + 1):
+            at = left + round(float(run.mean())) if 0 < run.size <= near else None
+            if at is not None and not _drawn(grid.down, at, (top + bottom) / 2, near):
+                found.append(Rule(at, top, bottom))
+    if not found:
+        return grid
+    xs = _lines([*grid.xs, *(rule.at for rule in found)], near)
+    return Grid(xs, grid.ys, grid.across, [*grid.down, *found])
+
+
+def one_row_grids(
+    across: Sequence[Rule], grids: Sequence[Grid], pixels: np.ndarray, near: int = _NEAR
+) -> list[Grid]:
+    """Tables one row tall, which `find_grids` cannot see: two rulings of one length, one
+    above the other, and column lines between them a row tall (the first line of a heading
+    row a page break cut off, "TT | Tên nhiệm vụ | Sở, | Đơn vị phối"). A framed line of text
+    has no column line inside its frame and is no table."""
+    in_grids = {id(rule) for grid in grids for rule in grid.across}
+    loose = sorted((rule for rule in across if id(rule) not in in_grids), key=lambda r: r.at)
+    found: list[Grid] = []
+    for upper, lower in pairwise(loose):
+        level = abs(upper.start - lower.start) <= near and abs(upper.end - lower.end) <= near
+        if not level or lower.at - upper.at > _ROW_TALLEST or lower.at - upper.at < 2 * near:
+            continue
+        left, right = min(upper.start, lower.start), max(upper.end, lower.end)
+        ys = [upper.at, lower.at]
+        lines = with_row_uprights(Grid([left, right], ys, [upper, lower], []), pixels, near).down
+        # the frame's own sides (the rulings may run a little past them) are its ends
+        ats = sorted(rule.at for rule in lines)
+        inner = [at for at in ats if at - left > 3 * near and right - at > 3 * near]
+        if inner:
+            first = min((at for at in ats if at < inner[0]), default=left)
+            last = max((at for at in ats if at > inner[-1]), default=right)
+            found.append(Grid([first, *inner, last], ys, [upper, lower], lines))
+    return found
 
 
 def _cross(flat: Rule, upright: Rule, near: int) -> bool:
@@ -182,7 +237,7 @@ def grid_table(
                 continue
             found = words.get(place.box, [])
             confidence = fmean(word.confidence for word in found) if found else None
-            built.append(TableCell(tuple(printed_lines(found)), place.span, confidence))
+            built.append(TableCell(tuple(rejoined(printed_lines(found))), place.span, confidence))
         built_rows.append(tuple(built))
     return Table(tuple(built_rows), page)
 
@@ -205,21 +260,44 @@ def printed_lines(words: Sequence[Word]) -> list[str]:
     return [tidy(" ".join(w.text for w in sorted(line, key=lambda w: w.left))) for line in lines]
 
 
+# a word a narrow column broke over two lines: a syllable's last letter ("Thườn" / "g
+# xuyên") or a year's last digits ("Quý I/202" / "6")
+_BROKEN_AT_LINE_END = re.compile(
+    r"(?<=[^\W\d_]n)\n(?=[gh](?![^\W\d_]))"
+    r"|(?<=/20\d)\n(?=\d(?!\d))|(?<=/20)\n(?=\d\d(?!\d))|(?<=/2)\n(?=0\d\d(?!\d))"
+)
+
+
+def rejoined(lines: list[str]) -> list[str]:
+    """A cell's printed lines with a word its column's width broke over two put together."""
+    joined = "\n".join(lines)
+    return _BROKEN_AT_LINE_END.sub("", joined).split("\n") if len(lines) > 1 else lines
+
+
 _NO_SPACE_AFTER = re.compile(r"(?<=[^\W\d_][,;])(?=[^\W\d_])")
 _GLUED_MARKER = re.compile(r"^([IVX]{1,5}\.)(?=[^\W\d_])")
-_SPLIT_YEAR = re.compile(r"\b(\d{1,2}[/.-]\d{1,2}[/.-])(\d{1,3}) (\d{1,3})\b")
+_SPLIT_YEAR = re.compile(r"(?<=[/.-])(\d{1,3}) (\d{1,3})\b")
+# a speck read as a word of its own: low quotes and accents alone, which Vietnamese text never
+# writes between words ("Các Bộ, „ ngành")
+# a syllable's last letter read as a word of its own ("Thườn g xuyên"): a lone "g" or "h" is
+# no Vietnamese word, and after an "n" it ends the syllable ("ng", "nh")
+_BROKEN_FINAL = re.compile(r"(?<=[^\W\d_]n) (?=[gh](?![^\W\d_]))")
+_SPECK_WORD = re.compile(r"(?<!\S)[„‚`´¨ˆ˜]+(?:\s+|$)")
 
 
 def tidy(text: str) -> str:
     """What OCR gets wrong in the spacing of a line: the space after a comma lost ("Sở,ban,
-    ngành") or after a section's number ("III.TỔ CHỨC"), and a year split by one ("01/01/203 0")."""
+    ngành") or after a section's number ("III.TỔ CHỨC"), a year split by one ("01/01/203 0",
+    "Quý I/202 6"), a speck read as a word ("Trung „ ương") and a syllable's last letter cut
+    off ("Thườn g xuyên")."""
+    text = _BROKEN_FINAL.sub("", _SPECK_WORD.sub("", text).rstrip())
     text = _NO_SPACE_AFTER.sub(" ", text)
     text = _GLUED_MARKER.sub(r"\1 ", text)
     return _SPLIT_YEAR.sub(_join_year, text)
 
 
 def _join_year(match: re.Match[str]) -> str:
-    day, left, right = match.groups()
-    if len(left) + len(right) == 4:
-        return f"{day}{left}{right}"
+    left, right = match.groups()
+    if len(left) + len(right) == 4 and left.startswith(("19", "20")):
+        return f"{left}{right}"
     return match.group(0)
