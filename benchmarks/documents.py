@@ -1,14 +1,16 @@
-"""Documents benchmark: a plan as agencies publish it read by read_document + parse_document,
-against a baseline measured in the same run on the same file (for DOCX: unzipping it and
-reading word/document.xml's text with lxml, the floor of touching the document at all). One
-function per format, each printing its rows of one table; later formats (PDF, OCR) add theirs.
+"""Documents benchmark: a plan as agencies publish it, as Word (DOCX) and as the PDF
+LibreOffice exports from that DOCX, read by read_document + parse_document, each against a
+baseline measured in the same run on the same file: for DOCX unzipping it and reading
+word/document.xml's text with lxml (the floor of touching the document at all), for PDF
+poppler's `pdftotext` run as a program on it (text out, without tables, paragraphs or a plan).
 
-The DOCX is a real corpus plan (a provincial plan's task table, long rows) whose rows are
+The plan is a real corpus plan (a provincial plan's task table, long rows) whose rows are
 repeated and renumbered: once to 600 rows, and once to the rows that make it 30 pages as
-LibreOffice lays it out (pages are counted, not assumed: without LibreOffice only the first).
+LibreOffice lays it out (pages counted, the rows scaled once from the first count). Without
+LibreOffice only the 600-row DOCX is measured; scans are benchmarks/ocr_accuracy.py's.
 
-Run: .venv/bin/python benchmarks/documents.py [--repeat 5] [--rows 600]
-Target (issue 15): a 30-page DOCX in < 2 s on a 2-core machine."""
+Run: .venv/bin/python benchmarks/documents.py [--repeat 5] [--rows 600] [--only docx|pdf]
+Target (issue 15): a 30-page DOCX, and a 30-page text PDF, in < 2 s on a 2-core machine."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pypdfium2 as pdfium
 from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,67 +74,86 @@ def docx_baseline(data: bytes) -> int:
     return sum(len(element.text or "") for element in root.iter(_W_T))
 
 
-def pages(data: bytes, suffix: str) -> int | None:
-    """The document's page count as LibreOffice lays it out (None without LibreOffice)."""
+def exported_pdf(docx: bytes) -> bytes | None:
+    """The PDF LibreOffice exports from the DOCX (None without LibreOffice, or if it fails)."""
     if shutil.which("soffice") is None:
         return None
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
-        (folder / f"plan{suffix}").write_bytes(data)
+        (folder / "plan.docx").write_bytes(docx)
         profile = (folder / "profile").as_uri()
-        command = ["soffice", f"-env:UserInstallation={profile}", "--headless"]
+        command = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to"]
         subprocess.run(
-            [
-                *command,
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(folder),
-                str(folder / f"plan{suffix}"),
-            ],
+            [*command, "pdf", "--outdir", str(folder), str(folder / "plan.docx")],
             capture_output=True,
             timeout=300,
             check=False,
         )
         pdf = folder / "plan.pdf"
-        return len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes())) if pdf.exists() else None
+        return pdf.read_bytes() if pdf.exists() else None
 
 
-def docx_section(repeat: int, rows: int, target_pages: int) -> list[Row]:
-    """The plan at `rows` task rows, and (with LibreOffice to count pages) at the rows that
-    make it `target_pages` long, scaled from the first one's page count."""
+def page_count(pdf: bytes | None) -> int | None:
+    if pdf is None:
+        return None
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def published(repeat: int, rows: int, target_pages: int, only: str | None) -> list[Row]:
+    """The plan at the rows that make it `target_pages` long (with LibreOffice to count
+    pages) and at `rows` task rows, as DOCX and as PDF: a row for each."""
     text = SOURCE_PLAN.read_text(encoding="utf-8")
-    data = plan_docx(long_plan(text, rows))
-    counted = pages(data, ".docx")
-    out = [_docx_row(data, counted, repeat)]
-    if counted:
+    docx = plan_docx(long_plan(text, rows))
+    pdf = exported_pdf(docx)
+    sizes = [(docx, pdf)]
+    if counted := page_count(pdf):
         sized = plan_docx(long_plan(text, max(round(rows * target_pages / counted), 1)))
-        out.insert(0, _docx_row(sized, pages(sized, ".docx"), repeat))
+        sizes.insert(0, (sized, exported_pdf(sized)))
+    out: list[Row] = []
+    for docx, pdf in sizes:
+        pages = page_count(pdf)
+        if only in (None, "docx"):
+            out.append(_row("DOCX", docx, pages, repeat, lambda data=docx: docx_baseline(data)))
+        if only in (None, "pdf") and pdf is not None and shutil.which("pdftotext"):
+            out.append(_row("PDF", pdf, pages, repeat, lambda data=pdf: pdftotext(data)))
     return out
 
 
-def _docx_row(data: bytes, counted: int | None, repeat: int) -> Row:
+def pdftotext(data: bytes) -> int:
+    """poppler's pdftotext on the PDF, as one would run it: a process, the file in, text out."""
+    done = subprocess.run(
+        ["pdftotext", "-q", "-", "-"], input=data, capture_output=True, check=True
+    )
+    return len(done.stdout)
+
+
+def _row(
+    kind: str, data: bytes, pages: int | None, repeat: int, baseline: Callable[[], int]
+) -> Row:
+    name = f"plan.{kind.lower()}"
+
     def read_and_parse() -> int:
-        return len(parse_document(read_document(data, "plan.docx").document).items)
+        return len(parse_document(read_document(data, name).document).items)
 
     items = read_and_parse()
-    baseline = best_of(repeat, lambda: docx_baseline(data))
-    reading = best_of(repeat, lambda: read_document(data, "plan.docx"))
+    floor = best_of(repeat, baseline)
+    reading = best_of(repeat, lambda: read_document(data, name))
     whole = best_of(repeat, read_and_parse)
     return (
-        "DOCX",
+        kind,
         f"{len(data):,}",
-        str(counted or "?"),
+        str(pages or "?"),
         str(items),
-        f"{baseline:.3f}",
+        f"{floor:.3f}",
         f"{reading:.3f}",
         f"{whole:.3f}",
-        f"{whole / baseline:.0f}×",
+        f"{whole / floor:.1f}×",
         "< 2 s" + (" ✓" if whole < 2 else " ✗"),
     )
-
-
-SECTIONS: tuple[tuple[str, Callable[[int, int, int], list[Row]]], ...] = (("docx", docx_section),)
 
 
 def main() -> None:
@@ -139,7 +161,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rows", type=int, default=600, help="task-table rows of the plan")
     parser.add_argument("--pages", type=int, default=30, help="pages of the sized plan")
-    parser.add_argument("--only", choices=[name for name, _ in SECTIONS])
+    parser.add_argument("--only", choices=["docx", "pdf"])
     args = parser.parse_args()
     print(
         f"# documents benchmark, {date.today()}, {machine()}, "
@@ -149,11 +171,8 @@ def main() -> None:
         "| format | bytes | pages | items | baseline s | read s | read + parse s | ratio | target |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
-    for name, section in SECTIONS:
-        if args.only and name != args.only:
-            continue
-        for row in section(args.repeat, args.rows, args.pages):
-            print("| " + " | ".join(row) + " |")
+    for row in published(args.repeat, args.rows, args.pages, args.only):
+        print("| " + " | ".join(row) + " |", flush=True)
 
 
 if __name__ == "__main__":

@@ -9,16 +9,14 @@ scorer (tests.support.corpus), next to the score of the plan's text itself. The 
 for speed is the `tesseract` program alone on each page, timed in the same run.
 
 Run: .venv/bin/python benchmarks/ocr_accuracy.py [NAME-PREFIX ...] [--misses]
-     .venv/bin/python benchmarks/ocr_accuracy.py --memory [PAGES]   (peak RSS, one process)
+     .venv/bin/python benchmarks/ocr_accuracy.py --memory [PAGES]   (the importer's peak RSS)
 Scans are cached in $DONDOC_BENCH_CACHE (default /tmp/dondoc-ocr-bench)."""
 
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -29,13 +27,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.documents import long_plan, page_count
+from benchmarks.peak_rss import MARK as PEAK_MARK
 from tasks.plans.formats.ocr import read_pdf
 from tasks.plans.parse import parse_document
 from tests.support import corpus
 from tests.support.make_docx import plan_docx
-from tests.support.make_scan import docx_to_pdf, image_pdf, scanned_pages
+from tests.support.make_scan import cleaned_up, docx_to_pdf, image_pdf, scanned_pages
 
+ROOT = Path(__file__).resolve().parents[1]
 CACHE = Path(os.environ.get("DONDOC_BENCH_CACHE", "/tmp/dondoc-ocr-bench"))
+MEMORY_PLAN = "d09-ubnd-laocai-2026-docx-tab-table.txt"
 # a subset a loaded 2-core machine reads in minutes: every layout family, short plans first
 DEFAULT = (
     "d09-",  # a Word table (tab table), 14 items
@@ -124,40 +126,101 @@ def accuracy(prefixes: list[str], misses: bool) -> None:
         print("\n".join(miss for miss in ocr_score.misses if miss not in text_misses))
 
 
+def memory_scan(pages: int, light: bool) -> Path:
+    """A scanned plan of about `pages` pages: d09's task rows repeated until LibreOffice lays
+    it out so (its text parses to every row; OCR'd, on 2026-12-03 it was refused at parse, the
+    table's lead column missed, so `import` stopped before storing). `light`: pages as a
+    scanner's cleanup leaves them (~0.5 MB a page, what real scans weigh: under
+    DONDOC_MAX_UPLOAD_MB); else as make_scan leaves them (~2 MB a page, over it)."""
+    path = CACHE / f"plan-{pages}-pages-{'light' if light else 'dense'}.pdf"
+    if path.exists():
+        return path
+    CACHE.mkdir(parents=True, exist_ok=True)
+    pdf = long_pdf((corpus.CORPUS / "documents" / MEMORY_PLAN).read_text("utf-8"), pages)
+    scans = scanned_pages(pdf)
+    if light:
+        path.write_bytes(image_pdf((cleaned_up(page) for page in scans), quality=50))
+    else:
+        path.write_bytes(image_pdf(scans))
+    return path
+
+
+def long_pdf(text: str, pages: int) -> bytes:
+    """LibreOffice's PDF of the plan with its task rows repeated to about `pages` pages: the
+    rows per page and the pages of the rest found from two tries, a third made to size."""
+    counted = {}
+    for rows in (100, 300):
+        counted[rows] = page_count(docx_to_pdf(plan_docx(long_plan(text, rows))))
+    per_row = (counted[300] - counted[100]) / 200
+    rows = max(round(100 + (pages - counted[100]) / max(per_row, 1e-3)), 1)
+    return docx_to_pdf(plan_docx(long_plan(text, rows)))
+
+
 def memory(pages: int) -> None:
-    """Peak RSS reading a `pages`-page scan (a few scanned pages repeated, copied by
-    pypdfium2), in a fresh process that reads the file and the reader, nothing else."""
-    import pypdfium2 as pdfium
-
-    path = CACHE / f"scan-{pages}-pages.pdf"
-    if not path.exists():
-        name = "d09-ubnd-laocai-2026-docx-tab-table.txt"
-        scan = scan_of(name, (corpus.CORPUS / "documents" / name).read_text(encoding="utf-8"))
-        source = pdfium.PdfDocument(scan.read_bytes())
-        target = pdfium.PdfDocument.new()
-        while len(target) < pages:
-            target.import_pages(source, list(range(min(len(source), pages - len(target)))))
-        buffer = io.BytesIO()
-        target.save(buffer)
-        path.write_bytes(buffer.getvalue())
-    subprocess.run([sys.executable, __file__, "--read", str(path)], check=True)
-
-
-def read_one(path: Path) -> None:
-    """Read one scan in this process and say its time and peak RSS."""
-    data = path.read_bytes()
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    start = time.perf_counter()
-    read = read_pdf(data, path.name)
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    pages = max(read.pages, default=0)
+    """Peak RSS of the importer itself: `dondoc plan parse` and `dondoc plan import` run on a
+    `pages`-page scan in a fresh process each (benchmarks/peak_rss.py), beside the baseline
+    of `tesseract` alone on one page of it (a program of its own, run by a small process)."""
     print(
-        f"{pages} pages ({len(data) / 2**20:.0f} MiB PDF): {seconds:.0f} s, "
-        f"{seconds / max(pages, 1):.1f} s a page, {len(read.document.lines)} lines; peak RSS "
-        f"{peak:.0f} MiB (with the file read, before OCR: {before:.0f} MiB; tesseract runs "
-        "in its own process)"
+        "| scan | command | exit | s/page | importer peak RSS MiB | loaded, before reading MiB "
+        "| tesseract alone, one page MiB |"
     )
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for light in (True, False):
+        path = memory_scan(pages, light)
+        size = path.stat().st_size / 2**20
+        alone = tesseract_peak(path)
+        for command in ("parse", "import"):
+            with tempfile.TemporaryDirectory() as data:
+                environment = {
+                    **os.environ,
+                    "DONDOC_DATA_DIR": data,
+                    "DONDOC_MAX_UPLOAD_MB": str(max(50, int(size) + 1)),
+                }
+                run = [sys.executable, str(ROOT / "benchmarks" / "peak_rss.py")]
+                done = subprocess.run(
+                    [*run, "plan", command, str(path)],
+                    capture_output=True,
+                    text=True,
+                    env=environment,
+                    cwd=data,
+                    check=False,
+                )
+            said = next(
+                json.loads(line.removeprefix(PEAK_MARK))
+                for line in done.stderr.splitlines()
+                if line.startswith(PEAK_MARK)
+            )
+            print(
+                f"| {pages} pages, {size:.0f} MiB | {command} | {done.returncode} "
+                f"| {said['seconds'] / pages:.1f} | {said['peak_mib']:.0f} "
+                f"| {said['loaded_mib']:.0f} | {alone:.0f} |",
+                flush=True,
+            )
+            if done.returncode != 0:
+                print(done.stderr.strip().splitlines()[0][:300], file=sys.stderr)
+
+
+def tesseract_peak(scan: Path) -> float:
+    """Peak RSS (MiB) of `tesseract` reading the scan's first page, run from a small Python
+    process whose children's peak is then tesseract's own."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            ["pdftoppm", "-r", "300", "-gray", "-f", "1", "-l", "1", str(scan), f"{tmp}/p"],
+            check=True,
+            timeout=600,
+        )
+        page = next(Path(tmp).glob("p-*.pgm"))
+        command = ["tesseract", str(page), "-", "-l", "vie", "--psm", "3", "tsv"]
+        probe = (
+            "import os, resource, subprocess, sys; "
+            "subprocess.run(sys.argv[1:], check=True, capture_output=True, "
+            "env={**os.environ, 'OMP_THREAD_LIMIT': '1'}); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        )
+        done = subprocess.run(
+            [sys.executable, "-S", "-c", probe, *command], capture_output=True, text=True
+        )
+        return int(done.stdout) / 1024
 
 
 def main() -> None:
@@ -165,11 +228,7 @@ def main() -> None:
     parser.add_argument("prefixes", nargs="*", help="plans whose file names start so")
     parser.add_argument("--misses", action="store_true", help="list misses the text has not")
     parser.add_argument("--memory", type=int, metavar="PAGES", help="peak RSS for PAGES pages")
-    parser.add_argument("--read", type=Path, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
-    if arguments.read:
-        read_one(arguments.read)
-        return
     if arguments.memory:
         memory(arguments.memory)
         return

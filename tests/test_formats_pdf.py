@@ -123,6 +123,17 @@ def test_a_truncated_pdf_is_refused() -> None:
     assert "cut.pdf" in message and "incomplete" in message
 
 
+def test_blanks_after_the_end_marker_are_allowed_however_many() -> None:
+    padded = TABLE_PDF.read_bytes() + b"\r\n\x00" * 50_000
+    assert len(_task_table(read_document(padded, "padded.pdf")).rows) > 3
+
+
+def test_a_truncated_pdf_is_refused_whatever_blanks_follow_the_cut() -> None:
+    data = TABLE_PDF.read_bytes()
+    message = _refusal(data[: len(data) * 2 // 3] + b"\n" * 100_000, "cut.pdf")
+    assert "cut.pdf" in message and "incomplete" in message
+
+
 def test_a_damaged_pdf_is_refused() -> None:
     message = _refusal(b"%PDF-1.7\n" + b"\x00garbage\xff" * 500 + b"\n%%EOF\n", "bad.pdf")
     assert "bad.pdf" in message and "damaged" in message

@@ -2,7 +2,8 @@
 read page by page with Tesseract's Vietnamese model. Each page is straightened, its table
 rulings found and erased, and OCR'd; its words become lines and table cells (`ocr_page`), and
 a table row a page break cut in two is joined again. Pages are streamed — a PDF page is
-rendered, read and dropped before the next — so a 100-page scan holds one page at a time.
+rendered (by a document opened for it alone), read and dropped before the next — so a
+100-page scan holds one page at a time.
 
 OCR's confidence in each line stays in the Document (low-confidence fields come from it)."""
 
@@ -64,6 +65,9 @@ def _pdf_pages(data: bytes, source: str) -> Iterator[tuple[Image.Image, int]]:
             reason = f"{count:,} pages, over the {page_limit():,}-page limit (DONDOC_MAX_PDF_PAGES)"
             raise PlanParseError.one(source, reason)
         for index in range(count):
+            if index:  # pdfium holds the streams (images) of each page loaded till it closes
+                pdf.close()
+                pdf = pdfium.PdfDocument(data)
             page = pdf[index]
             try:
                 width, height = page.get_size()  # points

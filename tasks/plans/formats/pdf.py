@@ -13,6 +13,7 @@ page's characters and drawn objects and the document's characters are bounded.""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -29,15 +30,15 @@ from tasks.plans.parsed import PlanParseError
 # carry a stray page number or a stamp's text): when most pages are such, it is a scan.
 SCANNED_PAGE_CHARS = 20
 _TAIL = 4096  # where the end-of-file marker must be
+_BLANKS = b"\x00\t\r\n\f "  # what may follow it
+# pdfium keeps a loaded page's streams (a scan's page image) until its document is closed:
+# reopened every so many pages, a 100-page scan's images are never all held at once
+_PAGES_PER_OPEN = 10
 
 
 def read(data: bytes, source: str) -> ReadDocument:
     _check_complete(data, source)
-    document = _open(data, source)
-    try:
-        pages, chars = _pages(document, source)
-    finally:
-        document.close()
+    pages, chars = _pages(data, source)
     if _scanned(chars):
         ocr = importlib.import_module("tasks.plans.formats.ocr")
         result: ReadDocument = ocr.read_pdf(data, source)
@@ -48,8 +49,9 @@ def read(data: bytes, source: str) -> ReadDocument:
 
 def is_scan(data: bytes) -> bool:
     """Whether the PDF is a scan (its pages mostly without text), told from pdfium's character
-    counts without laying a page out: a scan is read for minutes, not seconds. A PDF that
-    cannot be opened, or has more pages than a plan, is not: its reader says why."""
+    counts of its first pages without laying one out: a scan is read for minutes, not
+    seconds. A PDF that cannot be opened, or has more pages than a plan, is not: its reader
+    says why."""
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError:
@@ -58,7 +60,7 @@ def is_scan(data: bytes) -> bool:
         if len(document) > get_settings().max_pdf_pages:
             return False
         chars = []
-        for index in range(len(document)):
+        for index in range(min(len(document), _PAGES_PER_OPEN)):
             page = document[index]
             try:
                 text = page.get_textpage()
@@ -80,7 +82,11 @@ def _scanned(chars: list[int]) -> bool:
 def _check_complete(data: bytes, source: str) -> None:
     """A PDF ends with "%%EOF" (trailing blanks aside): pdfium would read what is left of a
     truncated file without a word, and the plan would silently lose its end."""
-    if b"%%EOF" not in data.rstrip(b"\x00\t\r\n\f ")[-_TAIL:]:
+    # the end is stripped, not the file: a 50 MB scan copied for its last line is 50 MB more
+    end = data[-_TAIL * 16 :].rstrip(_BLANKS)
+    if len(end) < _TAIL < len(data):  # (nearly) all blanks at the end: the rest decides
+        end = data.rstrip(_BLANKS)
+    if b"%%EOF" not in end[-_TAIL:]:
         raise PlanParseError.one(
             source,
             "the PDF is incomplete (it does not end with an end-of-file marker): the file "
@@ -115,24 +121,38 @@ def _open(data: bytes, source: str) -> pdfium.PdfDocument:
     return document
 
 
-def _pages(document: pdfium.PdfDocument, source: str) -> tuple[list[PageItems], list[int]]:
+def _loaded_pages(data: bytes, source: str) -> Iterator[pdfium.PdfPage]:
+    """Each page of the PDF, loaded; closed when the next is asked for, and its document
+    when the loop ends or is left by an error."""
+    document = _open(data, source)
+    try:
+        for index in range(len(document)):
+            if index and index % _PAGES_PER_OPEN == 0:
+                document.close()
+                document = pdfium.PdfDocument(data)
+            try:
+                page = document[index]
+            except pdfium.PdfiumError as error:
+                reason = f"page {index + 1} cannot be read ({error})"
+                raise PlanParseError.one(source, reason) from error
+            try:
+                yield page
+            finally:
+                page.close()
+    finally:
+        document.close()
+
+
+def _pages(data: bytes, source: str) -> tuple[list[PageItems], list[int]]:
     """Each page's lines and tables, top to bottom, and how many characters it has."""
     pages: list[PageItems] = []
     chars: list[int] = []
     limit = get_settings().max_plan_chars  # the text's limit, checked as pages are read
-    for index in range(len(document)):
-        try:
-            page = document[index]
-        except pdfium.PdfiumError as error:
-            raise PlanParseError.one(
-                source, f"page {index + 1} cannot be read ({error})"
-            ) from error
+    for index, page in enumerate(_loaded_pages(data, source)):
         try:
             read = read_page(page, index + 1)
         except PageTooBusy as error:
             raise PlanParseError.one(source, f"{error}: not a plan's page") from error
-        finally:
-            page.close()
         chars.append(sum(len(word.text) for word in read.words))
         if sum(chars) > limit:
             raise PlanParseError.one(
