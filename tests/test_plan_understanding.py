@@ -24,6 +24,15 @@ def test_a_table_heading_says_which_column_is_which_whatever_its_words() -> None
     assert items(body) == [(["Sở Tư pháp"], ["Sở Nội vụ"], "yearly")]
 
 
+def test_column_headings_a_scan_misread_still_say_which_column_is_which() -> None:
+    """OCR of a real scanned heading row: a mark lost ("phôi" for "phối", "vi" for "vị") and
+    a speck read as a quote before "Thời gian"."""
+    body = "II. NHIỆM VỤ\n\nTT\tTên nhiệm vụ\tSở, ngành chủ trì tham mưu"
+    body += '\tĐơn vi phôi hợp thực hiện\t"Thời gian thực hiện\n'
+    body += "1\tRà soát\tSở Tư pháp\tSở Nội vụ\tHằng năm\n"
+    assert items(body) == [(["Sở Tư pháp"], ["Sở Nội vụ"], "yearly")]
+
+
 def test_a_short_row_is_placed_where_its_cells_read_like_their_columns() -> None:
     body = "II. NHIỆM VỤ\n\nTT\tNội dung\tChủ trì\tPhối hợp\tThời gian\n"
     body += "1\tRà soát\tSở Tư pháp\tSở Nội vụ\tQuý II/2025\n"

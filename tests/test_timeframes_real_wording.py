@@ -250,6 +250,8 @@ SCANNED = [
     ("Hãng năm và từng giai đoạn", "Hằng năm và từng giai đoạn"),
     ("Quy 1/2027", "Quý I/2027"),
     ("Quý 11/2028", "Quý II/2028"),
+    ("Xong trong Quý I1/2026", "Xong trong Quý II/2026"),
+    ("Quý 1V/2026", "Quý IV/2026"),
 ]
 
 

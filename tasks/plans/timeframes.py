@@ -271,10 +271,15 @@ _CLOCK = re.compile(rf"(?:\btừ\s+)?\b{_CLOCK_TIME}(?:\s*[-–]\s*{_CLOCK_TIME}
 
 # The time words as a scan misreads them: the marks of "hằng"/"hàng" before a unit ("Hãng
 # năm") and of "quý" before its number ("Quy 1/2027"), and a quarter's roman numeral read as
-# digits ("Quý 11/2028": no quarter is the eleventh).
+# digits or half so ("Quý 11/2028", "Quý I1/2026": no quarter is the eleventh).
 _SCANNED_EVERY = re.compile(r"\bh[aăâàằầáắấảẳẩãẵẫạặậ]ng (?=(?:năm|tháng|quý|tuần)\b)")
 _SCANNED_QUARTER = re.compile(r"\bqu[yýỳỷỹỵ] (?=[ivx]+\b|\d)")
-_QUARTER_AS_DIGITS = re.compile(r"(?<=quý )(11|111)(?![\d.,])")
+_QUARTER_AS_DIGITS = re.compile(r"(?<=quý )([i1l|]{2,3}|[1l|]v)(?![\d.,])")
+
+
+def _roman_quarter(found: re.Match[str]) -> str:
+    numeral = found[0]
+    return "iv" if numeral.endswith("v") else "i" * len(numeral)
 
 
 def _key(text: str, *, clauses: bool = False) -> str:
@@ -285,7 +290,7 @@ def _key(text: str, *, clauses: bool = False) -> str:
     ("Quý III, IV") and clauses."""
     key = text.casefold().replace("hằng", "hàng").replace("qúy", "quý").replace("quí", "quý")
     key = _SCANNED_QUARTER.sub("quý ", _SCANNED_EVERY.sub("hàng ", key))
-    key = _QUARTER_AS_DIGITS.sub(lambda found: "i" * len(found[0]), key)
+    key = _QUARTER_AS_DIGITS.sub(_roman_quarter, key)
     key = _CLOCK.sub(" ", key)  # "Từ 20 giờ 15 phút - 20 giờ 45 phút ngày 23 tháng 1": the day
     key = re.sub(r"[()\[\]:*]" if clauses else r"[()\[\],;:*]", " ", key)
     key = key.replace("–", "-").replace("—", "-").replace("ngày tháng", "tháng")

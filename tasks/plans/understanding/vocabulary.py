@@ -5,10 +5,11 @@ table columns, so a heading learnt for one is known to the other."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from dondoc.core.text import normalize_name
+from dondoc.core.text import normalize_name, without_marks
 
 Role = Literal[
     "seq", "content", "lead", "coordinating", "executor", "timeframe", "product", "monitor", "note"
@@ -46,27 +47,69 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", text.casefold()).strip()
 
 
+@dataclass(frozen=True)
+class _Words:
+    """The vocabulary role_of matches a heading against: as written, or with marks dropped."""
+
+    seq: frozenset[str]
+    signed: tuple[str, ...]  # heading starts that name no role: "thời gian ký"
+    monitor: tuple[str, ...]
+    lead: str
+    coordinating: str
+    executor: re.Pattern[str]
+    starts: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def without_marks(self) -> _Words:
+        return _Words(
+            frozenset(map(without_marks, self.seq)),
+            tuple(map(without_marks, self.signed)),
+            tuple(map(without_marks, self.monitor)),
+            without_marks(self.lead),
+            without_marks(self.coordinating),
+            re.compile(without_marks(self.executor.pattern)),
+            tuple((role, tuple(map(without_marks, words))) for role, words in self.starts),
+        )
+
+
+_WORDS = _Words(
+    frozenset(_SEQ),
+    ("thời gian ký", "ngày ký", "người ký"),
+    ("theo dõi", "giám sát"),
+    "chủ trì",
+    "phối hợp",
+    _EXECUTOR,
+    _STARTS,
+)
+# a scanned heading read with a wrong mark ("Đơn vi phôi hợp") still names its column
+_UNMARKED = _WORDS.without_marks()
+
+
 @lru_cache(maxsize=8192)
 def role_of(heading: str) -> Role | None:
-    """The role a label or column heading names, or None when it names none."""
-    key = normalize_name(re.sub(r"[*()\[\]]", " ", heading)).strip(" .:-–")
+    """The role a label or column heading names, or None when it names none; a heading that
+    names none as written is tried again with its marks dropped (as OCR misreads them)."""
+    key = normalize_name(re.sub(r"[*()\[\]]", " ", heading)).strip(" .:-–\"'“”")
     key = re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", key))
     if not key or len(key.split()) > 9:
         return None
-    if key in _SEQ:
+    return _role(key, _WORDS) or _role(without_marks(key), _UNMARKED)
+
+
+def _role(key: str, words: _Words) -> Role | None:
+    if key in words.seq:
         return "seq"
-    if key.startswith(("thời gian ký", "ngày ký", "người ký")):
+    if key.startswith(words.signed):
         return None
-    if "theo dõi" in key or "giám sát" in key:
+    if any(word in key for word in words.monitor):
         return "monitor"
-    lead_at, coordinating_at = key.find("chủ trì"), key.find("phối hợp")
+    lead_at, coordinating_at = key.find(words.lead), key.find(words.coordinating)
     if lead_at >= 0 and (coordinating_at < 0 or lead_at < coordinating_at):
         return "lead"
     if coordinating_at >= 0:
         return "coordinating"
-    if _EXECUTOR.match(key):
+    if words.executor.match(key):
         return "executor"
-    for role, starts in _STARTS:
+    for role, starts in words.starts:
         if key.startswith(starts):
             return role  # type: ignore[return-value]
     return None
