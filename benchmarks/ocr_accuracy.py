@@ -15,6 +15,7 @@ Scans are cached in $DONDOC_BENCH_CACHE (default /tmp/dondoc-ocr-bench)."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -52,12 +53,15 @@ DEFAULT = (
 
 
 def scan_of(name: str, text: str) -> Path:
-    """The cached image-only PDF of plan `name` (made once)."""
+    """The cached image-only PDF of plan `name`, made once for each Word document make_docx
+    lays out (keyed by its content: a change to the fixture maker makes new scans)."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"{name}.scan.pdf"
+    word = plan_docx(text)
+    key = hashlib.sha256(word).hexdigest()[:12]
+    path = CACHE / f"{name}.{key}.scan.pdf"
     if not path.exists():
-        pdf = docx_to_pdf(plan_docx(text))
-        (CACHE / f"{name}.pdf").write_bytes(pdf)
+        pdf = docx_to_pdf(word)
+        (CACHE / f"{name}.{key}.pdf").write_bytes(pdf)
         path.write_bytes(image_pdf(scanned_pages(pdf)))
     return path
 
