@@ -8,7 +8,6 @@ every problem names file, line and column (dondoc.core.problems)."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -23,6 +22,7 @@ from dondoc.core.text import (
     decode_bytes,
     normalize_text,
     numbered_csv_rows,
+    without_marks,
 )
 
 # Column -> the headers that mean it (compared folded: no case, accents or punctuation);
@@ -58,9 +58,7 @@ class CompletionImportError(InputFileError):
 
 def fold(text: str) -> str:
     """A header or status word as compared: "Ngày hoàn thành" and "ngay_hoan_thanh" match."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.findall(r"[a-z0-9]+", text))
+    return " ".join(re.findall(r"[a-z0-9]+", without_marks(text)))
 
 
 _BY_HEADER = {fold(header): column for column, headers in COLUMNS.items() for header in headers}

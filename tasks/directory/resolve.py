@@ -14,7 +14,6 @@ suggestions qualified by scope, because guessing would send the work to another 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from rapidfuzz import fuzz, process
 
 from dondoc.core.settings import get_settings
-from dondoc.core.text import clean_name, normalize_name
+from dondoc.core.text import clean_name, normalize_name, without_marks
 from models.queries import (
     directory_names,
     directory_scopes,
@@ -99,9 +98,7 @@ class _Target:
 
 def _skeleton(key: str) -> str:
     """The words of a key without accents or connectors: what a fuzzy match must keep."""
-    stripped = unicodedata.normalize("NFD", key.replace("đ", "d"))
-    stripped = "".join(ch for ch in stripped if not unicodedata.combining(ch))
-    words = re.findall(r"\w+", stripped)
+    words = re.findall(r"\w+", without_marks(key))
     return " ".join(sorted(word for word in words if word not in _CONNECTORS))
 
 
