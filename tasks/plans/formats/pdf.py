@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
+from contextlib import closing
+from itertools import islice
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -52,27 +54,16 @@ def is_scan(data: bytes) -> bool:
     counts of its first pages without laying one out: a scan is read for minutes, not
     seconds. A PDF that cannot be opened, or has more pages than a plan, is not: its reader
     says why."""
+    chars: list[int] = []
     try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError:
-        return False
-    try:
-        if len(document) > get_settings().max_pdf_pages:
-            return False
-        chars = []
-        for index in range(min(len(document), _PAGES_PER_OPEN)):
-            page = document[index]
-            try:
+        with closing(_loaded_pages(data, "")) as pages:
+            for page in islice(pages, _PAGES_PER_OPEN):
                 text = page.get_textpage()
                 chars.append(text.count_chars())
                 text.close()
-            except pdfium.PdfiumError:
-                return False
-            finally:
-                page.close()
-        return _scanned(chars)
-    finally:
-        document.close()
+    except (PlanParseError, pdfium.PdfiumError):
+        return False
+    return _scanned(chars)
 
 
 def _scanned(chars: list[int]) -> bool:
