@@ -16,7 +16,6 @@ import re
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
@@ -24,8 +23,7 @@ from dondoc.core.db import session_scope
 from dondoc.web.admin_render import Answer, message, page, redirect
 from dondoc.web.prefect_runs import FlowRun, PrefectRuns, PrefectUnavailable, upload_tag
 from dondoc.web.sessions import AdminSession
-from models import Plan
-from models.source_document import SourceDocument
+from tasks.plans import find_plan_by_document
 
 log = logging.getLogger("dondoc.admin")
 
@@ -117,10 +115,5 @@ class ScanImports:
 
     def _plan_of(self, digest: str) -> int | None:
         with session_scope(self.database_url) as db:
-            return db.scalar(
-                select(Plan.id)
-                .join(SourceDocument, SourceDocument.id == Plan.source_document_id)
-                .where(SourceDocument.sha256 == digest)
-                .order_by(Plan.id.desc())
-                .limit(1)
-            )
+            plan = find_plan_by_document(db, digest)
+            return plan.id if plan is not None else None

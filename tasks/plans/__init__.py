@@ -22,6 +22,7 @@ __all__, __getattr__ = lazy_face(
         ),
         "importer": (
             "PlanFileImport",
+            "find_plan_by_document",
             "import_parsed_plan",
             "import_plan_document",
             "import_plan_file",

@@ -231,7 +231,7 @@ def import_plan_document(
     recognised by its SHA-256 before it is read a second time (a scan takes minutes)."""
     filename = PurePosixPath(filename.replace("\\", "/")).name[-200:] or "document"
     original_sha256 = hashlib.sha256(data).hexdigest()
-    if (plan := _plan_from_document(session, original_sha256)) is not None:
+    if (plan := find_plan_by_document(session, original_sha256)) is not None:
         result = ImportResult(plan_id=plan.id, created=False)
         return PlanFileImport(parsed_from_stored(plan), result)
     known = stored_known_names(session)
@@ -252,7 +252,8 @@ def import_plan_document(
     return PlanFileImport(reading.parsed, result)
 
 
-def _plan_from_document(session: Session, sha256: str) -> Plan | None:
+def find_plan_by_document(session: Session, sha256: str) -> Plan | None:
+    """The plan read from the original file with this SHA-256, if it was imported."""
     query = (
         select(Plan)
         .join(SourceDocument, Plan.source_document_id == SourceDocument.id)
